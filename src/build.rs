@@ -1,0 +1,252 @@
+//! The build orchestrator: load → resolve → render → write → link check →
+//! index, in that order. It sequences the stages and holds no logic of its
+//! own; every decision lives in the stage that owns it.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::linkcheck::LinkChecker;
+use crate::load::{self, LoadOptions};
+use crate::model::Archive;
+use crate::output::Staging;
+use crate::render::{self, Theme};
+use crate::resolve;
+
+/// What to build, and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Default: `<root>/output`.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    /// Overrides `base_url` from quorum.toml.
+    pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            base_url: None,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("output"))
+    }
+}
+
+/// A finished build.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub archive: Archive,
+    pub pages: usize,
+    /// Assets and attachments copied.
+    pub files: usize,
+    pub bytes: u64,
+    /// Warnings (a report never holds errors).
+    pub diagnostics: Diagnostics,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A build that did not succeed: all its diagnostics, errors among them.
+#[derive(Debug, thiserror::Error)]
+#[error("the build failed with {} error(s)", .diagnostics.error_count())]
+pub struct BuildFailure {
+    pub diagnostics: Diagnostics,
+}
+
+impl From<Diagnostic> for BuildFailure {
+    fn from(d: Diagnostic) -> Self {
+        BuildFailure {
+            diagnostics: std::iter::once(d).collect(),
+        }
+    }
+}
+
+/// Loads and resolves the archive: everything but rendering.
+pub fn load_archive(options: &BuildOptions) -> Result<(Archive, Diagnostics), BuildFailure> {
+    let mut config = Config::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        let text = format!("title = {:?}\nbase_url = {:?}\n", config.title, url);
+        config.base_url = Config::parse(&text)?.base_url;
+    }
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+        prefix: config.path_prefix(),
+    };
+    let mut diagnostics = Diagnostics::new();
+    let (loaded, problems) = load::load(&options.root, &load_options);
+    diagnostics.extend(problems);
+    let (archive, problems) = resolve::resolve(config, loaded);
+    diagnostics.extend(problems);
+    Ok((archive, diagnostics))
+}
+
+/// Builds the site into the output folder, atomically.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    run(options, true)
+}
+
+/// Runs every check of a build without writing anything.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    run(options, false)
+}
+
+fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure> {
+    let mut timings = Vec::new();
+    let started = Instant::now();
+    let root = &options.root;
+    // The theme compiles while content loads; a broken quorum.toml is
+    // reported by load_archive, so the theme falls back to the default.
+    let theme_name = Config::load(root).map_or_else(|_| "default".into(), |c| c.theme);
+    let (loaded, theme) = rayon::join(|| load_archive(options), || Theme::load(root, &theme_name));
+    let (archive, mut diagnostics) = loaded?;
+    timings.push(("load + resolve", started.elapsed()));
+    let theme = match theme {
+        Ok(t) => t,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return Err(BuildFailure { diagnostics });
+        }
+    };
+
+    let stage_started = Instant::now();
+    // After content errors, keep rendering to find template and link
+    // problems too, but write nothing.
+    let staging = if write && !diagnostics.has_errors() {
+        Some(Staging::new(&options.output_dir(), root).map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?)
+    } else {
+        None
+    };
+    let jobs = render::jobs(&archive);
+    let mut files: HashSet<String> = HashSet::new();
+    let page_urls: Vec<String> = jobs.par_iter().map(|&j| job_url(&archive, j)).collect();
+    files.extend(page_urls);
+    files.extend(theme.assets.keys().map(|k| format!("/{k}")));
+    files.extend(archive.attachments.iter().map(|a| percent_decode_path(&a.url)));
+    let sitemap = archive.config.base_url.is_some();
+    if sitemap {
+        files.insert("/sitemap.xml".into());
+    }
+    let checker = LinkChecker::new(root, &archive.prefix, files);
+    let bytes = std::sync::atomic::AtomicU64::new(0);
+    let render_problems = render::render(&archive, &theme, root, &jobs, |page| {
+        if page.url.ends_with('/') || page.url.ends_with(".html") {
+            checker.scan(&page.url, &page.body, page.source.as_deref(), page.template);
+        }
+        bytes.fetch_add(page.body.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        match &staging {
+            Some(s) => s
+                .write(&render::output_path(&page.url), page.body.as_bytes())
+                .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string())),
+            None => Ok(()),
+        }
+    });
+    diagnostics.extend(render_problems);
+    timings.push(("render + write", stage_started.elapsed()));
+
+    let stage_started = Instant::now();
+    let mut copied = 0;
+    if let Some(s) = &staging {
+        let copy_problems: Vec<Diagnostic> = theme
+            .assets
+            .par_iter()
+            .filter_map(|(rel, asset)| {
+                match asset {
+                    render::theme::Asset::Builtin(b) => s.write(rel, b),
+                    render::theme::Asset::File(p) => s.copy(rel, p),
+                }
+                .err()
+            })
+            .chain(archive.attachments.par_iter().filter_map(|a| {
+                s.copy(&percent_decode_path(&a.url)[1..], &a.file).err()
+            }))
+            .map(|e| Diagnostic::error(options.output_dir(), e.to_string()))
+            .collect();
+        diagnostics.extend(copy_problems);
+        copied = theme.assets.len() + archive.attachments.len();
+        if sitemap {
+            let xml = sitemap_xml(&archive, &jobs);
+            if let Err(e) = s.write("sitemap.xml", xml.as_bytes()) {
+                diagnostics.push(Diagnostic::error(options.output_dir(), e.to_string()));
+            }
+        }
+    }
+    diagnostics.extend(checker.finish());
+    timings.push(("copy + link check", stage_started.elapsed()));
+
+    if diagnostics.has_errors() {
+        return Err(BuildFailure { diagnostics });
+    }
+    if let Some(s) = staging {
+        s.commit().map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
+    }
+    timings.push(("total", started.elapsed()));
+    Ok(BuildReport {
+        pages: jobs.len(),
+        files: copied,
+        bytes: bytes.into_inner(),
+        archive,
+        diagnostics,
+        timings,
+    })
+}
+
+fn job_url(archive: &Archive, job: render::PageJob) -> String {
+    use render::PageJob::*;
+    match job {
+        Home => "/".into(),
+        Committee(i) => archive.committees[i].url.clone(),
+        Meeting(i) => archive.meetings[i].url.clone(),
+        Item(i) => archive.items[i].url.clone(),
+        Document(i) => archive.documents[i].url.clone(),
+        Topics => "/topics/".into(),
+        Topic(i, p) => render::paged_path(&archive.topics[i].url, p),
+        People => "/people/".into(),
+        Person(i) => archive.people[i].url.clone(),
+        Meetings => "/meetings/".into(),
+        Search => "/search/".into(),
+        NotFound => "/404.html".into(),
+        SiteFeed => "/feed.xml".into(),
+        CommitteeFeed(i) => format!("{}feed.xml", archive.committees[i].url),
+        TopicFeed(i) => format!("{}feed.xml", archive.topics[i].url),
+    }
+}
+
+fn percent_decode_path(url: &str) -> String {
+    crate::urls::percent_decode(url)
+}
+
+fn sitemap_xml(archive: &Archive, jobs: &[render::PageJob]) -> String {
+    let base = archive.config.base_url.as_deref().unwrap_or_default();
+    let origin = {
+        let after = base.find("://").map_or(0, |i| i + 3);
+        base[after..].find('/').map_or(base, |s| &base[..after + s])
+    };
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for &job in jobs {
+        let url = job_url(archive, job);
+        if url.ends_with('/') {
+            xml.push_str(&format!("  <url><loc>{origin}{}{}</loc></url>\n", archive.prefix, xml_escape(&url)));
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Where `quorum` looks for an archive when none is given.
+pub fn default_root() -> PathBuf {
+    Path::new(".").to_owned()
+}

@@ -1,0 +1,60 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use quorum::build::{self, BuildOptions};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The archive folder (holding quorum.toml and content/)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site [default: ROOT/output]
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Include items marked `status: draft`
+    #[arg(long)]
+    pub drafts: bool,
+    /// Override base_url from quorum.toml
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+impl Args {
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            output: self.output.clone(),
+            drafts: self.drafts,
+            base_url: self.base_url.clone(),
+        }
+    }
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let options = args.options();
+    match build::build(&options) {
+        Ok(report) => {
+            let a = &report.archive;
+            super::report(report.diagnostics);
+            let total = report.timings.last().map_or(0.0, |(_, d)| d.as_secs_f64());
+            eprintln!(
+                "Built {} pages ({} committees, {} meetings, {} items, {} topics, {} people) and copied {} files into {} in {:.2}s",
+                report.pages,
+                a.committees.len(),
+                a.meetings.len(),
+                a.items.len(),
+                a.topics.len(),
+                a.people.len(),
+                report.files,
+                options.output_dir().display(),
+                total
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            super::report(failure.diagnostics);
+            eprintln!("Nothing was written: {} is unchanged.", options.output_dir().display());
+            super::failure(super::EXIT_ERRORS)
+        }
+    }
+}

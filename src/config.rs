@@ -1,0 +1,161 @@
+//! Site settings from `quorum.toml`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::suggest;
+
+pub const CONFIG_FILE: &str = "quorum.toml";
+
+/// `quorum.toml`, validated.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub authority: Option<String>,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Canonical topic name -> aliases.
+    #[serde(default)]
+    pub topics: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub search: SearchConfig,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Where the index goes, relative to the archive root.
+    #[serde(default = "default_index_dir")]
+    pub index_dir: PathBuf,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            index_dir: default_index_dir(),
+        }
+    }
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_language() -> String {
+    "en-GB".into()
+}
+fn default_index_dir() -> PathBuf {
+    PathBuf::from("output/search-index")
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "authority",
+    "theme",
+    "language",
+    "topics",
+    "search",
+    "extra",
+];
+
+impl Config {
+    /// Reads `quorum.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let d = Diagnostic::error(CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {e}"));
+            if e.kind() == std::io::ErrorKind::NotFound {
+                d.with_hint(format!(
+                    "run quorum in an archive folder, pass --root DIR, or create one with `quorum init DIR` (looked in {})",
+                    root.display()
+                ))
+            } else {
+                d
+            }
+        })?;
+        Config::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim().to_owned();
+            let mut d = Diagnostic::error(CONFIG_FILE, message.clone());
+            if let Some(span) = e.span() {
+                d = d.at_offset(text, span.start);
+            }
+            if let Some(hint) = suggest::for_unknown_field(&message, KEYS) {
+                d = d.with_hint(hint);
+            }
+            d
+        })?;
+        if let Some(url) = &config.base_url {
+            let trimmed = url.trim_end_matches('/').to_owned();
+            if !(trimmed.starts_with("http://") || trimmed.starts_with("https://")) {
+                let (line, col) =
+                    crate::diagnostic::find_line(text, "base_url").unwrap_or((1, 1));
+                return Err(Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("base_url `{url}` is not an absolute http(s) URL"),
+                )
+                .at(text, line, col)
+                .with_hint("write it as e.g. base_url = \"https://minutes.example.org\""));
+            }
+            config.base_url = Some(trimmed);
+        }
+        Ok(config)
+    }
+
+    /// The path prefix every root-relative URL gets, from `base_url`'s path
+    /// ("https://x.org/minutes" -> "/minutes"), so the site can live in a
+    /// sub-folder of a host.
+    pub fn path_prefix(&self) -> String {
+        let Some(url) = &self.base_url else {
+            return String::new();
+        };
+        let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].trim_end_matches('/').to_owned(),
+            None => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse("title = \"Minutes\"\n").unwrap();
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.language, "en-GB");
+        assert_eq!(c.path_prefix(), "");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_suggestion() {
+        let d = Config::parse("title = \"M\"\nlanguge = \"cy\"\n").unwrap_err();
+        assert_eq!(d.line, Some(2));
+        assert!(d.message.contains("languge"), "{}", d.message);
+        assert_eq!(d.hint.as_deref(), Some("did you mean `language`?"));
+    }
+
+    #[test]
+    fn base_url_path_becomes_prefix() {
+        let c =
+            Config::parse("title = \"M\"\nbase_url = \"https://x.org/minutes/\"\n").unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://x.org/minutes"));
+        assert_eq!(c.path_prefix(), "/minutes");
+    }
+}

@@ -1,0 +1,226 @@
+//! Splitting a Markdown file into YAML front matter and body, and parsing
+//! the front matter into a typed struct.
+//!
+//! This is the only module that knows the YAML library, so it can be swapped
+//! for a maintained fork without touching anything else.
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::Diagnostic;
+use crate::suggest;
+
+/// A file cut into its front matter and body, with where each starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines ("" when the file has none).
+    pub yaml: &'a str,
+    /// 0-based line of the file on which `yaml` starts.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 0-based line of the file on which `body` starts.
+    pub body_line: usize,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SplitError {
+    #[error("the front matter opened on line 1 is never closed")]
+    Unclosed,
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "---"
+}
+
+/// Cuts `text` at its `---` fences. A file without an opening fence is all
+/// body.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let text_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[text_start..];
+    let first_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if !is_fence(&rest[..first_end]) {
+        return Ok(Split {
+            yaml: "",
+            yaml_line: 0,
+            body: text,
+            body_line: 0,
+            body_offset: 0,
+        });
+    }
+    let yaml_start = text_start + first_end;
+    let mut offset = yaml_start;
+    let mut line = 1;
+    for l in text[yaml_start..].split_inclusive('\n') {
+        if is_fence(l) {
+            let body_offset = offset + l.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 1,
+                body: &text[body_offset..],
+                body_line: line + 1,
+                body_offset,
+            });
+        }
+        offset += l.len();
+        line += 1;
+    }
+    Err(SplitError::Unclosed)
+}
+
+/// Parses front matter into `T`. `file_text` is the whole file, so that the
+/// diagnostic points at the file's own line numbers; `known_keys` feeds the
+/// "did you mean" hint.
+pub fn parse<T: DeserializeOwned>(
+    split: &Split<'_>,
+    file_text: &str,
+    path: &std::path::Path,
+    known_keys: &[&str],
+) -> Result<T, Diagnostic> {
+    let yaml = if split.yaml.trim().is_empty() {
+        "{}"
+    } else {
+        split.yaml
+    };
+    serde_yaml::from_str(yaml).map_err(|e| {
+        let raw = e.to_string();
+        let message = strip_location(&raw);
+        let mut d = Diagnostic::error(path, describe(message));
+        if let Some(loc) = e.location() {
+            d = d.at(file_text, split.yaml_line + loc.line(), loc.column());
+        } else {
+            d = d.at(file_text, split.yaml_line.max(1), 1);
+        }
+        match hint_for(message, known_keys) {
+            Some(h) => d.with_hint(h),
+            None => d,
+        }
+    })
+}
+
+/// serde_yaml appends " at line N column M"; we print positions ourselves.
+fn strip_location(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+/// Restates serde's wording in the clerk's terms (keys, lists, text).
+fn describe(message: &str) -> String {
+    let (path, msg) = match message.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') => (Some(p), m),
+        _ => (None, message),
+    };
+    let msg = msg
+        .replace("missing field", "missing required key")
+        .replace("unknown field", "unknown key")
+        .replace("a sequence", "a list")
+        .replace("struct ", "")
+        .replace("a map", "a set of `key: value` lines");
+    let msg = match msg.find(", expected one of") {
+        Some(i) if msg.starts_with("unknown key") => msg[..i].to_owned(),
+        _ => msg,
+    };
+    match path {
+        Some(p) => format!("{p}: {msg}"),
+        None => msg,
+    }
+}
+
+fn hint_for(message: &str, known_keys: &[&str]) -> Option<String> {
+    let core = message.rsplit(": ").next().unwrap_or(message);
+    if core.starts_with("unknown field") || message.contains("unknown field") {
+        let at = message.find("unknown field")?;
+        return suggest::for_unknown_field(&message[at..], known_keys);
+    }
+    if let Some(rest) = message
+        .find("missing field `")
+        .map(|i| &message[i + "missing field `".len()..])
+    {
+        let key = &rest[..rest.find('`')?];
+        return Some(format!("add `{key}: ...` to the front matter"));
+    }
+    if message.contains("expected a sequence") {
+        return Some(
+            "write a list, either `[first, second]` or one `- entry` per line".to_owned(),
+        );
+    }
+    if message.contains("did not find expected key") || message.contains("mapping values") {
+        return Some(
+            "check indentation, and quote values that contain `: ` or start with a special character"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use std::path::Path;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        title: String,
+        #[serde(default)]
+        topics: Vec<String>,
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line, 3);
+    }
+
+    #[test]
+    fn no_front_matter_is_all_body() {
+        let s = split("Just text\n").unwrap();
+        assert_eq!(s.yaml, "");
+        assert_eq!(s.body, "Just text\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        assert_eq!(split("---\ntitle: A\nBody\n"), Err(SplitError::Unclosed));
+    }
+
+    #[test]
+    fn errors_point_at_file_lines() {
+        let text = "---\ntitle: A\ntopics: nope\n---\n";
+        let s = split(text).unwrap();
+        let d = parse::<T>(&s, text, Path::new("a.md"), &["title", "topics"]).unwrap_err();
+        assert_eq!(d.line, Some(3), "{d:?}");
+        assert!(d.message.contains("expected a list"), "{}", d.message);
+        assert!(d.hint.is_some());
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest() {
+        let text = "---\ntitle: A\ntopcs: [x]\n---\n";
+        let s = split(text).unwrap();
+        let d = parse::<T>(&s, text, Path::new("a.md"), &["title", "topics"]).unwrap_err();
+        assert_eq!(d.line, Some(3), "{d:?}");
+        assert_eq!(d.message, "unknown key `topcs`");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `topics`?"));
+    }
+
+    #[test]
+    fn missing_required_key() {
+        let text = "---\ntopics: [x]\n---\n";
+        let s = split(text).unwrap();
+        let d = parse::<T>(&s, text, Path::new("a.md"), &["title", "topics"]).unwrap_err();
+        assert_eq!(d.message, "missing required key `title`");
+        assert_eq!(d.hint.as_deref(), Some("add `title: ...` to the front matter"));
+    }
+}
+
+/// Parses a bare YAML string (no fences, no positions); for tests and tools.
+pub fn from_yaml<T: DeserializeOwned>(yaml: &str) -> Result<T, String> {
+    serde_yaml::from_str(yaml).map_err(|e| e.to_string())
+}

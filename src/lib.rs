@@ -1,0 +1,23 @@
+//! Quorum: a static site generator for committee-minutes archives.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (walk `content/`, parse front matter and Markdown) →
+//! [`resolve`] (build the [`model::Archive`], check every reference) →
+//! [`render`] (Tera themes) → [`output`] (staging and atomic swap) →
+//! [`linkcheck`] → search index. [`build`] sequences them.
+
+pub mod build;
+pub mod config;
+pub mod diagnostic;
+pub mod frontmatter;
+pub mod init;
+pub mod linkcheck;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod resolve;
+pub mod schema;
+pub mod suggest;
+pub mod urls;

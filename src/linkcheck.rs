@@ -1,0 +1,278 @@
+//! Link check of the rendered site: every internal `href`/`src` must name a
+//! file the build writes, and every `#fragment` an id on the target page.
+//!
+//! Pages are scanned as they are rendered; only what the final check needs
+//! (ids, and links with fragments) is kept, so memory stays small.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::markdown::is_external;
+use crate::urls::percent_decode;
+
+/// The internal links of one page, and where to report problems.
+#[derive(Debug, Default)]
+struct Deferred {
+    source: Option<String>,
+    template: &'static str,
+    /// (link as written, target site path, fragment)
+    fragments: Vec<(String, String, String)>,
+}
+
+/// Collects link facts from pages as they are rendered.
+#[derive(Debug)]
+pub struct LinkChecker {
+    root: PathBuf,
+    prefix: String,
+    /// Every site path the build writes ("/a/b/", "/style.css").
+    files: HashSet<String>,
+    ids: Mutex<HashMap<String, HashSet<String>>>,
+    deferred: Mutex<Vec<(String, Deferred)>>,
+    problems: Mutex<Vec<Diagnostic>>,
+}
+
+impl LinkChecker {
+    /// `files` holds every site path the build writes, percent-decoded.
+    pub fn new(root: &std::path::Path, prefix: &str, files: HashSet<String>) -> LinkChecker {
+        LinkChecker {
+            root: root.to_owned(),
+            prefix: prefix.to_owned(),
+            files,
+            ids: Mutex::default(),
+            deferred: Mutex::default(),
+            problems: Mutex::default(),
+        }
+    }
+
+    /// Scans one rendered HTML page at site path `url`.
+    pub fn scan(&self, url: &str, body: &str, source: Option<&str>, template: &'static str) {
+        let ids: HashSet<String> = attribute_values(body, "id").map(|v| decode_entities(&v)).collect();
+        let mut deferred = Deferred {
+            source: source.map(str::to_owned),
+            template,
+            fragments: Vec::new(),
+        };
+        let mut problems = Vec::new();
+        let mut seen = HashSet::new();
+        for raw in attribute_values(body, "href").chain(attribute_values(body, "src")) {
+            let link = decode_entities(&raw);
+            if !seen.insert(link.clone()) || is_external(&link) || link.starts_with("data:") || link.starts_with("javascript:") {
+                continue;
+            }
+            let (path_part, fragment) = match link.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (link.as_str(), None),
+            };
+            let path_part = path_part.split('?').next().unwrap_or_default();
+            let target = if path_part.is_empty() {
+                url.to_owned()
+            } else {
+                match self.site_path(url, path_part) {
+                    Some(t) => t,
+                    None => {
+                        problems.push(self.broken(url, &deferred, &link, "leaves the site's folder"));
+                        continue;
+                    }
+                }
+            };
+            if !self.files.contains(&target) {
+                problems.push(self.broken(url, &deferred, &link, "points to no page or file of the site"));
+                continue;
+            }
+            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                let f = percent_decode(f);
+                if target == url {
+                    if !ids.contains(&f) {
+                        problems.push(self.broken(url, &deferred, &link, "points to no id on this page"));
+                    }
+                } else {
+                    deferred.fragments.push((link.clone(), target, f));
+                }
+            }
+        }
+        self.ids.lock().unwrap_or_else(|e| e.into_inner()).insert(url.to_owned(), ids);
+        if !deferred.fragments.is_empty() {
+            self.deferred.lock().unwrap_or_else(|e| e.into_inner()).push((url.to_owned(), deferred));
+        }
+        if !problems.is_empty() {
+            self.problems.lock().unwrap_or_else(|e| e.into_inner()).extend(problems);
+        }
+    }
+
+    /// Checks fragments across pages and returns every broken link.
+    pub fn finish(self) -> Vec<Diagnostic> {
+        let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut problems = self.problems.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (url, d) in self.deferred.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            for (link, target, fragment) in &d.fragments {
+                // Fragments into non-HTML files cannot be checked.
+                let Some(target_ids) = ids.get(target) else { continue };
+                if !target_ids.contains(fragment) {
+                    problems.push(report(&self.root, &url, &d, link, &format!("points to no id `{fragment}` on {target}")));
+                }
+            }
+        }
+        problems
+    }
+
+    fn broken(&self, url: &str, d: &Deferred, link: &str, why: &str) -> Diagnostic {
+        report(&self.root, url, d, link, why)
+    }
+
+    /// The site path a link on page `url` names, without the prefix.
+    fn site_path(&self, url: &str, link: &str) -> Option<String> {
+        let joined = if let Some(rest) = link.strip_prefix('/') {
+            let rest = format!("/{rest}");
+            match rest.strip_prefix(&self.prefix) {
+                Some(r) if self.prefix.is_empty() || r.is_empty() || r.starts_with('/') => r.to_owned(),
+                _ => return None,
+            }
+        } else {
+            let dir = &url[..url.rfind('/').map_or(0, |i| i + 1)];
+            format!("{dir}{link}")
+        };
+        let decoded = percent_decode(&joined);
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in decoded.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                s => parts.push(s),
+            }
+        }
+        let trailing = decoded.ends_with('/') || decoded.ends_with("/.") || decoded.is_empty();
+        let mut path = format!("/{}", parts.join("/"));
+        if path.ends_with("/index.html") {
+            path.truncate(path.len() - "index.html".len());
+        } else if trailing && !path.ends_with('/') {
+            path.push('/');
+        }
+        Some(path)
+    }
+}
+
+fn report(root: &std::path::Path, url: &str, d: &Deferred, link: &str, why: &str) -> Diagnostic {
+    let message = format!("broken link `{link}` on page {url}: it {why}");
+    match &d.source {
+        Some(source) => {
+            let path = PathBuf::from("content").join(source);
+            let mut diag = Diagnostic::error(&path, message)
+                .with_hint("correct the link in the file; link to other content with `@/path/under/content.md`");
+            // Point at the link in the source when it is written there as is.
+            if let Ok(text) = std::fs::read_to_string(root.join(&path))
+                && let Some((line, column)) = diagnostic::find_line(&text, link)
+            {
+                diag = diag.at(&text, line, column);
+            }
+            diag
+        }
+        None => Diagnostic::error(format!("templates/{}", d.template), message)
+            .with_hint("the link comes from the theme template; correct it there"),
+    }
+}
+
+/// Values of attribute `name` in `html` (quoted with " or ').
+fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = String> + 'a {
+    let needle = format!("{name}=");
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let found = html[pos..].find(&needle)?;
+            let start = pos + found;
+            pos = start + needle.len();
+            // Must be a whole attribute name: preceded by whitespace.
+            let before = html[..start].chars().next_back();
+            if !before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let quote = html[pos..].chars().next()?;
+            if quote != '"' && quote != '\'' {
+                continue;
+            }
+            let value_start = pos + 1;
+            let end = html[value_start..].find(quote)? + value_start;
+            pos = end + 1;
+            return Some(html[value_start..end].to_owned());
+        }
+    })
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|&e| e < 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checker() -> LinkChecker {
+        let files = ["/", "/a/", "/a/b/", "/style.css", "/a/b/doc x.pdf"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        LinkChecker::new(std::path::Path::new("."), "", files)
+    }
+
+    #[test]
+    fn accepts_good_links_of_every_form() {
+        let c = checker();
+        c.scan("/a/b/", r##"<a href="/a/">x</a><a href="../">y</a><a href="/style.css">s</a><a href="#top">t</a><h2 id="top">T</h2><a href="/a/b/index.html">i</a><a href="https://x.org/">e</a>"##, None, "t");
+        c.scan("/a/", r#"<a href="b/#top">x</a>"#, None, "t");
+        assert!(c.finish().is_empty());
+    }
+
+    #[test]
+    fn reports_missing_pages_fragments_and_escapes() {
+        let c = checker();
+        c.scan("/a/", r##"<a href="/nope/">x</a> <a href="b/#missing">y</a> <a href="../../../etc/passwd">z</a> <a href="#gone">w</a>"##, None, "item.html");
+        let problems = c.finish();
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(problems.iter().all(|p| p.path == PathBuf::from("templates/item.html")));
+    }
+
+    #[test]
+    fn decodes_entities_and_percent_escapes() {
+        assert_eq!(decode_entities("a&amp;b&#x2F;c&#39;"), "a&b/c'");
+        assert_eq!(crate::urls::percent_decode("doc%20x.pdf"), "doc x.pdf");
+    }
+}

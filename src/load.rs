@@ -1,0 +1,380 @@
+//! Load stage: walks `content/`, classifies each file by where it sits, and
+//! reads and parses every file in parallel (front matter and Markdown).
+//!
+//! Nothing here knows about other files: cross-file checks belong to
+//! `resolve`. Exempt items (and drafts, unless asked for) are dropped here,
+//! before any of their text can reach a later stage.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::frontmatter;
+use crate::markdown::{self, Rendered};
+use crate::schema::{CommitteeMatter, DocumentMatter, ItemMatter, MeetingMatter, PublishStatus};
+use crate::urls::ContentPath;
+
+pub const CONTENT_DIR: &str = "content";
+/// Markdown files larger than this are refused rather than rendered.
+pub const MAX_MARKDOWN_BYTES: u64 = 8 * 1024 * 1024;
+
+/// How the load is done.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+    /// Path prefix for rewritten `@/` links (from `base_url`).
+    pub prefix: String,
+}
+
+/// A position in a file, with the line's text for rendering diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub line: usize,
+    pub column: usize,
+    pub line_text: String,
+}
+
+impl Located {
+    fn in_text(text: &str, offset: usize) -> Located {
+        let (line, column) = diagnostic::line_col(text, offset);
+        Located {
+            line,
+            column,
+            line_text: text.lines().nth(line - 1).unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// An `@/` link in a body, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatedRef {
+    pub target: String,
+    pub anchor: Option<String>,
+    pub at: Located,
+}
+
+/// One parsed content file.
+#[derive(Debug, Clone)]
+pub struct Parsed<M> {
+    /// Path under `content/`, `/`-separated.
+    pub rel: String,
+    pub path: ContentPath,
+    pub matter: M,
+    /// The raw front matter and the file line it starts on, kept so later
+    /// stages can point at a value.
+    pub yaml: String,
+    pub yaml_line: usize,
+    pub body: Rendered,
+    pub references: Vec<LocatedRef>,
+}
+
+impl<M> Parsed<M> {
+    /// The path as the user knows it (relative to the archive root).
+    pub fn display_path(&self) -> PathBuf {
+        Path::new(CONTENT_DIR).join(&self.rel)
+    }
+
+    /// An error pointing at the front-matter line that holds `needle`.
+    pub fn error_at_value(&self, needle: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(self.display_path(), message);
+        match diagnostic::find_line(&self.yaml, needle) {
+            Some((line, column)) => {
+                let text = self.yaml.lines().nth(line - 1).unwrap_or_default();
+                let mut d = d;
+                d.line = Some(self.yaml_line + line);
+                d.column = Some(column);
+                d.source_line = Some(text.to_owned());
+                d
+            }
+            None => d,
+        }
+    }
+
+    pub fn error_at(&self, at: &Located, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::error(self.display_path(), message);
+        d.line = Some(at.line);
+        d.column = Some(at.column);
+        d.source_line = Some(at.line_text.clone());
+        d
+    }
+}
+
+/// A file copied as is beside its item's pages.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub rel: String,
+    pub path: ContentPath,
+    pub source: PathBuf,
+    pub bytes: u64,
+}
+
+/// Why an item is left out of this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    Exempt,
+    Draft,
+}
+
+/// Everything under `content/`, parsed, in path order.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub committees: Vec<Parsed<CommitteeMatter>>,
+    pub meetings: Vec<Parsed<MeetingMatter>>,
+    /// Meeting folders, whether or not they have a `_meeting.md`.
+    pub meeting_folders: Vec<(String, String)>,
+    pub items: Vec<Parsed<ItemMatter>>,
+    pub documents: Vec<Parsed<DocumentMatter>>,
+    pub attachments: Vec<Attachment>,
+    /// Items left out, by path, so references to them get a clear error.
+    pub withheld: BTreeMap<String, Withheld>,
+    /// Number of files read.
+    pub files: usize,
+}
+
+enum File {
+    Committee(Parsed<CommitteeMatter>),
+    Meeting(Parsed<MeetingMatter>),
+    Item(Parsed<ItemMatter>),
+    Document(Parsed<DocumentMatter>),
+    Attachment(Attachment),
+}
+
+/// Loads the archive's content. Returns what could be parsed and every
+/// problem found; the caller decides whether errors stop the build.
+pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
+    let content = root.join(CONTENT_DIR);
+    let mut diagnostics = Vec::new();
+    let mut paths: Vec<(String, ContentPath, PathBuf)> = Vec::new();
+    let mut meeting_folders = Vec::new();
+
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
+                .with_hint("create content/<committee>/_committee.md, or start with `quorum init`"),
+        );
+        return (Loaded::default(), diagnostics);
+    }
+
+    let mut walker = walkdir::WalkDir::new(&content)
+        .min_depth(1)
+        .max_depth(4)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| user_path(root, p));
+                diagnostics.push(Diagnostic::error(path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let Some(rel) = rel_path(&content, entry.path()) else {
+            diagnostics.push(
+                Diagnostic::error(user_path(root, entry.path()), "file name is not valid UTF-8")
+                    .with_hint("rename it using letters, digits and hyphens"),
+            );
+            continue;
+        };
+        if entry.file_type().is_dir() {
+            match entry.depth() {
+                2 => {
+                    if let Some((committee, meeting)) = rel.split_once('/') {
+                        if crate::urls::meeting_date(meeting).is_some() {
+                            meeting_folders.push((committee.to_owned(), meeting.to_owned()));
+                        } else {
+                            // One error for the folder, not one per file in it.
+                            diagnostics.push(misplaced(root, &entry, &format!("{rel}/_meeting.md")));
+                            walker.skip_current_dir();
+                        }
+                    }
+                }
+                4 => diagnostics.push(
+                    Diagnostic::error(
+                        user_path(root, entry.path()),
+                        "folder is nested deeper than the content layout allows",
+                    )
+                    .with_hint("supporting documents sit directly in content/<committee>/<date>/<NN>-<slug>/"),
+                ),
+                _ => {}
+            }
+            continue;
+        }
+        match ContentPath::classify(&rel) {
+            Ok(path) => paths.push((rel, path, entry.into_path())),
+            Err(m) => diagnostics.push(
+                Diagnostic::error(user_path(root, entry.path()), m.message).with_hint(m.hint),
+            ),
+        }
+    }
+
+    let files = paths.len();
+    let results: Vec<Result<File, Diagnostic>> = paths
+        .into_par_iter()
+        .map(|(rel, path, source)| read_file(rel, path, source, options))
+        .collect();
+
+    let mut loaded = Loaded {
+        files,
+        meeting_folders,
+        ..Loaded::default()
+    };
+    for result in results {
+        match result {
+            Ok(File::Committee(p)) => loaded.committees.push(p),
+            Ok(File::Meeting(p)) => loaded.meetings.push(p),
+            Ok(File::Item(p)) => {
+                let withheld = if p.matter.exempt {
+                    Some(Withheld::Exempt)
+                } else if p.matter.status == PublishStatus::Draft && !options.drafts {
+                    Some(Withheld::Draft)
+                } else {
+                    None
+                };
+                match withheld {
+                    Some(w) => {
+                        loaded.withheld.insert(p.rel, w);
+                    }
+                    None => loaded.items.push(p),
+                }
+            }
+            Ok(File::Document(p)) => loaded.documents.push(p),
+            Ok(File::Attachment(a)) => loaded.attachments.push(a),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    // A withheld item's documents and attachments go with it.
+    let withheld = &loaded.withheld;
+    let is_withheld =
+        |path: &ContentPath| path.owner_item().is_some_and(|item| withheld.contains_key(&item));
+    loaded.documents.retain(|d| !is_withheld(&d.path));
+    loaded.attachments.retain(|a| !is_withheld(&a.path));
+    (loaded, diagnostics)
+}
+
+fn misplaced(root: &Path, entry: &walkdir::DirEntry, probe: &str) -> Diagnostic {
+    let message = ContentPath::classify(probe).err().map_or_else(
+        || ("folder does not fit the content layout".to_owned(), String::new()),
+        |m| (m.message, m.hint),
+    );
+    Diagnostic::error(user_path(root, entry.path()), message.0).with_hint(message.1)
+}
+
+/// Dot-files, editor backups and OS litter are not content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name == "Thumbs.db"
+}
+
+fn rel_path(content: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(content).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+fn user_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).map_or_else(|_| path.to_owned(), Path::to_owned)
+}
+
+fn read_file(
+    rel: String,
+    path: ContentPath,
+    source: PathBuf,
+    options: &LoadOptions,
+) -> Result<File, Diagnostic> {
+    let shown = Path::new(CONTENT_DIR).join(&rel);
+    if let ContentPath::Attachment { .. } = path {
+        let bytes = std::fs::metadata(&source)
+            .map_err(|e| Diagnostic::error(&shown, format!("cannot read: {e}")))?
+            .len();
+        return Ok(File::Attachment(Attachment {
+            rel,
+            path,
+            source,
+            bytes,
+        }));
+    }
+    let text = read_markdown(&source, &shown)?;
+    Ok(match path {
+        ContentPath::Committee { .. } => File::Committee(parse(rel, path, &text, options, CommitteeMatter::KEYS)?),
+        ContentPath::Meeting { .. } => File::Meeting(parse(rel, path, &text, options, MeetingMatter::KEYS)?),
+        ContentPath::Item { .. } => File::Item(parse(rel, path, &text, options, ItemMatter::KEYS)?),
+        ContentPath::Document { .. } => File::Document(parse(rel, path, &text, options, DocumentMatter::KEYS)?),
+        ContentPath::Attachment { .. } => unreachable!("handled above"),
+    })
+}
+
+/// Reads a Markdown file, refusing what cannot be Markdown.
+fn read_markdown(source: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let meta = std::fs::metadata(source)
+        .map_err(|e| Diagnostic::error(shown, format!("cannot read: {e}")))?;
+    if meta.len() > MAX_MARKDOWN_BYTES {
+        return Err(Diagnostic::error(
+            shown,
+            format!(
+                "file is {} MiB, more than the {} MiB a Markdown file may have",
+                meta.len() / (1024 * 1024),
+                MAX_MARKDOWN_BYTES / (1024 * 1024)
+            ),
+        )
+        .with_hint("split it into several documents, or attach it as a file (e.g. a PDF) instead"));
+    }
+    let bytes = std::fs::read(source)
+        .map_err(|e| Diagnostic::error(shown, format!("cannot read: {e}")))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Diagnostic::error(shown, "file is empty")
+            .with_hint("add front matter between `---` lines (e.g. `title: ...`), or delete the file"));
+    }
+    if bytes.contains(&0) {
+        return Err(Diagnostic::error(shown, "file is binary, not Markdown text")
+            .with_hint("only .md text files are rendered; give other files another extension to attach them"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+        let (line, column) = diagnostic::line_col(&valid, offset);
+        let mut d = Diagnostic::error(shown, "file is not valid UTF-8 text")
+            .with_hint("save the file as UTF-8 in your editor");
+        d.line = Some(line);
+        d.column = Some(column);
+        d
+    })
+}
+
+fn parse<M: DeserializeOwned>(
+    rel: String,
+    path: ContentPath,
+    text: &str,
+    options: &LoadOptions,
+    keys: &[&str],
+) -> Result<Parsed<M>, Diagnostic> {
+    let shown = Path::new(CONTENT_DIR).join(&rel);
+    let split = frontmatter::split(text).map_err(|e| {
+        Diagnostic::error(&shown, e.to_string())
+            .at(text, 1, 1)
+            .with_hint("end the front matter with a line holding only `---`")
+    })?;
+    let matter: M = frontmatter::parse(&split, text, &shown, keys)?;
+    let body = markdown::render(split.body, &options.prefix);
+    let references = body
+        .references
+        .iter()
+        .map(|r| LocatedRef {
+            target: r.target.clone(),
+            anchor: r.anchor.clone(),
+            at: Located::in_text(text, split.body_offset + r.offset),
+        })
+        .collect();
+    Ok(Parsed {
+        rel,
+        path,
+        matter,
+        yaml: split.yaml.to_owned(),
+        yaml_line: split.yaml_line,
+        body,
+        references,
+    })
+}

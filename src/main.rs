@@ -1,0 +1,34 @@
+//! The `quorum` command line: parses arguments, runs a subcommand, and turns
+//! its result into messages and an exit status.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "quorum", version, about = "Build, check and serve committee-minutes archives")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into output/ (atomically: a failed build changes nothing)
+    Build(cmd::build::Args),
+    /// Run every check of a build without writing anything
+    Check(cmd::check::Args),
+    /// Create a new archive that builds as it is
+    Init(cmd::init::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Init(args) => cmd::init::run(args),
+    }
+}

@@ -1,0 +1,262 @@
+//! Markdown bodies to HTML (and plain text for search) in one pass.
+//!
+//! `@/` links are rewritten to page URLs here and recorded, so the resolve
+//! stage can check each one against the archive and report its line.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::urls::{self, ContentPath};
+
+/// A body, rendered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// The text without markup, for search and summaries.
+    pub text: String,
+    /// Anchor ids of the headings, in order.
+    pub anchors: Vec<String>,
+    /// `@/` references found in links, for validation.
+    pub references: Vec<Reference>,
+}
+
+/// One `@/path#anchor` link in a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The path under `content/`.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body`. `prefix` is the site's path prefix for rewritten links.
+pub fn render(body: &str, prefix: &str) -> Rendered {
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    // Bodies sit under the page's own <h1>, so a body that uses `#` headings
+    // is shifted down one level to keep a single h1 per page.
+    let demote = body_has_h1(body);
+    let mut heading: Option<usize> = None;
+    let mut heading_text = String::new();
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some(events.len());
+                heading_text.clear();
+                let level = if demote { lower(level) } else { level };
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let level = if demote { lower(level) } else { level };
+                if let Some(start) = heading.take() {
+                    let anchor = unique_anchor(&mut out.anchors, &heading_text, &events[start]);
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                        *id = Some(CowStr::from(anchor));
+                    }
+                }
+                push_text_break(&mut out.text);
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(&dest_url, prefix, range.start, &mut out.references)
+                    .map_or(dest_url, CowStr::from);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if heading.is_some() {
+                    heading_text.push_str(t);
+                }
+                out.text.push_str(t);
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push(' ');
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                push_text_break(&mut out.text);
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    html::push_html(&mut out.html, events.into_iter());
+    let trimmed = out.text.trim_end().len();
+    out.text.truncate(trimmed);
+    out
+}
+
+/// Renders a one-paragraph field (a purpose, a decision) inline: emphasis
+/// and links, without the wrapping `<p>`.
+pub fn render_inline(text: &str, prefix: &str) -> String {
+    let rendered = render(text, prefix);
+    let html = rendered.html.trim();
+    match html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => html.to_owned(),
+    }
+}
+
+fn push_text_break(text: &mut String) {
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+}
+
+fn body_has_h1(body: &str) -> bool {
+    Parser::new_ext(body, options()).any(|e| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    })
+}
+
+fn lower(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// An explicit `{#id}` wins; otherwise the slugified text, made unique in
+/// the page with a numeric suffix.
+fn unique_anchor(seen: &mut Vec<String>, text: &str, start: &Event) -> String {
+    if let Event::Start(Tag::Heading { id: Some(id), .. }) = start {
+        seen.push(id.to_string());
+        return id.to_string();
+    }
+    let base = match urls::slugify(text) {
+        s if s.is_empty() => "section".to_owned(),
+        s => s,
+    };
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while seen.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    seen.push(candidate.clone());
+    candidate
+}
+
+/// `@/path#anchor` -> the page URL; anything else is left alone.
+fn rewrite_link(
+    dest: &str,
+    prefix: &str,
+    offset: usize,
+    references: &mut Vec<Reference>,
+) -> Option<String> {
+    let rest = dest.strip_prefix("@/")?;
+    let (path, anchor) = match rest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_owned())),
+        None => (rest, None),
+    };
+    references.push(Reference {
+        target: path.to_owned(),
+        anchor: anchor.clone(),
+        offset,
+    });
+    // An unclassifiable target is reported by resolve; the link keeps a
+    // harmless placeholder meanwhile.
+    let url = ContentPath::classify(path).ok()?.url();
+    Some(match anchor {
+        Some(a) => format!("{prefix}{url}#{a}"),
+        None => format!("{prefix}{url}"),
+    })
+}
+
+/// Whether a link in rendered output leaves the site.
+pub fn is_external(href: &str) -> bool {
+    href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_extensions() {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: note\n",
+            "",
+        );
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("<del>old</del>"), "{}", r.html);
+        assert!(r.html.contains("“quoted”"), "{}", r.html);
+        assert!(r.html.contains("footnote"), "{}", r.html);
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_are_demoted_under_h1() {
+        let r = render("# Intro\n\n## Intro\n\ntext\n", "");
+        assert_eq!(r.anchors, ["intro", "intro-1"]);
+        assert!(r.html.contains("<h2 id=\"intro\">Intro</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"intro-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn at_links_are_rewritten_and_recorded() {
+        let body = "See [the update](@/rcc/2017-12-07/05-update.md#budget).\n";
+        let r = render(body, "/minutes");
+        assert!(
+            r.html
+                .contains("href=\"/minutes/rcc/2017-12-07/update/#budget\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.references.len(), 1);
+        assert_eq!(r.references[0].target, "rcc/2017-12-07/05-update.md");
+        assert_eq!(r.references[0].anchor.as_deref(), Some("budget"));
+        assert_eq!(r.references[0].offset, 4);
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        let r = render("Some **bold** and [a link](https://x.org).\n\n- one\n- two\n", "");
+        assert_eq!(r.text, "Some bold and a link.\none\ntwo");
+    }
+
+    #[test]
+    fn inline_render_drops_paragraph() {
+        assert_eq!(render_inline("To *note* it", ""), "To <em>note</em> it");
+    }
+}

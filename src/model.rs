@@ -1,0 +1,221 @@
+//! The archive as plain data: committees, meetings, agenda items, supporting
+//! documents, topics, people and the reference graph between them.
+//!
+//! Built once by `resolve`, then shared read-only by rendering, search and
+//! the server. Entities point at each other by index into the archive's
+//! vectors, so the graph needs no reference counting.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::markdown::Rendered;
+use crate::schema::{Extra, MinutesStatus};
+
+/// Index of an entity in its `Archive` vector.
+pub type Id = usize;
+
+/// Any page a reference can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageKey {
+    Committee(Id),
+    Meeting(Id),
+    Item(Id),
+    Document(Id),
+}
+
+#[derive(Debug)]
+pub struct Archive {
+    pub config: Config,
+    /// Path prefix of every URL (from `base_url`), e.g. "" or "/minutes".
+    pub prefix: String,
+    pub committees: Vec<Committee>,
+    /// By committee, then date.
+    pub meetings: Vec<Meeting>,
+    /// By committee, meeting, agenda order.
+    pub items: Vec<Item>,
+    pub documents: Vec<Document>,
+    pub attachments: Vec<AttachmentFile>,
+    /// By name.
+    pub topics: Vec<Topic>,
+    /// By name.
+    pub people: Vec<Person>,
+}
+
+/// A person named in a particular capacity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRole {
+    pub person: Id,
+    pub role: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Committee {
+    pub slug: String,
+    /// Source path under `content/`.
+    pub source: String,
+    pub url: String,
+    pub title: String,
+    pub short: Option<String>,
+    pub authority: Option<String>,
+    pub members: Vec<PersonRole>,
+    pub remit: Rendered,
+    /// Oldest first.
+    pub meetings: Vec<Id>,
+    pub referenced_by: Vec<PageKey>,
+    pub extra: Extra,
+}
+
+#[derive(Debug)]
+pub struct Meeting {
+    pub committee: Id,
+    /// Folder name: the date, with an optional suffix.
+    pub folder: String,
+    pub date: NaiveDate,
+    pub source: Option<String>,
+    pub url: String,
+    pub time: Option<String>,
+    pub venue: Option<String>,
+    pub chair: Option<PersonRole>,
+    pub attendees: Vec<PersonRole>,
+    pub apologies: Vec<PersonRole>,
+    pub status: MinutesStatus,
+    pub notes: Rendered,
+    /// In agenda order.
+    pub items: Vec<Id>,
+    /// The committee's previous and next meetings.
+    pub previous: Option<Id>,
+    pub next: Option<Id>,
+    pub referenced_by: Vec<PageKey>,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub action: String,
+    pub owner: Option<PersonRole>,
+    pub due: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Declaration {
+    pub member: PersonRole,
+    pub interest: String,
+}
+
+#[derive(Debug)]
+pub struct Item {
+    pub committee: Id,
+    pub meeting: Id,
+    pub source: String,
+    pub url: String,
+    /// Agenda number as shown ("5", "5a").
+    pub number: String,
+    /// Position on the agenda (the file's NN).
+    pub order: u32,
+    pub slug: String,
+    pub title: String,
+    pub purpose: Option<String>,
+    pub presenters: Vec<PersonRole>,
+    pub topics: Vec<Id>,
+    pub decisions: Vec<String>,
+    pub actions: Vec<Action>,
+    pub declarations: Vec<Declaration>,
+    /// Items named in `related:`.
+    pub related: Vec<Id>,
+    /// Supporting documents, in the order `documents:` gives.
+    pub documents: Vec<Id>,
+    pub attachments: Vec<Id>,
+    pub draft: bool,
+    pub minutes: Rendered,
+    pub previous: Option<Id>,
+    pub next: Option<Id>,
+    pub referenced_by: Vec<PageKey>,
+    pub extra: Extra,
+}
+
+#[derive(Debug)]
+pub struct Document {
+    pub item: Id,
+    pub source: String,
+    pub url: String,
+    pub slug: String,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub author: Option<PersonRole>,
+    pub kind: Option<String>,
+    pub body: Rendered,
+    pub referenced_by: Vec<PageKey>,
+    pub extra: Extra,
+}
+
+#[derive(Debug)]
+pub struct AttachmentFile {
+    pub item: Id,
+    pub source: String,
+    /// Where the file is read from.
+    pub file: PathBuf,
+    pub url: String,
+    pub name: String,
+    pub title: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug)]
+pub struct Topic {
+    pub slug: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub url: String,
+    /// Newest first.
+    pub items: Vec<Id>,
+}
+
+#[derive(Debug, Default)]
+pub struct Person {
+    pub slug: String,
+    pub name: String,
+    pub url: String,
+    /// Every role this person was named with, first seen first.
+    pub roles: Vec<String>,
+    pub memberships: Vec<Id>,
+    /// Items presented, newest first (likewise below).
+    pub presented: Vec<Id>,
+    pub chaired: Vec<Id>,
+    pub attended: Vec<Id>,
+    pub apologies: Vec<Id>,
+    /// (item, index into its declarations)
+    pub declarations: Vec<(Id, usize)>,
+    /// (item, index into its actions)
+    pub actions: Vec<(Id, usize)>,
+    pub authored: Vec<Id>,
+}
+
+impl Archive {
+    /// The date of an item (its meeting's).
+    pub fn item_date(&self, item: Id) -> NaiveDate {
+        self.meetings[self.items[item].meeting].date
+    }
+
+    pub fn page_url(&self, key: PageKey) -> &str {
+        match key {
+            PageKey::Committee(i) => &self.committees[i].url,
+            PageKey::Meeting(i) => &self.meetings[i].url,
+            PageKey::Item(i) => &self.items[i].url,
+            PageKey::Document(i) => &self.documents[i].url,
+        }
+    }
+
+    /// Newest first, ties in agenda order: the order of every item list.
+    pub fn sort_items_newest_first(&self, items: &mut [Id]) {
+        items.sort_by(|&a, &b| {
+            let (ma, mb) = (&self.meetings[self.items[a].meeting], &self.meetings[self.items[b].meeting]);
+            mb.date
+                .cmp(&ma.date)
+                .then_with(|| ma.folder.cmp(&mb.folder))
+                .then_with(|| self.items[a].committee.cmp(&self.items[b].committee))
+                .then_with(|| self.items[a].order.cmp(&self.items[b].order))
+        });
+    }
+}

@@ -1,0 +1,395 @@
+//! Page contexts: the documented data each template receives.
+//!
+//! Every page gets `site`, `page` and `breadcrumbs`; the rest depends on
+//! the template (see each `*Page` struct). Optional values are always
+//! present (as `none`), so templates can test them without tripping Tera's
+//! strict handling of undefined names. URLs include the site's prefix.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::schema::Extra;
+
+/// Settings every template can read.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub base_url: Option<String>,
+    pub language: String,
+    /// URL of the home page ("/" or "/prefix/").
+    pub home: String,
+    /// Prefix to put before a root-relative path, e.g. for static assets.
+    pub prefix: String,
+    pub feed: String,
+    pub extra: serde_json::Value,
+}
+
+/// What every page says about itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    pub title: String,
+    pub url: String,
+    /// Which template kind: "home", "committee", "meeting", "item", ...
+    pub kind: &'static str,
+    pub description: Option<String>,
+    /// Feed for this page's subject, if it has one.
+    pub feed: Option<String>,
+    /// Absolute URL, when `base_url` is set.
+    pub canonical: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// 2017-12-07
+    pub iso: String,
+    /// 7 December 2017
+    pub long: String,
+    pub year: i32,
+}
+
+impl DateView {
+    pub fn new(d: NaiveDate) -> DateView {
+        DateView {
+            iso: d.format("%Y-%m-%d").to_string(),
+            long: format!("{} {}", d.day(), d.format("%B %Y")),
+            year: d.year(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub name: String,
+    pub role: Option<String>,
+    pub url: String,
+}
+
+/// An item in a list (topic timeline, person page, related items).
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemSummary {
+    pub title: String,
+    pub url: String,
+    pub number: String,
+    pub date: DateView,
+    pub committee: Link,
+    pub meeting: Link,
+    pub purpose: Option<String>,
+    pub topics: Vec<Link>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingSummary {
+    /// "7 December 2017"
+    pub title: String,
+    pub url: String,
+    pub date: DateView,
+    pub committee: Link,
+    pub item_count: usize,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitteeSummary {
+    pub title: String,
+    pub short: Option<String>,
+    pub url: String,
+    pub authority: Option<String>,
+    pub meeting_count: usize,
+    pub latest: Option<DateView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountedLink {
+    pub title: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// A page that links here, for "referenced by" lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefView {
+    pub title: String,
+    pub url: String,
+    /// "agenda item", "meeting", "committee", "document"
+    pub kind: &'static str,
+    /// Where it sits, e.g. "Resilient Communities ..., 7 December 2017".
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group<T> {
+    /// The heading of the group (a year).
+    pub label: String,
+    pub entries: Vec<T>,
+}
+
+/// Links to the other pages of a paginated list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<Link>,
+}
+
+/// `index.html`
+#[derive(Debug, Serialize)]
+pub struct HomePage {
+    pub latest_meetings: Vec<MeetingSummary>,
+    pub committees: Vec<CommitteeSummary>,
+    pub topics: Vec<CountedLink>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Counts {
+    pub committees: usize,
+    pub meetings: usize,
+    pub items: usize,
+    pub topics: usize,
+    pub people: usize,
+}
+
+/// `committee.html`
+#[derive(Debug, Serialize)]
+pub struct CommitteePage {
+    pub committee: CommitteeView,
+    /// Meetings by year, newest year first.
+    pub years: Vec<Group<MeetingSummary>>,
+    pub referenced_by: Vec<RefView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommitteeView {
+    pub title: String,
+    pub short: Option<String>,
+    pub authority: Option<String>,
+    pub url: String,
+    pub remit_html: String,
+    pub members: Vec<PersonView>,
+    pub extra: Extra,
+}
+
+/// `meeting.html`
+#[derive(Debug, Serialize)]
+pub struct MeetingPage {
+    pub meeting: MeetingView,
+    pub committee: Link,
+    /// In agenda order.
+    pub agenda: Vec<AgendaEntry>,
+    pub previous: Option<Link>,
+    pub next: Option<Link>,
+    pub referenced_by: Vec<RefView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MeetingView {
+    pub title: String,
+    pub url: String,
+    pub date: DateView,
+    pub time: Option<String>,
+    pub venue: Option<String>,
+    pub chair: Option<PersonView>,
+    pub attendees: Vec<PersonView>,
+    pub apologies: Vec<PersonView>,
+    /// "approved" or "draft"
+    pub status: &'static str,
+    pub notes_html: String,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AgendaEntry {
+    pub number: String,
+    pub title: String,
+    pub url: String,
+    pub purpose: Option<String>,
+    pub presenters: Vec<PersonView>,
+    pub decision_count: usize,
+    pub draft: bool,
+}
+
+/// `item.html`. Section ids the page must provide: purpose, presenters,
+/// minutes, decisions, actions, declarations, documents, related,
+/// referenced-by (see `resolve::ITEM_SECTIONS`).
+#[derive(Debug, Serialize)]
+pub struct ItemPage {
+    pub item: ItemView,
+    pub meeting: MeetingSummary,
+    pub committee: Link,
+    /// Previous and next item on the same agenda.
+    pub previous: Option<Link>,
+    pub next: Option<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemView {
+    pub title: String,
+    pub url: String,
+    pub number: String,
+    pub purpose_html: Option<String>,
+    pub presenters: Vec<PersonView>,
+    pub topics: Vec<Link>,
+    pub minutes_html: String,
+    pub decisions_html: Vec<String>,
+    pub actions: Vec<ActionView>,
+    pub declarations: Vec<DeclarationView>,
+    pub documents: Vec<DocumentLink>,
+    pub related: Vec<ItemSummary>,
+    pub referenced_by: Vec<RefView>,
+    pub draft: bool,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionView {
+    pub action: String,
+    pub owner: Option<PersonView>,
+    pub due: Option<DateView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeclarationView {
+    pub member: PersonView,
+    pub interest: String,
+}
+
+/// A supporting document: a page, or an attachment file.
+#[derive(Debug, Serialize)]
+pub struct DocumentLink {
+    pub title: String,
+    pub url: String,
+    pub kind: Option<String>,
+    /// For attachments: "PDF, 120 KB".
+    pub file_info: Option<String>,
+    pub is_attachment: bool,
+}
+
+/// `document.html`
+#[derive(Debug, Serialize)]
+pub struct DocumentPage {
+    pub document: DocumentView,
+    pub item: Link,
+    pub meeting: MeetingSummary,
+    pub committee: Link,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocumentView {
+    pub title: String,
+    pub url: String,
+    pub kind: Option<String>,
+    pub date: Option<DateView>,
+    pub author: Option<PersonView>,
+    pub body_html: String,
+    pub referenced_by: Vec<RefView>,
+    pub extra: Extra,
+}
+
+/// `topics.html`
+#[derive(Debug, Serialize)]
+pub struct TopicsPage {
+    pub topics: Vec<TopicEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TopicEntry {
+    pub name: String,
+    pub url: String,
+    pub aliases: Vec<String>,
+    pub count: usize,
+}
+
+/// `topic.html`: a timeline of the topic's items, newest first.
+#[derive(Debug, Serialize)]
+pub struct TopicPage {
+    pub topic: TopicEntry,
+    pub years: Vec<Group<ItemSummary>>,
+    /// How many of its items each committee discussed.
+    pub committees: Vec<CountedLink>,
+    pub pager: Pager,
+}
+
+/// `people.html`
+#[derive(Debug, Serialize)]
+pub struct PeoplePage {
+    pub people: Vec<PersonEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PersonEntry {
+    pub name: String,
+    pub url: String,
+    pub roles: Vec<String>,
+}
+
+/// `person.html`
+#[derive(Debug, Serialize)]
+pub struct PersonPage {
+    pub person: PersonEntry,
+    pub memberships: Vec<Link>,
+    pub presented: Vec<ItemSummary>,
+    pub chaired: Vec<MeetingSummary>,
+    pub attended: Vec<MeetingSummary>,
+    pub apologies: Vec<MeetingSummary>,
+    pub declarations: Vec<PersonDeclaration>,
+    pub actions: Vec<PersonAction>,
+    pub authored: Vec<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PersonDeclaration {
+    pub item: ItemSummary,
+    pub interest: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PersonAction {
+    pub item: ItemSummary,
+    pub action: String,
+    pub due: Option<DateView>,
+}
+
+/// `meetings.html`: every meeting, by year.
+#[derive(Debug, Serialize)]
+pub struct MeetingsPage {
+    pub years: Vec<Group<MeetingSummary>>,
+}
+
+/// `search.html`. Rendered statically with no results (`server` false) and
+/// by `quorum serve` with results.
+#[derive(Debug, Serialize, Default)]
+pub struct SearchPage {
+    pub server: bool,
+    pub query: String,
+}
+
+/// `feed.xml` (Atom).
+#[derive(Debug, Serialize)]
+pub struct FeedPage {
+    pub title: String,
+    /// Absolute (or root-relative without `base_url`) URLs.
+    pub self_url: String,
+    pub alternate_url: String,
+    pub id: String,
+    pub updated: String,
+    pub entries: Vec<FeedEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FeedEntry {
+    pub title: String,
+    pub url: String,
+    pub updated: String,
+    pub committee: String,
+    pub summary: Option<String>,
+    pub topics: Vec<String>,
+}

@@ -1,0 +1,787 @@
+//! Resolve stage: turns parsed files into the [`Archive`] model.
+//!
+//! Here everything that needs more than one file is decided and checked:
+//! meetings under committees, items under meetings, documents under items,
+//! `related:`/`documents:` entries, `@/` links and their anchors, slug
+//! collisions, topics (with aliases) and people, and the backlinks.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::load::{Loaded, Parsed, Withheld};
+use crate::markdown::Rendered;
+use crate::model::*;
+use crate::schema::{IsoDate, ItemMatter, PersonName};
+use crate::urls::{self, ContentPath};
+
+/// Section anchors every item page provides, so `@/item.md#decisions` works.
+pub const ITEM_SECTIONS: &[&str] = &[
+    "purpose",
+    "presenters",
+    "minutes",
+    "decisions",
+    "actions",
+    "declarations",
+    "documents",
+    "related",
+    "referenced-by",
+];
+
+pub fn resolve(config: Config, loaded: Loaded) -> (Archive, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        prefix: config.path_prefix(),
+        diagnostics: Vec::new(),
+        topic_index: HashMap::new(),
+        person_index: HashMap::new(),
+        topics: Vec::new(),
+        people: Vec::new(),
+        aliases: HashMap::new(),
+        vocabulary: HashMap::new(),
+    };
+    r.index_vocabulary(&config);
+    let archive = r.build(config, loaded);
+    (archive, r.diagnostics)
+}
+
+struct Resolver {
+    prefix: String,
+    diagnostics: Vec<Diagnostic>,
+    /// slug -> topic id
+    topic_index: HashMap<String, Id>,
+    /// slug of alias or canonical name -> canonical name
+    aliases: HashMap<String, String>,
+    /// canonical name -> its aliases, from `[topics]`
+    vocabulary: HashMap<String, Vec<String>>,
+    topics: Vec<Topic>,
+    person_index: HashMap<String, Id>,
+    people: Vec<Person>,
+}
+
+impl Resolver {
+    fn index_vocabulary(&mut self, config: &Config) {
+        for (canonical, aliases) in &config.topics {
+            self.aliases.insert(urls::slugify(canonical), canonical.clone());
+            for alias in aliases {
+                self.aliases.insert(urls::slugify(alias), canonical.clone());
+            }
+            self.vocabulary.insert(canonical.clone(), aliases.clone());
+        }
+    }
+
+    fn topic(&mut self, written: &str) -> Option<Id> {
+        let key = urls::slugify(written);
+        if key.is_empty() {
+            return None;
+        }
+        let name = self.aliases.get(&key).cloned().unwrap_or_else(|| written.trim().to_owned());
+        let slug = urls::slugify(&name);
+        if let Some(&id) = self.topic_index.get(&slug) {
+            return Some(id);
+        }
+        let id = self.topics.len();
+        self.topics.push(Topic {
+            url: format!("/topics/{slug}/"),
+            slug: slug.clone(),
+            aliases: self.vocabulary.get(&name).cloned().unwrap_or_default(),
+            name,
+            items: Vec::new(),
+        });
+        self.topic_index.insert(slug, id);
+        Some(id)
+    }
+
+    fn person(&mut self, p: &PersonName) -> Option<PersonRole> {
+        let slug = urls::slugify(&p.name);
+        if slug.is_empty() {
+            return None;
+        }
+        let id = *self.person_index.entry(slug.clone()).or_insert_with(|| {
+            self.people.push(Person {
+                url: format!("/people/{slug}/"),
+                slug,
+                name: p.name.clone(),
+                ..Person::default()
+            });
+            self.people.len() - 1
+        });
+        if let Some(role) = &p.role
+            && !self.people[id].roles.contains(role)
+        {
+            self.people[id].roles.push(role.clone());
+        }
+        Some(PersonRole {
+            person: id,
+            role: p.role.clone(),
+        })
+    }
+
+    fn people_of<M>(&mut self, file: &Parsed<M>, names: &[PersonName]) -> Vec<PersonRole> {
+        names
+            .iter()
+            .filter_map(|n| self.person_checked(file, n))
+            .collect()
+    }
+
+    fn person_checked<M>(&mut self, file: &Parsed<M>, name: &PersonName) -> Option<PersonRole> {
+        let role = self.person(name);
+        if role.is_none() {
+            self.diagnostics.push(
+                file.error_at_value(&name.name, format!("`{}` is not a usable name", name.name))
+                    .with_hint("write the person's name with letters"),
+            );
+        }
+        role
+    }
+
+    fn build(&mut self, config: Config, loaded: Loaded) -> Archive {
+        let Loaded {
+            committees: committee_files,
+            meetings: meeting_files,
+            mut meeting_folders,
+            items: item_files,
+            documents: document_files,
+            attachments: attachment_files,
+            withheld,
+            ..
+        } = loaded;
+
+        // Committees.
+        let mut committees = Vec::new();
+        let mut committee_index: HashMap<String, Id> = HashMap::new();
+        for file in &committee_files {
+            let ContentPath::Committee { committee } = &file.path else { continue };
+            let members = self.people_of(file, &file.matter.members);
+            committee_index.insert(committee.clone(), committees.len());
+            committees.push(Committee {
+                slug: committee.clone(),
+                source: file.rel.clone(),
+                url: file.path.url(),
+                title: file.matter.title.clone(),
+                short: file.matter.short.clone(),
+                authority: file.matter.authority.clone().or_else(|| config.authority.clone()),
+                members,
+                remit: file.body.clone(),
+                meetings: Vec::new(),
+                referenced_by: Vec::new(),
+                extra: file.matter.extra.clone(),
+            });
+        }
+
+        // Meetings: every meeting folder is a meeting; `_meeting.md` adds detail.
+        let meeting_file: HashMap<(String, String), &Parsed<_>> = meeting_files
+            .iter()
+            .filter_map(|f| match &f.path {
+                ContentPath::Meeting { committee, meeting } => {
+                    Some(((committee.clone(), meeting.clone()), f))
+                }
+                _ => None,
+            })
+            .collect();
+        meeting_folders.sort();
+        meeting_folders.dedup();
+        let mut meetings = Vec::new();
+        let mut meeting_index: HashMap<(String, String), Id> = HashMap::new();
+        let mut missing_committee_reported = std::collections::HashSet::new();
+        for (committee_slug, folder) in &meeting_folders {
+            let Some(&committee) = committee_index.get(committee_slug) else {
+                if missing_committee_reported.insert(committee_slug.clone()) {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            format!("content/{committee_slug}"),
+                            format!("committee folder `{committee_slug}` has no _committee.md"),
+                        )
+                        .with_hint(format!(
+                            "create content/{committee_slug}/_committee.md with at least `title: ...`"
+                        )),
+                    );
+                }
+                continue;
+            };
+            let Some(date) = urls::meeting_date(folder).and_then(IsoDate::parse) else {
+                continue;
+            };
+            let file = meeting_file.get(&(committee_slug.clone(), folder.clone())).copied();
+            let path = ContentPath::Meeting {
+                committee: committee_slug.clone(),
+                meeting: folder.clone(),
+            };
+            let mut meeting = Meeting {
+                committee,
+                folder: folder.clone(),
+                date: date.0,
+                source: file.map(|f| f.rel.clone()),
+                url: path.url(),
+                time: None,
+                venue: None,
+                chair: None,
+                attendees: Vec::new(),
+                apologies: Vec::new(),
+                status: Default::default(),
+                notes: Rendered::default(),
+                items: Vec::new(),
+                previous: None,
+                next: None,
+                referenced_by: Vec::new(),
+                extra: Default::default(),
+            };
+            if let Some(file) = file {
+                let m = &file.matter;
+                if let Some(d) = m.date
+                    && d != date
+                {
+                    self.diagnostics.push(
+                        file.error_at_value("date", format!("date {d} differs from the meeting folder's date {date}"))
+                            .with_hint(format!("set `date: {date}`, or move the meeting to a folder named {d}")),
+                    );
+                }
+                meeting.time = m.time.clone();
+                meeting.venue = m.venue.clone();
+                meeting.chair = m.chair.as_ref().and_then(|c| self.person_checked(file, c));
+                meeting.attendees = self.people_of(file, &m.attendees);
+                meeting.apologies = self.people_of(file, &m.apologies);
+                meeting.status = m.status;
+                meeting.notes = file.body.clone();
+                meeting.extra = m.extra.clone();
+            }
+            meeting_index.insert((committee_slug.clone(), folder.clone()), meetings.len());
+            committees[committee].meetings.push(meetings.len());
+            meetings.push(meeting);
+        }
+        for c in &committees {
+            for pair in c.meetings.windows(2) {
+                meetings[pair[0]].next = Some(pair[1]);
+                meetings[pair[1]].previous = Some(pair[0]);
+            }
+        }
+
+        // Items.
+        let mut items: Vec<Item> = Vec::new();
+        let mut item_index: HashMap<String, Id> = HashMap::new();
+        let mut slugs_seen: HashMap<(Id, String), String> = HashMap::new();
+        for file in &item_files {
+            let ContentPath::Item {
+                committee,
+                meeting,
+                number,
+                slug,
+            } = &file.path
+            else {
+                continue;
+            };
+            let Some(&meeting_id) = meeting_index.get(&(committee.clone(), meeting.clone())) else {
+                continue; // the missing committee is already reported
+            };
+            if let Some(other) = slugs_seen.insert((meeting_id, slug.clone()), file.rel.clone()) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        file.display_path(),
+                        format!("agenda item slug `{slug}` is also used by content/{other}; both would be published at {}", file.path.url()),
+                    )
+                    .with_hint("give one of the items a different name after its number"),
+                );
+                continue;
+            }
+            let item = self.item(file, *number, slug, meeting_id, &meetings);
+            item_index.insert(file.rel.clone(), items.len());
+            meetings[meeting_id].items.push(items.len());
+            items.push(item);
+        }
+        for m in &mut meetings {
+            m.items.sort_by_key(|&i| (items[i].order, items[i].slug.clone()));
+            for pair in m.items.windows(2) {
+                items[pair[0]].next = Some(pair[1]);
+                items[pair[1]].previous = Some(pair[0]);
+            }
+        }
+
+        // Supporting documents and attachments.
+        let mut documents = Vec::new();
+        let mut document_index: HashMap<String, Id> = HashMap::new();
+        for file in &document_files {
+            let Some(owner) = file.path.owner_item() else { continue };
+            let Some(&item) = item_index.get(&owner) else {
+                self.diagnostics.push(orphan(&file.display_path(), &owner));
+                continue;
+            };
+            let ContentPath::Document { name, .. } = &file.path else { continue };
+            let m = &file.matter;
+            let author = m.author.as_ref().and_then(|a| self.person_checked(file, a));
+            document_index.insert(file.rel.clone(), documents.len());
+            documents.push(Document {
+                item,
+                source: file.rel.clone(),
+                url: file.path.url(),
+                slug: urls::slugify(name),
+                title: m.title.clone().unwrap_or_else(|| title_from_file_name(name)),
+                date: m.date.map(|d| d.0),
+                author,
+                kind: m.kind.clone(),
+                body: file.body.clone(),
+                referenced_by: Vec::new(),
+                extra: m.extra.clone(),
+            });
+        }
+        let mut attachments = Vec::new();
+        let mut attachment_index: HashMap<String, Id> = HashMap::new();
+        for a in attachment_files {
+            let Some(owner) = a.path.owner_item() else { continue };
+            let Some(&item) = item_index.get(&owner) else {
+                self.diagnostics.push(orphan(&std::path::Path::new("content").join(&a.rel), &owner));
+                continue;
+            };
+            let ContentPath::Attachment { file: name, .. } = &a.path else { continue };
+            attachment_index.insert(a.rel.clone(), attachments.len());
+            attachments.push(AttachmentFile {
+                item,
+                url: a.path.url(),
+                title: name.clone(),
+                name: name.clone(),
+                source: a.rel,
+                file: a.source,
+                bytes: a.bytes,
+            });
+        }
+        // Order and title them as each item's `documents:` says.
+        for file in &item_files {
+            let Some(&item) = item_index.get(&file.rel) else { continue };
+            let folder = file.rel.trim_end_matches(".md");
+            let mut listed_docs = Vec::new();
+            let mut listed_atts = Vec::new();
+            for entry in &file.matter.documents {
+                let rel = format!("{folder}/{}", entry.file);
+                if let Some(&d) = document_index.get(&rel) {
+                    documents[d].title = entry.title.clone();
+                    listed_docs.push(d);
+                } else if let Some(&a) = attachment_index.get(&rel) {
+                    attachments[a].title = entry.title.clone();
+                    listed_atts.push(a);
+                } else {
+                    self.diagnostics.push(
+                        file.error_at_value(&entry.file, format!("documents: `{}` names no file in content/{folder}/", entry.file))
+                            .with_hint(format!("put the file at content/{rel}, or correct the name")),
+                    );
+                }
+            }
+            let rest_docs = (0..documents.len()).filter(|&d| documents[d].item == item && !listed_docs.contains(&d));
+            let mut rest_docs: Vec<Id> = rest_docs.collect();
+            rest_docs.sort_by(|&a, &b| documents[a].source.cmp(&documents[b].source));
+            listed_docs.extend(rest_docs);
+            items[item].documents = listed_docs;
+            let mut rest_atts: Vec<Id> = (0..attachments.len())
+                .filter(|&a| attachments[a].item == item && !listed_atts.contains(&a))
+                .collect();
+            rest_atts.sort_by(|&a, &b| attachments[a].name.cmp(&attachments[b].name));
+            listed_atts.extend(rest_atts);
+            items[item].attachments = listed_atts;
+        }
+
+        // Document authors are people too.
+        let mut archive = Archive {
+            prefix: self.prefix.clone(),
+            config,
+            committees,
+            meetings,
+            items,
+            documents,
+            attachments,
+            topics: std::mem::take(&mut self.topics),
+            people: std::mem::take(&mut self.people),
+        };
+
+        // References: `related:` and `@/` links, and the backlinks they make.
+        let index = Targets {
+            committees: &committee_index,
+            meetings: &meeting_index,
+            items: &item_index,
+            documents: &document_index,
+            attachments: &attachment_index,
+            withheld: &withheld,
+        };
+        let mut backlinks: BTreeMap<PageKey, Vec<PageKey>> = BTreeMap::new();
+        for file in &item_files {
+            let Some(&item) = item_index.get(&file.rel) else { continue };
+            for entry in &file.matter.related {
+                let target = entry.trim().trim_start_matches("@/");
+                match index.find(target) {
+                    Ok(Some(PageKey::Item(other))) if other != item => {
+                        archive.items[item].related.push(other);
+                        backlinks.entry(PageKey::Item(other)).or_default().push(PageKey::Item(item));
+                    }
+                    Ok(Some(PageKey::Item(_))) => self.diagnostics.push(
+                        file.error_at_value(entry, "related: an item cannot be related to itself"),
+                    ),
+                    Ok(_) => self.diagnostics.push(
+                        file.error_at_value(entry, format!("related: `{target}` is not an agenda item"))
+                            .with_hint("`related:` lists agenda items by their path under content/, e.g. committee/2017-12-07/05-item.md"),
+                    ),
+                    Err(problem) => self.diagnostics.push(problem.at_value(file, entry, "related")),
+                }
+            }
+        }
+        self.check_body_links(&committee_files, &archive, &index, &mut backlinks, |i| PageKey::Committee(i), &committee_index);
+        self.check_body_links(&meeting_files, &archive, &index, &mut backlinks, |i| PageKey::Meeting(i), &meeting_rel_index(&archive));
+        self.check_body_links(&item_files, &archive, &index, &mut backlinks, |i| PageKey::Item(i), &item_index);
+        self.check_body_links(&document_files, &archive, &index, &mut backlinks, |i| PageKey::Document(i), &document_index);
+        for (target, mut sources) in backlinks {
+            sources.sort();
+            sources.dedup();
+            sources.retain(|&s| s != target);
+            match target {
+                PageKey::Committee(i) => archive.committees[i].referenced_by = sources,
+                PageKey::Meeting(i) => archive.meetings[i].referenced_by = sources,
+                PageKey::Item(i) => archive.items[i].referenced_by = sources,
+                PageKey::Document(i) => archive.documents[i].referenced_by = sources,
+            }
+        }
+
+        self.index_people_and_topics(&mut archive);
+        archive
+    }
+
+    fn item(
+        &mut self,
+        file: &Parsed<ItemMatter>,
+        order: u32,
+        slug: &str,
+        meeting: Id,
+        meetings: &[Meeting],
+    ) -> Item {
+        let m = &file.matter;
+        let mut topics = Vec::new();
+        for t in &m.topics {
+            match self.topic(t) {
+                Some(id) if !topics.contains(&id) => topics.push(id),
+                Some(_) => {}
+                None => self.diagnostics.push(
+                    file.error_at_value(t, format!("topic `{t}` has no letters or digits"))
+                        .with_hint("name topics in words, e.g. `Looked after children`"),
+                ),
+            }
+        }
+        let presenters = self.people_of(file, &m.presenters);
+        let actions = m
+            .actions
+            .iter()
+            .map(|a| Action {
+                action: a.action.clone(),
+                owner: a.owner.as_ref().and_then(|o| self.person_checked(file, o)),
+                due: a.due.map(|d| d.0),
+            })
+            .collect();
+        let declarations = m
+            .declarations
+            .iter()
+            .filter_map(|d| {
+                Some(Declaration {
+                    member: self.person_checked(file, &d.member)?,
+                    interest: d.interest.clone(),
+                })
+            })
+            .collect();
+        Item {
+            committee: meetings[meeting].committee,
+            meeting,
+            source: file.rel.clone(),
+            url: file.path.url(),
+            number: m.item.clone().unwrap_or_else(|| order.to_string()),
+            order,
+            slug: slug.to_owned(),
+            title: m.title.clone(),
+            purpose: m.purpose.clone().filter(|p| !p.trim().is_empty()),
+            presenters,
+            topics,
+            decisions: m.decisions.clone(),
+            actions,
+            declarations,
+            related: Vec::new(),
+            documents: Vec::new(),
+            attachments: Vec::new(),
+            draft: m.status == crate::schema::PublishStatus::Draft,
+            minutes: file.body.clone(),
+            previous: None,
+            next: None,
+            referenced_by: Vec::new(),
+            extra: m.extra.clone(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn check_body_links<M>(
+        &mut self,
+        files: &[Parsed<M>],
+        archive: &Archive,
+        index: &Targets,
+        backlinks: &mut BTreeMap<PageKey, Vec<PageKey>>,
+        key: impl Fn(Id) -> PageKey,
+        own_index: &HashMap<String, Id>,
+    ) {
+        for file in files {
+            let Some(&own) = own_index.get(&file.rel) else { continue };
+            for r in &file.references {
+                match index.find(&r.target) {
+                    Ok(target) => {
+                        if let (Some(anchor), Some(page)) = (&r.anchor, target)
+                            && !has_anchor(archive, page, anchor)
+                        {
+                            self.diagnostics.push(
+                                file.error_at(&r.at, format!("link target `{}` has no heading `#{anchor}`", r.target))
+                                    .with_hint(anchor_hint(archive, page)),
+                            );
+                        }
+                        if let Some(page) = target {
+                            backlinks.entry(page).or_default().push(key(own));
+                        }
+                    }
+                    Err(problem) => self.diagnostics.push(problem.at_link(file, &r.at)),
+                }
+            }
+        }
+    }
+
+    fn index_people_and_topics(&mut self, a: &mut Archive) {
+        for (c, committee) in a.committees.iter().enumerate() {
+            for m in &committee.members {
+                push_unique(&mut a.people[m.person].memberships, c);
+            }
+        }
+        for (mi, meeting) in a.meetings.iter().enumerate() {
+            if let Some(chair) = &meeting.chair {
+                push_unique(&mut a.people[chair.person].chaired, mi);
+            }
+            for p in &meeting.attendees {
+                push_unique(&mut a.people[p.person].attended, mi);
+            }
+            for p in &meeting.apologies {
+                push_unique(&mut a.people[p.person].apologies, mi);
+            }
+        }
+        for (ii, item) in a.items.iter().enumerate() {
+            for p in &item.presenters {
+                push_unique(&mut a.people[p.person].presented, ii);
+            }
+            for (k, d) in item.declarations.iter().enumerate() {
+                a.people[d.member.person].declarations.push((ii, k));
+            }
+            for (k, action) in item.actions.iter().enumerate() {
+                if let Some(owner) = &action.owner {
+                    a.people[owner.person].actions.push((ii, k));
+                }
+            }
+            for &t in &item.topics {
+                a.topics[t].items.push(ii);
+            }
+        }
+        for (di, doc) in a.documents.iter().enumerate() {
+            if let Some(author) = &doc.author {
+                push_unique(&mut a.people[author.person].authored, di);
+            }
+        }
+        // Newest first everywhere.
+        let meeting_key = |m: &Id, meetings: &[Meeting]| std::cmp::Reverse((meetings[*m].date, meetings[*m].folder.clone()));
+        let mut people = std::mem::take(&mut a.people);
+        for p in &mut people {
+            a.sort_items_newest_first(&mut p.presented);
+            p.chaired.sort_by_key(|m| meeting_key(m, &a.meetings));
+            p.attended.sort_by_key(|m| meeting_key(m, &a.meetings));
+            p.apologies.sort_by_key(|m| meeting_key(m, &a.meetings));
+            p.declarations.sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
+            p.actions.sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
+        }
+        let mut topics = std::mem::take(&mut a.topics);
+        for t in &mut topics {
+            a.sort_items_newest_first(&mut t.items);
+        }
+        // Topics and people are listed by name; ids are remapped to match.
+        let topic_order = sort_order(&topics, |t| t.name.to_lowercase());
+        let people_order = sort_order(&people, |p| p.name.to_lowercase());
+        a.topics = reorder(topics, &topic_order);
+        a.people = reorder(people, &people_order);
+        let topic_new = inverse(&topic_order);
+        let person_new = inverse(&people_order);
+        for item in &mut a.items {
+            item.topics.iter_mut().for_each(|t| *t = topic_new[*t]);
+            remap_roles(&mut item.presenters, &person_new);
+            for action in &mut item.actions {
+                if let Some(o) = &mut action.owner {
+                    o.person = person_new[o.person];
+                }
+            }
+            for d in &mut item.declarations {
+                d.member.person = person_new[d.member.person];
+            }
+        }
+        for c in &mut a.committees {
+            remap_roles(&mut c.members, &person_new);
+        }
+        for m in &mut a.meetings {
+            if let Some(chair) = &mut m.chair {
+                chair.person = person_new[chair.person];
+            }
+            remap_roles(&mut m.attendees, &person_new);
+            remap_roles(&mut m.apologies, &person_new);
+        }
+        for d in &mut a.documents {
+            if let Some(author) = &mut d.author {
+                author.person = person_new[author.person];
+            }
+        }
+    }
+}
+
+fn push_unique(v: &mut Vec<Id>, id: Id) {
+    if !v.contains(&id) {
+        v.push(id);
+    }
+}
+
+fn sort_order<T>(v: &[T], key: impl Fn(&T) -> String) -> Vec<Id> {
+    let mut order: Vec<Id> = (0..v.len()).collect();
+    order.sort_by_cached_key(|&i| key(&v[i]));
+    order
+}
+
+fn reorder<T>(v: Vec<T>, order: &[Id]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = v.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
+}
+
+/// old id -> new id, for an order listing old ids in their new places.
+fn inverse(order: &[Id]) -> Vec<Id> {
+    let mut new = vec![0; order.len()];
+    for (position, &old) in order.iter().enumerate() {
+        new[old] = position;
+    }
+    new
+}
+
+fn remap_roles(roles: &mut [PersonRole], new: &[Id]) {
+    for r in roles {
+        r.person = new[r.person];
+    }
+}
+
+fn meeting_rel_index(archive: &Archive) -> HashMap<String, Id> {
+    archive
+        .meetings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| Some((m.source.clone()?, i)))
+        .collect()
+}
+
+fn orphan(shown: &std::path::Path, owner: &str) -> Diagnostic {
+    Diagnostic::error(
+        shown,
+        format!("supporting file belongs to no agenda item: content/{owner} does not exist"),
+    )
+    .with_hint("a supporting-documents folder must be named exactly like its item file, without .md")
+}
+
+fn title_from_file_name(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
+fn has_anchor(archive: &Archive, page: PageKey, anchor: &str) -> bool {
+    let body = match page {
+        PageKey::Committee(i) => &archive.committees[i].remit,
+        PageKey::Meeting(i) => &archive.meetings[i].notes,
+        PageKey::Item(i) => {
+            if ITEM_SECTIONS.contains(&anchor) {
+                return true;
+            }
+            &archive.items[i].minutes
+        }
+        PageKey::Document(i) => &archive.documents[i].body,
+    };
+    body.anchors.iter().any(|a| a == anchor)
+}
+
+fn anchor_hint(archive: &Archive, page: PageKey) -> String {
+    let anchors: Vec<String> = match page {
+        PageKey::Committee(i) => archive.committees[i].remit.anchors.clone(),
+        PageKey::Meeting(i) => archive.meetings[i].notes.anchors.clone(),
+        PageKey::Item(i) => {
+            let mut a: Vec<String> = ITEM_SECTIONS.iter().map(|s| s.to_string()).collect();
+            a.extend(archive.items[i].minutes.anchors.iter().cloned());
+            a
+        }
+        PageKey::Document(i) => archive.documents[i].body.anchors.clone(),
+    };
+    if anchors.is_empty() {
+        "the target has no headings; link to the page without `#...`".to_owned()
+    } else {
+        format!("anchors there: {}", anchors.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", "))
+    }
+}
+
+/// Everything a reference can name, by path under `content/`.
+struct Targets<'a> {
+    committees: &'a HashMap<String, Id>,
+    meetings: &'a HashMap<(String, String), Id>,
+    items: &'a HashMap<String, Id>,
+    documents: &'a HashMap<String, Id>,
+    attachments: &'a HashMap<String, Id>,
+    withheld: &'a BTreeMap<String, Withheld>,
+}
+
+enum Unresolved {
+    Missing(String),
+    Withheld(String, Withheld),
+}
+
+impl Unresolved {
+    fn message(&self) -> (String, String) {
+        match self {
+            Unresolved::Missing(t) => (
+                format!("`{t}` does not exist"),
+                "references name a file by its path under content/, e.g. committee/2017-12-07/05-item.md".to_owned(),
+            ),
+            Unresolved::Withheld(t, Withheld::Exempt) => (
+                format!("`{t}` is exempt and never published"),
+                "remove the reference: it would reveal exempt business".to_owned(),
+            ),
+            Unresolved::Withheld(t, Withheld::Draft) => (
+                format!("`{t}` is a draft, left out of this build"),
+                "publish the target (remove `status: draft`), build with --drafts, or remove the reference".to_owned(),
+            ),
+        }
+    }
+
+    fn at_value<M>(&self, file: &Parsed<M>, needle: &str, key: &str) -> Diagnostic {
+        let (msg, hint) = self.message();
+        file.error_at_value(needle, format!("{key}: {msg}")).with_hint(hint)
+    }
+
+    fn at_link<M>(&self, file: &Parsed<M>, at: &crate::load::Located) -> Diagnostic {
+        let (msg, hint) = self.message();
+        file.error_at(at, format!("broken link: {msg}")).with_hint(hint)
+    }
+}
+
+impl Targets<'_> {
+    /// The page a content path names (`None` for an attachment, which is a
+    /// file, not a page).
+    fn find(&self, target: &str) -> Result<Option<PageKey>, Unresolved> {
+        let target = target.trim_start_matches('/');
+        if let Some(&w) = self.withheld.get(target) {
+            return Err(Unresolved::Withheld(target.to_owned(), w));
+        }
+        let missing = || Unresolved::Missing(target.to_owned());
+        match ContentPath::classify(target).map_err(|_| missing())? {
+            ContentPath::Committee { committee } => self.committees.get(&committee).map(|&i| Some(PageKey::Committee(i))),
+            ContentPath::Meeting { committee, meeting } => {
+                self.meetings.get(&(committee, meeting)).map(|&i| Some(PageKey::Meeting(i)))
+            }
+            ContentPath::Item { .. } => self.items.get(target).map(|&i| Some(PageKey::Item(i))),
+            ContentPath::Document { .. } => self.documents.get(target).map(|&i| Some(PageKey::Document(i))),
+            ContentPath::Attachment { .. } => self.attachments.get(target).map(|_| None),
+        }
+        .ok_or_else(missing)
+    }
+}
