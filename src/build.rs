@@ -39,7 +39,9 @@ impl BuildOptions {
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("output"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("output"))
     }
 }
 
@@ -122,7 +124,10 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     // After content errors, keep rendering to find template and link
     // problems too, but write nothing.
     let staging = if write && !diagnostics.has_errors() {
-        Some(Staging::new(&options.output_dir(), root).map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?)
+        Some(
+            Staging::new(&options.output_dir(), root)
+                .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?,
+        )
     } else {
         None
     };
@@ -131,7 +136,12 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     let page_urls: Vec<String> = jobs.par_iter().map(|&j| job_url(&archive, j)).collect();
     files.extend(page_urls);
     files.extend(theme.assets.keys().map(|k| format!("/{k}")));
-    files.extend(archive.attachments.iter().map(|a| percent_decode_path(&a.url)));
+    files.extend(
+        archive
+            .attachments
+            .iter()
+            .map(|a| percent_decode_path(&a.url)),
+    );
     let sitemap = archive.config.base_url.is_some();
     if sitemap {
         files.insert("/sitemap.xml".into());
@@ -166,9 +176,12 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
                 }
                 .err()
             })
-            .chain(archive.attachments.par_iter().filter_map(|a| {
-                s.copy(&percent_decode_path(&a.url)[1..], &a.file).err()
-            }))
+            .chain(
+                archive
+                    .attachments
+                    .par_iter()
+                    .filter_map(|a| s.copy(&percent_decode_path(&a.url)[1..], &a.file).err()),
+            )
             .map(|e| Diagnostic::error(options.output_dir(), e.to_string()))
             .collect();
         diagnostics.extend(copy_problems);
@@ -187,7 +200,8 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
         return Err(BuildFailure { diagnostics });
     }
     if let Some(s) = staging {
-        s.commit().map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
+        s.commit()
+            .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
     }
     timings.push(("total", started.elapsed()));
     Ok(BuildReport {
@@ -231,11 +245,17 @@ fn sitemap_xml(archive: &Archive, jobs: &[render::PageJob]) -> String {
         let after = base.find("://").map_or(0, |i| i + 3);
         base[after..].find('/').map_or(base, |s| &base[..after + s])
     };
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for &job in jobs {
         let url = job_url(archive, job);
         if url.ends_with('/') {
-            xml.push_str(&format!("  <url><loc>{origin}{}{}</loc></url>\n", archive.prefix, xml_escape(&url)));
+            xml.push_str(&format!(
+                "  <url><loc>{origin}{}{}</loc></url>\n",
+                archive.prefix,
+                xml_escape(&url)
+            ));
         }
     }
     xml.push_str("</urlset>\n");
@@ -243,7 +263,9 @@ fn sitemap_xml(archive: &Archive, jobs: &[render::PageJob]) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Where `quorum` looks for an archive when none is given.

@@ -102,8 +102,7 @@ impl Config {
         if let Some(url) = &config.base_url {
             let trimmed = url.trim_end_matches('/').to_owned();
             if !(trimmed.starts_with("http://") || trimmed.starts_with("https://")) {
-                let (line, col) =
-                    crate::diagnostic::find_line(text, "base_url").unwrap_or((1, 1));
+                let (line, col) = crate::diagnostic::find_line(text, "base_url").unwrap_or((1, 1));
                 return Err(Diagnostic::error(
                     CONFIG_FILE,
                     format!("base_url `{url}` is not an absolute http(s) URL"),
@@ -153,8 +152,7 @@ mod tests {
 
     #[test]
     fn base_url_path_becomes_prefix() {
-        let c =
-            Config::parse("title = \"M\"\nbase_url = \"https://x.org/minutes/\"\n").unwrap();
+        let c = Config::parse("title = \"M\"\nbase_url = \"https://x.org/minutes/\"\n").unwrap();
         assert_eq!(c.base_url.as_deref(), Some("https://x.org/minutes"));
         assert_eq!(c.path_prefix(), "/minutes");
     }

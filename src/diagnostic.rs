@@ -54,7 +54,10 @@ impl Diagnostic {
     pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
         self.line = Some(line.max(1));
         self.column = Some(column.max(1));
-        self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self.source_line = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::to_owned);
         self
     }
 
@@ -211,7 +214,9 @@ pub fn render(diagnostic: &Diagnostic, styled: bool) -> String {
         }
     }
     if let Some(hint) = &diagnostic.hint {
-        report.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
+        report.push(Group::with_title(
+            Level::HELP.secondary_title(hint.as_str()),
+        ));
     }
     let renderer = if styled {
         Renderer::styled()

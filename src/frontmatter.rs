@@ -50,8 +50,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     }
     let yaml_start = text_start + first_end;
     let mut offset = yaml_start;
-    let mut line = 1;
-    for l in text[yaml_start..].split_inclusive('\n') {
+    for (line, l) in (1..).zip(text[yaml_start..].split_inclusive('\n')) {
         if is_fence(l) {
             let body_offset = offset + l.len();
             return Ok(Split {
@@ -63,7 +62,6 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
             });
         }
         offset += l.len();
-        line += 1;
     }
     Err(SplitError::Unclosed)
 }
@@ -118,7 +116,7 @@ fn describe(message: &str) -> String {
         .replace("a sequence", "a list")
         .replace("struct ", "")
         .replace("a map", "a set of `key: value` lines");
-    let msg = match msg.find(", expected one of") {
+    let msg = match msg.find(", expected") {
         Some(i) if msg.starts_with("unknown key") => msg[..i].to_owned(),
         _ => msg,
     };
@@ -142,9 +140,7 @@ fn hint_for(message: &str, known_keys: &[&str]) -> Option<String> {
         return Some(format!("add `{key}: ...` to the front matter"));
     }
     if message.contains("expected a sequence") {
-        return Some(
-            "write a list, either `[first, second]` or one `- entry` per line".to_owned(),
-        );
+        return Some("write a list, either `[first, second]` or one `- entry` per line".to_owned());
     }
     if message.contains("did not find expected key") || message.contains("mapping values") {
         return Some(
@@ -153,6 +149,11 @@ fn hint_for(message: &str, known_keys: &[&str]) -> Option<String> {
         );
     }
     None
+}
+
+/// Parses a bare YAML string (no fences, no positions); for tests and tools.
+pub fn from_yaml<T: DeserializeOwned>(yaml: &str) -> Result<T, String> {
+    serde_yaml::from_str(yaml).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -216,11 +217,9 @@ mod tests {
         let s = split(text).unwrap();
         let d = parse::<T>(&s, text, Path::new("a.md"), &["title", "topics"]).unwrap_err();
         assert_eq!(d.message, "missing required key `title`");
-        assert_eq!(d.hint.as_deref(), Some("add `title: ...` to the front matter"));
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("add `title: ...` to the front matter")
+        );
     }
-}
-
-/// Parses a bare YAML string (no fences, no positions); for tests and tools.
-pub fn from_yaml<T: DeserializeOwned>(yaml: &str) -> Result<T, String> {
-    serde_yaml::from_str(yaml).map_err(|e| e.to_string())
 }

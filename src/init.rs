@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
-    #[error("{0} already holds an archive (it has a quorum.toml or a content/ folder); not overwriting it")]
+    #[error(
+        "{0} already holds an archive (it has a quorum.toml or a content/ folder); not overwriting it"
+    )]
     Exists(PathBuf),
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: io::Error },
@@ -82,12 +84,19 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
     let mut written = Vec::new();
     for (rel, text) in FILES {
         let path = dir.join(rel);
-        let err = |source| InitError::Write { path: path.clone(), source };
+        let err = |source| InitError::Write {
+            path: path.clone(),
+            source,
+        };
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(err)?;
         }
         // create_new: never overwrite, even a file that appeared meanwhile.
-        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(err)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(err)?;
         io::Write::write_all(&mut file, text.as_bytes()).map_err(err)?;
         written.push(path);
     }

@@ -6,6 +6,11 @@
 //! [`render`] (Tera themes) → [`output`] (staging and atomic swap) →
 //! [`linkcheck`] → search index. [`build`] sequences them.
 
+// A Diagnostic is the error type of every stage and is deliberately rich
+// (file, position, source line, hint); errors are the cold path, so its
+// size in a Result does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod build;
 pub mod config;
 pub mod diagnostic;

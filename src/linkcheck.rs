@@ -48,7 +48,9 @@ impl LinkChecker {
 
     /// Scans one rendered HTML page at site path `url`.
     pub fn scan(&self, url: &str, body: &str, source: Option<&str>, template: &'static str) {
-        let ids: HashSet<String> = attribute_values(body, "id").map(|v| decode_entities(&v)).collect();
+        let ids: HashSet<String> = attribute_values(body, "id")
+            .map(|v| decode_entities(&v))
+            .collect();
         let mut deferred = Deferred {
             source: source.map(str::to_owned),
             template,
@@ -58,7 +60,11 @@ impl LinkChecker {
         let mut seen = HashSet::new();
         for raw in attribute_values(body, "href").chain(attribute_values(body, "src")) {
             let link = decode_entities(&raw);
-            if !seen.insert(link.clone()) || is_external(&link) || link.starts_with("data:") || link.starts_with("javascript:") {
+            if !seen.insert(link.clone())
+                || is_external(&link)
+                || link.starts_with("data:")
+                || link.starts_with("javascript:")
+            {
                 continue;
             }
             let (path_part, fragment) = match link.split_once('#') {
@@ -72,45 +78,84 @@ impl LinkChecker {
                 match self.site_path(url, path_part) {
                     Some(t) => t,
                     None => {
-                        problems.push(self.broken(url, &deferred, &link, "leaves the site's folder"));
+                        problems.push(self.broken(
+                            url,
+                            &deferred,
+                            &link,
+                            "leaves the site's folder",
+                        ));
                         continue;
                     }
                 }
             };
             if !self.files.contains(&target) {
-                problems.push(self.broken(url, &deferred, &link, "points to no page or file of the site"));
+                problems.push(self.broken(
+                    url,
+                    &deferred,
+                    &link,
+                    "points to no page or file of the site",
+                ));
                 continue;
             }
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
                 let f = percent_decode(f);
                 if target == url {
                     if !ids.contains(&f) {
-                        problems.push(self.broken(url, &deferred, &link, "points to no id on this page"));
+                        problems.push(self.broken(
+                            url,
+                            &deferred,
+                            &link,
+                            "points to no id on this page",
+                        ));
                     }
                 } else {
                     deferred.fragments.push((link.clone(), target, f));
                 }
             }
         }
-        self.ids.lock().unwrap_or_else(|e| e.into_inner()).insert(url.to_owned(), ids);
+        self.ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(url.to_owned(), ids);
         if !deferred.fragments.is_empty() {
-            self.deferred.lock().unwrap_or_else(|e| e.into_inner()).push((url.to_owned(), deferred));
+            self.deferred
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((url.to_owned(), deferred));
         }
         if !problems.is_empty() {
-            self.problems.lock().unwrap_or_else(|e| e.into_inner()).extend(problems);
+            self.problems
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(problems);
         }
     }
 
     /// Checks fragments across pages and returns every broken link.
     pub fn finish(self) -> Vec<Diagnostic> {
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut problems = self.problems.into_inner().unwrap_or_else(|e| e.into_inner());
-        for (url, d) in self.deferred.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        let mut problems = self
+            .problems
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        for (url, d) in self
+            .deferred
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+        {
             for (link, target, fragment) in &d.fragments {
                 // Fragments into non-HTML files cannot be checked.
-                let Some(target_ids) = ids.get(target) else { continue };
+                let Some(target_ids) = ids.get(target) else {
+                    continue;
+                };
                 if !target_ids.contains(fragment) {
-                    problems.push(report(&self.root, &url, &d, link, &format!("points to no id `{fragment}` on {target}")));
+                    problems.push(report(
+                        &self.root,
+                        &url,
+                        &d,
+                        link,
+                        &format!("points to no id `{fragment}` on {target}"),
+                    ));
                 }
             }
         }
@@ -126,7 +171,9 @@ impl LinkChecker {
         let joined = if let Some(rest) = link.strip_prefix('/') {
             let rest = format!("/{rest}");
             match rest.strip_prefix(&self.prefix) {
-                Some(r) if self.prefix.is_empty() || r.is_empty() || r.starts_with('/') => r.to_owned(),
+                Some(r) if self.prefix.is_empty() || r.is_empty() || r.starts_with('/') => {
+                    r.to_owned()
+                }
                 _ => return None,
             }
         } else {
@@ -222,7 +269,9 @@ fn decode_entities(s: &str) -> String {
             "gt" => Some('>'),
             "quot" => Some('"'),
             "apos" => Some('\''),
-            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
             e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         };
@@ -265,9 +314,14 @@ mod tests {
     fn reports_missing_pages_fragments_and_escapes() {
         let c = checker();
         c.scan("/a/", r##"<a href="/nope/">x</a> <a href="b/#missing">y</a> <a href="../../../etc/passwd">z</a> <a href="#gone">w</a>"##, None, "item.html");
+        c.scan("/a/b/", "<p>no ids here</p>", None, "item.html");
         let problems = c.finish();
         assert_eq!(problems.len(), 4, "{problems:#?}");
-        assert!(problems.iter().all(|p| p.path == PathBuf::from("templates/item.html")));
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.path == std::path::Path::new("templates/item.html"))
+        );
     }
 
     #[test]

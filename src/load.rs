@@ -168,15 +168,20 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| user_path(root, p));
+                let path = e
+                    .path()
+                    .map_or_else(|| PathBuf::from(CONTENT_DIR), |p| user_path(root, p));
                 diagnostics.push(Diagnostic::error(path, format!("cannot read: {e}")));
                 continue;
             }
         };
         let Some(rel) = rel_path(&content, entry.path()) else {
             diagnostics.push(
-                Diagnostic::error(user_path(root, entry.path()), "file name is not valid UTF-8")
-                    .with_hint("rename it using letters, digits and hyphens"),
+                Diagnostic::error(
+                    user_path(root, entry.path()),
+                    "file name is not valid UTF-8",
+                )
+                .with_hint("rename it using letters, digits and hyphens"),
             );
             continue;
         };
@@ -249,8 +254,10 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
     }
     // A withheld item's documents and attachments go with it.
     let withheld = &loaded.withheld;
-    let is_withheld =
-        |path: &ContentPath| path.owner_item().is_some_and(|item| withheld.contains_key(&item));
+    let is_withheld = |path: &ContentPath| {
+        path.owner_item()
+            .is_some_and(|item| withheld.contains_key(&item))
+    };
     loaded.documents.retain(|d| !is_withheld(&d.path));
     loaded.attachments.retain(|a| !is_withheld(&a.path));
     (loaded, diagnostics)
@@ -258,7 +265,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
 
 fn misplaced(root: &Path, entry: &walkdir::DirEntry, probe: &str) -> Diagnostic {
     let message = ContentPath::classify(probe).err().map_or_else(
-        || ("folder does not fit the content layout".to_owned(), String::new()),
+        || {
+            (
+                "folder does not fit the content layout".to_owned(),
+                String::new(),
+            )
+        },
         |m| (m.message, m.hint),
     );
     Diagnostic::error(user_path(root, entry.path()), message.0).with_hint(message.1)
@@ -276,7 +288,8 @@ fn rel_path(content: &Path, path: &Path) -> Option<String> {
 }
 
 fn user_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map_or_else(|_| path.to_owned(), Path::to_owned)
+    path.strip_prefix(root)
+        .map_or_else(|_| path.to_owned(), Path::to_owned)
 }
 
 fn read_file(
@@ -299,10 +312,16 @@ fn read_file(
     }
     let text = read_markdown(&source, &shown)?;
     Ok(match path {
-        ContentPath::Committee { .. } => File::Committee(parse(rel, path, &text, options, CommitteeMatter::KEYS)?),
-        ContentPath::Meeting { .. } => File::Meeting(parse(rel, path, &text, options, MeetingMatter::KEYS)?),
+        ContentPath::Committee { .. } => {
+            File::Committee(parse(rel, path, &text, options, CommitteeMatter::KEYS)?)
+        }
+        ContentPath::Meeting { .. } => {
+            File::Meeting(parse(rel, path, &text, options, MeetingMatter::KEYS)?)
+        }
         ContentPath::Item { .. } => File::Item(parse(rel, path, &text, options, ItemMatter::KEYS)?),
-        ContentPath::Document { .. } => File::Document(parse(rel, path, &text, options, DocumentMatter::KEYS)?),
+        ContentPath::Document { .. } => {
+            File::Document(parse(rel, path, &text, options, DocumentMatter::KEYS)?)
+        }
         ContentPath::Attachment { .. } => unreachable!("handled above"),
     })
 }
@@ -320,13 +339,16 @@ fn read_markdown(source: &Path, shown: &Path) -> Result<String, Diagnostic> {
                 MAX_MARKDOWN_BYTES / (1024 * 1024)
             ),
         )
-        .with_hint("split it into several documents, or attach it as a file (e.g. a PDF) instead"));
+        .with_hint(
+            "split it into several documents, or attach it as a file (e.g. a PDF) instead",
+        ));
     }
-    let bytes = std::fs::read(source)
-        .map_err(|e| Diagnostic::error(shown, format!("cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(source).map_err(|e| Diagnostic::error(shown, format!("cannot read: {e}")))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Diagnostic::error(shown, "file is empty")
-            .with_hint("add front matter between `---` lines (e.g. `title: ...`), or delete the file"));
+        return Err(Diagnostic::error(shown, "file is empty").with_hint(
+            "add front matter between `---` lines (e.g. `title: ...`), or delete the file",
+        ));
     }
     if bytes.contains(&0) {
         return Err(Diagnostic::error(shown, "file is binary, not Markdown text")
@@ -358,7 +380,14 @@ fn parse<M: DeserializeOwned>(
             .with_hint("end the front matter with a line holding only `---`")
     })?;
     let matter: M = frontmatter::parse(&split, text, &shown, keys)?;
-    let body = markdown::render(split.body, &options.prefix);
+    // Items, meetings and committees show their body under a section
+    // heading (h2); a document's body sits right under the page's h1.
+    let top_level = if matches!(path, ContentPath::Document { .. }) {
+        2
+    } else {
+        3
+    };
+    let body = markdown::render(split.body, &options.prefix, top_level);
     let references = body
         .references
         .iter()

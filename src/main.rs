@@ -1,6 +1,8 @@
 //! The `quorum` command line: parses arguments, runs a subcommand, and turns
 //! its result into messages and an exit status.
 
+#![allow(clippy::result_large_err)] // see lib.rs
+
 mod cmd;
 
 use std::process::ExitCode;
@@ -8,7 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "quorum", version, about = "Build, check and serve committee-minutes archives")]
+#[command(
+    name = "quorum",
+    version,
+    about = "Build, check and serve committee-minutes archives"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

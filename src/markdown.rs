@@ -37,13 +37,14 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `body`. `prefix` is the site's path prefix for rewritten links.
-pub fn render(body: &str, prefix: &str) -> Rendered {
+/// Renders `body`. `prefix` is the site's path prefix for rewritten links;
+/// `top_level` is the heading level the body's largest heading becomes, so
+/// that it nests under the page's own headings whatever level the clerk
+/// started at (and the page keeps a single h1).
+pub fn render(body: &str, prefix: &str, top_level: u8) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
-    // Bodies sit under the page's own <h1>, so a body that uses `#` headings
-    // is shifted down one level to keep a single h1 per page.
-    let demote = body_has_h1(body);
+    let shift = top_level.saturating_sub(largest_heading(body));
     let mut heading: Option<usize> = None;
     let mut heading_text = String::new();
 
@@ -57,7 +58,7 @@ pub fn render(body: &str, prefix: &str) -> Rendered {
             }) => {
                 heading = Some(events.len());
                 heading_text.clear();
-                let level = if demote { lower(level) } else { level };
+                let level = shifted(level, shift);
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id,
@@ -66,7 +67,7 @@ pub fn render(body: &str, prefix: &str) -> Rendered {
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let level = if demote { lower(level) } else { level };
+                let level = shifted(level, shift);
                 if let Some(start) = heading.take() {
                     let anchor = unique_anchor(&mut out.anchors, &heading_text, &events[start]);
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
@@ -118,7 +119,7 @@ pub fn render(body: &str, prefix: &str) -> Rendered {
 /// Renders a one-paragraph field (a purpose, a decision) inline: emphasis
 /// and links, without the wrapping `<p>`.
 pub fn render_inline(text: &str, prefix: &str) -> String {
-    let rendered = render(text, prefix);
+    let rendered = render(text, prefix, 6);
     let html = rendered.html.trim();
     match html
         .strip_prefix("<p>")
@@ -129,32 +130,37 @@ pub fn render_inline(text: &str, prefix: &str) -> String {
     }
 }
 
+/// The plain text of a short Markdown field (for meta descriptions, feeds).
+pub fn plain_text(text: &str) -> String {
+    render(text, "", 6).text
+}
+
 fn push_text_break(text: &mut String) {
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
 }
 
-fn body_has_h1(body: &str) -> bool {
-    Parser::new_ext(body, options()).any(|e| {
-        matches!(
-            e,
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            })
-        )
-    })
+/// The level (1-6) of the largest heading in `body`; 6 when it has none.
+fn largest_heading(body: &str) -> u8 {
+    // Cheap pre-check: most bodies have no `#` at a line start at all.
+    if !body.lines().any(|l| l.trim_start().starts_with('#'))
+        && !body.contains("\n---")
+        && !body.contains("\n===")
+    {
+        return 6;
+    }
+    Parser::new_ext(body, options())
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(level as u8),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(6)
 }
 
-fn lower(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
-    }
+fn shifted(level: HeadingLevel, by: u8) -> HeadingLevel {
+    HeadingLevel::try_from((level as usize + by as usize).min(6)).unwrap_or(HeadingLevel::H6)
 }
 
 /// An explicit `{#id}` wins; otherwise the slugified text, made unique in
@@ -218,6 +224,7 @@ mod tests {
         let r = render(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: note\n",
             "",
+            2,
         );
         assert!(r.html.contains("<table>"), "{}", r.html);
         assert!(r.html.contains("<del>old</del>"), "{}", r.html);
@@ -227,16 +234,20 @@ mod tests {
 
     #[test]
     fn headings_get_unique_anchors_and_are_demoted_under_h1() {
-        let r = render("# Intro\n\n## Intro\n\ntext\n", "");
+        let r = render("# Intro\n\n## Intro\n\ntext\n", "", 2);
         assert_eq!(r.anchors, ["intro", "intro-1"]);
         assert!(r.html.contains("<h2 id=\"intro\">Intro</h2>"), "{}", r.html);
         assert!(r.html.contains("<h3 id=\"intro-1\">"), "{}", r.html);
+        let r = render("### Deep\n\n#### Deeper\n", "", 3);
+        assert!(r.html.contains("<h3 id=\"deep\">"), "{}", r.html);
+        let r = render("## Two\n", "", 3);
+        assert!(r.html.contains("<h3 id=\"two\">"), "{}", r.html);
     }
 
     #[test]
     fn at_links_are_rewritten_and_recorded() {
         let body = "See [the update](@/rcc/2017-12-07/05-update.md#budget).\n";
-        let r = render(body, "/minutes");
+        let r = render(body, "/minutes", 2);
         assert!(
             r.html
                 .contains("href=\"/minutes/rcc/2017-12-07/update/#budget\""),
@@ -251,7 +262,11 @@ mod tests {
 
     #[test]
     fn plain_text_drops_markup() {
-        let r = render("Some **bold** and [a link](https://x.org).\n\n- one\n- two\n", "");
+        let r = render(
+            "Some **bold** and [a link](https://x.org).\n\n- one\n- two\n",
+            "",
+            2,
+        );
         assert_eq!(r.text, "Some bold and a link.\none\ntwo");
     }
 

@@ -124,15 +124,22 @@ pub struct Item {
     pub declarations: Vec<Declaration>,
     /// Items named in `related:`.
     pub related: Vec<Id>,
-    /// Supporting documents, in the order `documents:` gives.
-    pub documents: Vec<Id>,
-    pub attachments: Vec<Id>,
+    /// Supporting documents and attachments: first those `documents:`
+    /// lists, in its order, then the rest by file name.
+    pub supporting: Vec<Supporting>,
     pub draft: bool,
     pub minutes: Rendered,
     pub previous: Option<Id>,
     pub next: Option<Id>,
     pub referenced_by: Vec<PageKey>,
     pub extra: Extra,
+}
+
+/// A supporting document page or an attached file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Supporting {
+    Document(Id),
+    Attachment(Id),
 }
 
 #[derive(Debug)]
@@ -210,7 +217,10 @@ impl Archive {
     /// Newest first, ties in agenda order: the order of every item list.
     pub fn sort_items_newest_first(&self, items: &mut [Id]) {
         items.sort_by(|&a, &b| {
-            let (ma, mb) = (&self.meetings[self.items[a].meeting], &self.meetings[self.items[b].meeting]);
+            let (ma, mb) = (
+                &self.meetings[self.items[a].meeting],
+                &self.meetings[self.items[b].meeting],
+            );
             mb.date
                 .cmp(&ma.date)
                 .then_with(|| ma.folder.cmp(&mb.folder))

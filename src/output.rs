@@ -28,7 +28,9 @@ pub struct Staging {
 }
 
 fn sibling(target: &Path, tag: &str) -> PathBuf {
-    let name = target.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let name = target
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     target.with_file_name(format!(".{name}.{tag}"))
 }
 
@@ -40,13 +42,19 @@ impl Staging {
         if let Some(parent) = target.parent()
             && !parent.as_os_str().is_empty()
         {
-            fs::create_dir_all(parent).map_err(|source| OutputError::Stage { path: parent.to_owned(), source })?;
+            fs::create_dir_all(parent).map_err(|source| OutputError::Stage {
+                path: parent.to_owned(),
+                source,
+            })?;
         }
         remove_stale(target);
         if dir.exists() {
             let _ = fs::remove_dir_all(&dir);
         }
-        fs::create_dir_all(&dir).map_err(|source| OutputError::Stage { path: dir.clone(), source })?;
+        fs::create_dir_all(&dir).map_err(|source| OutputError::Stage {
+            path: dir.clone(),
+            source,
+        })?;
         Ok(Staging {
             target: target.to_owned(),
             dir,
@@ -61,7 +69,10 @@ impl Staging {
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        let err = |source| OutputError::Write { path: path.clone(), source };
+        let err = |source| OutputError::Write {
+            path: path.clone(),
+            source,
+        };
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(err)?;
         }
@@ -73,7 +84,10 @@ impl Staging {
     /// Copies a file in as is.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        let err = |source| OutputError::Write { path: path.clone(), source };
+        let err = |source| OutputError::Write {
+            path: path.clone(),
+            source,
+        };
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(err)?;
         }
@@ -83,7 +97,10 @@ impl Staging {
     /// Swaps the staged build in for the output folder.
     pub fn commit(mut self) -> Result<(), OutputError> {
         let old = sibling(&self.target, &format!("old-{}", std::process::id()));
-        let swap_err = |source| OutputError::Swap { path: self.target.clone(), source };
+        let swap_err = |source| OutputError::Swap {
+            path: self.target.clone(),
+            source,
+        };
         let had_old = self.target.exists();
         if had_old {
             fs::rename(&self.target, &old).map_err(swap_err)?;
@@ -113,10 +130,18 @@ impl Drop for Staging {
 
 /// Leftovers of builds that were killed before they could clean up.
 fn remove_stale(target: &Path) {
-    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else { return };
-    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
     let prefix = format!(".{}.", name.to_string_lossy());
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let n = entry.file_name().to_string_lossy().into_owned();
         if let Some(rest) = n.strip_prefix(&prefix)
@@ -129,7 +154,8 @@ fn remove_stale(target: &Path) {
 }
 
 fn pid_alive(pid: &str) -> bool {
-    pid.parse::<u32>().is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists())
+    pid.parse::<u32>()
+        .is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists())
 }
 
 /// The output folder must never be (or contain) the content, or the root.
@@ -144,13 +170,17 @@ fn check_target(target: &Path, root: &Path) -> Result<(), OutputError> {
         })
     };
     if t == r || r.starts_with(&t) {
-        return unsafe_because("it is the archive folder (or holds it); choose a separate output folder");
+        return unsafe_because(
+            "it is the archive folder (or holds it); choose a separate output folder",
+        );
     }
     if t.starts_with(&content) || content.starts_with(&t) {
         return unsafe_because("it overlaps content/; choose a separate output folder");
     }
     if t.join(crate::config::CONFIG_FILE).exists() {
-        return unsafe_because("it holds a quorum.toml, so it looks like an archive, not a built site");
+        return unsafe_because(
+            "it holds a quorum.toml, so it looks like an archive, not a built site",
+        );
     }
     Ok(())
 }

@@ -61,7 +61,8 @@ struct Resolver {
 impl Resolver {
     fn index_vocabulary(&mut self, config: &Config) {
         for (canonical, aliases) in &config.topics {
-            self.aliases.insert(urls::slugify(canonical), canonical.clone());
+            self.aliases
+                .insert(urls::slugify(canonical), canonical.clone());
             for alias in aliases {
                 self.aliases.insert(urls::slugify(alias), canonical.clone());
             }
@@ -74,7 +75,11 @@ impl Resolver {
         if key.is_empty() {
             return None;
         }
-        let name = self.aliases.get(&key).cloned().unwrap_or_else(|| written.trim().to_owned());
+        let name = self
+            .aliases
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| written.trim().to_owned());
         let slug = urls::slugify(&name);
         if let Some(&id) = self.topic_index.get(&slug) {
             return Some(id);
@@ -150,7 +155,9 @@ impl Resolver {
         let mut committees = Vec::new();
         let mut committee_index: HashMap<String, Id> = HashMap::new();
         for file in &committee_files {
-            let ContentPath::Committee { committee } = &file.path else { continue };
+            let ContentPath::Committee { committee } = &file.path else {
+                continue;
+            };
             let members = self.people_of(file, &file.matter.members);
             committee_index.insert(committee.clone(), committees.len());
             committees.push(Committee {
@@ -159,7 +166,11 @@ impl Resolver {
                 url: file.path.url(),
                 title: file.matter.title.clone(),
                 short: file.matter.short.clone(),
-                authority: file.matter.authority.clone().or_else(|| config.authority.clone()),
+                authority: file
+                    .matter
+                    .authority
+                    .clone()
+                    .or_else(|| config.authority.clone()),
                 members,
                 remit: file.body.clone(),
                 meetings: Vec::new(),
@@ -201,7 +212,9 @@ impl Resolver {
             let Some(date) = urls::meeting_date(folder).and_then(IsoDate::parse) else {
                 continue;
             };
-            let file = meeting_file.get(&(committee_slug.clone(), folder.clone())).copied();
+            let file = meeting_file
+                .get(&(committee_slug.clone(), folder.clone()))
+                .copied();
             let path = ContentPath::Meeting {
                 committee: committee_slug.clone(),
                 meeting: folder.clone(),
@@ -231,8 +244,13 @@ impl Resolver {
                     && d != date
                 {
                     self.diagnostics.push(
-                        file.error_at_value("date", format!("date {d} differs from the meeting folder's date {date}"))
-                            .with_hint(format!("set `date: {date}`, or move the meeting to a folder named {d}")),
+                        file.error_at_value(
+                            "date",
+                            format!("date {d} differs from the meeting folder's date {date}"),
+                        )
+                        .with_hint(format!(
+                            "set `date: {date}`, or move the meeting to a folder named {d}"
+                        )),
                     );
                 }
                 meeting.time = m.time.clone();
@@ -288,7 +306,8 @@ impl Resolver {
             items.push(item);
         }
         for m in &mut meetings {
-            m.items.sort_by_key(|&i| (items[i].order, items[i].slug.clone()));
+            m.items
+                .sort_by_key(|&i| (items[i].order, items[i].slug.clone()));
             for pair in m.items.windows(2) {
                 items[pair[0]].next = Some(pair[1]);
                 items[pair[1]].previous = Some(pair[0]);
@@ -299,12 +318,16 @@ impl Resolver {
         let mut documents = Vec::new();
         let mut document_index: HashMap<String, Id> = HashMap::new();
         for file in &document_files {
-            let Some(owner) = file.path.owner_item() else { continue };
+            let Some(owner) = file.path.owner_item() else {
+                continue;
+            };
             let Some(&item) = item_index.get(&owner) else {
                 self.diagnostics.push(orphan(&file.display_path(), &owner));
                 continue;
             };
-            let ContentPath::Document { name, .. } = &file.path else { continue };
+            let ContentPath::Document { name, .. } = &file.path else {
+                continue;
+            };
             let m = &file.matter;
             let author = m.author.as_ref().and_then(|a| self.person_checked(file, a));
             document_index.insert(file.rel.clone(), documents.len());
@@ -313,7 +336,10 @@ impl Resolver {
                 source: file.rel.clone(),
                 url: file.path.url(),
                 slug: urls::slugify(name),
-                title: m.title.clone().unwrap_or_else(|| title_from_file_name(name)),
+                title: m
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| title_from_file_name(name)),
                 date: m.date.map(|d| d.0),
                 author,
                 kind: m.kind.clone(),
@@ -325,12 +351,19 @@ impl Resolver {
         let mut attachments = Vec::new();
         let mut attachment_index: HashMap<String, Id> = HashMap::new();
         for a in attachment_files {
-            let Some(owner) = a.path.owner_item() else { continue };
-            let Some(&item) = item_index.get(&owner) else {
-                self.diagnostics.push(orphan(&std::path::Path::new("content").join(&a.rel), &owner));
+            let Some(owner) = a.path.owner_item() else {
                 continue;
             };
-            let ContentPath::Attachment { file: name, .. } = &a.path else { continue };
+            let Some(&item) = item_index.get(&owner) else {
+                self.diagnostics.push(orphan(
+                    &std::path::Path::new("content").join(&a.rel),
+                    &owner,
+                ));
+                continue;
+            };
+            let ContentPath::Attachment { file: name, .. } = &a.path else {
+                continue;
+            };
             attachment_index.insert(a.rel.clone(), attachments.len());
             attachments.push(AttachmentFile {
                 item,
@@ -344,36 +377,51 @@ impl Resolver {
         }
         // Order and title them as each item's `documents:` says.
         for file in &item_files {
-            let Some(&item) = item_index.get(&file.rel) else { continue };
+            let Some(&item) = item_index.get(&file.rel) else {
+                continue;
+            };
             let folder = file.rel.trim_end_matches(".md");
-            let mut listed_docs = Vec::new();
-            let mut listed_atts = Vec::new();
+            let mut listed = Vec::new();
             for entry in &file.matter.documents {
                 let rel = format!("{folder}/{}", entry.file);
                 if let Some(&d) = document_index.get(&rel) {
                     documents[d].title = entry.title.clone();
-                    listed_docs.push(d);
+                    listed.push(Supporting::Document(d));
                 } else if let Some(&a) = attachment_index.get(&rel) {
                     attachments[a].title = entry.title.clone();
-                    listed_atts.push(a);
+                    listed.push(Supporting::Attachment(a));
                 } else {
                     self.diagnostics.push(
-                        file.error_at_value(&entry.file, format!("documents: `{}` names no file in content/{folder}/", entry.file))
-                            .with_hint(format!("put the file at content/{rel}, or correct the name")),
+                        file.error_at_value(
+                            &entry.file,
+                            format!(
+                                "documents: `{}` names no file in content/{folder}/",
+                                entry.file
+                            ),
+                        )
+                        .with_hint(format!(
+                            "put the file at content/{rel}, or correct the name"
+                        )),
                     );
                 }
             }
-            let rest_docs = (0..documents.len()).filter(|&d| documents[d].item == item && !listed_docs.contains(&d));
-            let mut rest_docs: Vec<Id> = rest_docs.collect();
-            rest_docs.sort_by(|&a, &b| documents[a].source.cmp(&documents[b].source));
-            listed_docs.extend(rest_docs);
-            items[item].documents = listed_docs;
-            let mut rest_atts: Vec<Id> = (0..attachments.len())
-                .filter(|&a| attachments[a].item == item && !listed_atts.contains(&a))
+            let mut rest: Vec<(&str, Supporting)> = documents
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.item == item)
+                .map(|(i, d)| (d.source.as_str(), Supporting::Document(i)))
+                .chain(
+                    attachments
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| a.item == item)
+                        .map(|(i, a)| (a.source.as_str(), Supporting::Attachment(i))),
+                )
+                .filter(|(_, s)| !listed.contains(s))
                 .collect();
-            rest_atts.sort_by(|&a, &b| attachments[a].name.cmp(&attachments[b].name));
-            listed_atts.extend(rest_atts);
-            items[item].attachments = listed_atts;
+            rest.sort_by_key(|(source, _)| *source);
+            listed.extend(rest.into_iter().map(|(_, s)| s));
+            items[item].supporting = listed;
         }
 
         // Document authors are people too.
@@ -400,7 +448,9 @@ impl Resolver {
         };
         let mut backlinks: BTreeMap<PageKey, Vec<PageKey>> = BTreeMap::new();
         for file in &item_files {
-            let Some(&item) = item_index.get(&file.rel) else { continue };
+            let Some(&item) = item_index.get(&file.rel) else {
+                continue;
+            };
             for entry in &file.matter.related {
                 let target = entry.trim().trim_start_matches("@/");
                 match index.find(target) {
@@ -419,10 +469,38 @@ impl Resolver {
                 }
             }
         }
-        self.check_body_links(&committee_files, &archive, &index, &mut backlinks, |i| PageKey::Committee(i), &committee_index);
-        self.check_body_links(&meeting_files, &archive, &index, &mut backlinks, |i| PageKey::Meeting(i), &meeting_rel_index(&archive));
-        self.check_body_links(&item_files, &archive, &index, &mut backlinks, |i| PageKey::Item(i), &item_index);
-        self.check_body_links(&document_files, &archive, &index, &mut backlinks, |i| PageKey::Document(i), &document_index);
+        self.check_body_links(
+            &committee_files,
+            &archive,
+            &index,
+            &mut backlinks,
+            PageKey::Committee,
+            &committee_index,
+        );
+        self.check_body_links(
+            &meeting_files,
+            &archive,
+            &index,
+            &mut backlinks,
+            PageKey::Meeting,
+            &meeting_rel_index(&archive),
+        );
+        self.check_body_links(
+            &item_files,
+            &archive,
+            &index,
+            &mut backlinks,
+            PageKey::Item,
+            &item_index,
+        );
+        self.check_body_links(
+            &document_files,
+            &archive,
+            &index,
+            &mut backlinks,
+            PageKey::Document,
+            &document_index,
+        );
         for (target, mut sources) in backlinks {
             sources.sort();
             sources.dedup();
@@ -495,8 +573,7 @@ impl Resolver {
             actions,
             declarations,
             related: Vec::new(),
-            documents: Vec::new(),
-            attachments: Vec::new(),
+            supporting: Vec::new(),
             draft: m.status == crate::schema::PublishStatus::Draft,
             minutes: file.body.clone(),
             previous: None,
@@ -517,7 +594,9 @@ impl Resolver {
         own_index: &HashMap<String, Id>,
     ) {
         for file in files {
-            let Some(&own) = own_index.get(&file.rel) else { continue };
+            let Some(&own) = own_index.get(&file.rel) else {
+                continue;
+            };
             for r in &file.references {
                 match index.find(&r.target) {
                     Ok(target) => {
@@ -525,8 +604,14 @@ impl Resolver {
                             && !has_anchor(archive, page, anchor)
                         {
                             self.diagnostics.push(
-                                file.error_at(&r.at, format!("link target `{}` has no heading `#{anchor}`", r.target))
-                                    .with_hint(anchor_hint(archive, page)),
+                                file.error_at(
+                                    &r.at,
+                                    format!(
+                                        "link target `{}` has no heading `#{anchor}`",
+                                        r.target
+                                    ),
+                                )
+                                .with_hint(anchor_hint(archive, page)),
                             );
                         }
                         if let Some(page) = target {
@@ -578,15 +663,19 @@ impl Resolver {
             }
         }
         // Newest first everywhere.
-        let meeting_key = |m: &Id, meetings: &[Meeting]| std::cmp::Reverse((meetings[*m].date, meetings[*m].folder.clone()));
+        let meeting_key = |m: &Id, meetings: &[Meeting]| {
+            std::cmp::Reverse((meetings[*m].date, meetings[*m].folder.clone()))
+        };
         let mut people = std::mem::take(&mut a.people);
         for p in &mut people {
             a.sort_items_newest_first(&mut p.presented);
             p.chaired.sort_by_key(|m| meeting_key(m, &a.meetings));
             p.attended.sort_by_key(|m| meeting_key(m, &a.meetings));
             p.apologies.sort_by_key(|m| meeting_key(m, &a.meetings));
-            p.declarations.sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
-            p.actions.sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
+            p.declarations
+                .sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
+            p.actions
+                .sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
         }
         let mut topics = std::mem::take(&mut a.topics);
         for t in &mut topics {
@@ -675,7 +764,9 @@ fn orphan(shown: &std::path::Path, owner: &str) -> Diagnostic {
         shown,
         format!("supporting file belongs to no agenda item: content/{owner} does not exist"),
     )
-    .with_hint("a supporting-documents folder must be named exactly like its item file, without .md")
+    .with_hint(
+        "a supporting-documents folder must be named exactly like its item file, without .md",
+    )
 }
 
 fn title_from_file_name(name: &str) -> String {
@@ -716,7 +807,14 @@ fn anchor_hint(archive: &Archive, page: PageKey) -> String {
     if anchors.is_empty() {
         "the target has no headings; link to the page without `#...`".to_owned()
     } else {
-        format!("anchors there: {}", anchors.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", "))
+        format!(
+            "anchors there: {}",
+            anchors
+                .iter()
+                .map(|a| format!("#{a}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 }
 
@@ -755,12 +853,14 @@ impl Unresolved {
 
     fn at_value<M>(&self, file: &Parsed<M>, needle: &str, key: &str) -> Diagnostic {
         let (msg, hint) = self.message();
-        file.error_at_value(needle, format!("{key}: {msg}")).with_hint(hint)
+        file.error_at_value(needle, format!("{key}: {msg}"))
+            .with_hint(hint)
     }
 
     fn at_link<M>(&self, file: &Parsed<M>, at: &crate::load::Located) -> Diagnostic {
         let (msg, hint) = self.message();
-        file.error_at(at, format!("broken link: {msg}")).with_hint(hint)
+        file.error_at(at, format!("broken link: {msg}"))
+            .with_hint(hint)
     }
 }
 
@@ -774,12 +874,19 @@ impl Targets<'_> {
         }
         let missing = || Unresolved::Missing(target.to_owned());
         match ContentPath::classify(target).map_err(|_| missing())? {
-            ContentPath::Committee { committee } => self.committees.get(&committee).map(|&i| Some(PageKey::Committee(i))),
-            ContentPath::Meeting { committee, meeting } => {
-                self.meetings.get(&(committee, meeting)).map(|&i| Some(PageKey::Meeting(i)))
-            }
+            ContentPath::Committee { committee } => self
+                .committees
+                .get(&committee)
+                .map(|&i| Some(PageKey::Committee(i))),
+            ContentPath::Meeting { committee, meeting } => self
+                .meetings
+                .get(&(committee, meeting))
+                .map(|&i| Some(PageKey::Meeting(i))),
             ContentPath::Item { .. } => self.items.get(target).map(|&i| Some(PageKey::Item(i))),
-            ContentPath::Document { .. } => self.documents.get(target).map(|&i| Some(PageKey::Document(i))),
+            ContentPath::Document { .. } => self
+                .documents
+                .get(target)
+                .map(|&i| Some(PageKey::Document(i))),
             ContentPath::Attachment { .. } => self.attachments.get(target).map(|_| None),
         }
         .ok_or_else(missing)

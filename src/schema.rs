@@ -277,7 +277,8 @@ mod tests {
     #[test]
     fn person_as_name_or_map() {
         let p: Vec<PersonName> =
-            crate::frontmatter::from_yaml("- Diane Booth\n- {name: Amy Lee, role: Chair}\n").unwrap();
+            crate::frontmatter::from_yaml("- Diane Booth\n- {name: Amy Lee, role: Chair}\n")
+                .unwrap();
         assert_eq!(p[0].name, "Diane Booth");
         assert_eq!(p[0].role, None);
         assert_eq!(p[1].role.as_deref(), Some("Chair"));

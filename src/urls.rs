@@ -111,9 +111,10 @@ impl ContentPath {
             [_, "_committee.md"] => Ok(ContentPath::Committee {
                 committee: committee.to_owned(),
             }),
-            [_, file] if !file.contains('.') || meeting_date(file).is_some() => {
-                Err(misplaced(format!("`{file}` is not a content file"), layout_hint))
-            }
+            [_, file] if !file.contains('.') || meeting_date(file).is_some() => Err(misplaced(
+                format!("`{file}` is not a content file"),
+                layout_hint,
+            )),
             [_, file] => Err(misplaced(
                 format!("`{file}` is not inside a meeting folder"),
                 "put agenda items in a meeting folder named by its date, e.g. \
@@ -134,7 +135,9 @@ impl ContentPath {
                     [file] => {
                         let Some(stem) = file.strip_suffix(".md") else {
                             return Err(misplaced(
-                                format!("`{file}` in a meeting folder is neither `_meeting.md` nor an agenda item"),
+                                format!(
+                                    "`{file}` in a meeting folder is neither `_meeting.md` nor an agenda item"
+                                ),
                                 "attachments belong in the item's own folder: <NN>-<slug>/",
                             ));
                         };
@@ -146,7 +149,9 @@ impl ContentPath {
                         };
                         if !is_slug(slug) {
                             return Err(misplaced(
-                                format!("agenda item `{file}` has a slug that is not lower-case letters, digits and hyphens"),
+                                format!(
+                                    "agenda item `{file}` has a slug that is not lower-case letters, digits and hyphens"
+                                ),
                                 &format!("rename it to `{:02}-{}.md`", number, slugify(slug)),
                             ));
                         }
@@ -279,7 +284,9 @@ pub fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(v);
             i += 3;
@@ -302,7 +309,9 @@ mod tests {
             "/rcc/"
         );
         assert_eq!(
-            ContentPath::classify("rcc/2017-12-07/_meeting.md").unwrap().url(),
+            ContentPath::classify("rcc/2017-12-07/_meeting.md")
+                .unwrap()
+                .url(),
             "/rcc/2017-12-07/"
         );
         let item = ContentPath::classify("rcc/2017-12-07/05-update.md").unwrap();

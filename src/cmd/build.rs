@@ -53,7 +53,10 @@ pub fn run(args: Args) -> ExitCode {
         }
         Err(failure) => {
             super::report(failure.diagnostics);
-            eprintln!("Nothing was written: {} is unchanged.", options.output_dir().display());
+            eprintln!(
+                "Nothing was written: {} is unchanged.",
+                options.output_dir().display()
+            );
             super::failure(super::EXIT_ERRORS)
         }
     }

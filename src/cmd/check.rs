@@ -22,7 +22,10 @@ pub fn run(args: Args) -> ExitCode {
             let files = report.diagnostics.file_count();
             super::report(report.diagnostics);
             if warnings == 0 {
-                eprintln!("0 errors, 0 warnings: {} pages would be built", report.pages);
+                eprintln!(
+                    "0 errors, 0 warnings: {} pages would be built",
+                    report.pages
+                );
             } else {
                 eprintln!("(0 errors, {warnings} warnings across {files} files)");
             }

@@ -11,13 +11,15 @@ use quorum::diagnostic::{self, Diagnostics};
 
 /// Exit status for a run whose input had errors.
 pub const EXIT_ERRORS: u8 = 1;
-/// Exit status for a misused command (bad arguments, bad query).
-pub const EXIT_USAGE: u8 = 2;
 
 /// Prints diagnostics to stderr, coloured on a terminal, and a summary.
 pub fn report(diagnostics: Diagnostics) {
     let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let (errors, warnings, files) = (diagnostics.error_count(), diagnostics.warning_count(), diagnostics.file_count());
+    let (errors, warnings, files) = (
+        diagnostics.error_count(),
+        diagnostics.warning_count(),
+        diagnostics.file_count(),
+    );
     for d in diagnostics.sorted() {
         eprintln!("{}\n", diagnostic::render(&d, styled));
     }

@@ -36,6 +36,9 @@ pub struct PageMeta {
     pub feed: Option<String>,
     /// Absolute URL, when `base_url` is set.
     pub canonical: Option<String>,
+    /// Site path without the prefix: where the page is written.
+    #[serde(skip)]
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -70,7 +70,10 @@ pub fn jobs(archive: &Archive) -> Vec<PageJob> {
         PageJob::NotFound,
         PageJob::SiteFeed,
     ];
-    jobs.extend((0..archive.committees.len()).flat_map(|i| [PageJob::Committee(i), PageJob::CommitteeFeed(i)]));
+    jobs.extend(
+        (0..archive.committees.len())
+            .flat_map(|i| [PageJob::Committee(i), PageJob::CommitteeFeed(i)]),
+    );
     jobs.extend((0..archive.meetings.len()).map(PageJob::Meeting));
     jobs.extend((0..archive.items.len()).map(PageJob::Item));
     jobs.extend((0..archive.documents.len()).map(PageJob::Document));
@@ -88,7 +91,13 @@ fn page_count(n: usize) -> usize {
 
 /// Renders `jobs` in parallel, passing each page to `sink`. Returns every
 /// problem met (template errors, write errors from the sink).
-pub fn render<F>(archive: &Archive, theme: &Theme, root: &Path, jobs: &[PageJob], sink: F) -> Vec<Diagnostic>
+pub fn render<F>(
+    archive: &Archive,
+    theme: &Theme,
+    root: &Path,
+    jobs: &[PageJob],
+    sink: F,
+) -> Vec<Diagnostic>
 where
     F: Fn(RenderedPage) -> Result<(), Diagnostic> + Sync,
 {
@@ -96,7 +105,9 @@ where
     let mut errors: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|&job| {
-            let page = views.render(theme, job).map_err(|(template, e)| theme.diagnostic(root, Some(template), &e));
+            let page = views
+                .render(theme, job)
+                .map_err(|(template, e)| theme.diagnostic(root, Some(template), &e));
             page.and_then(&sink).err()
         })
         .collect();
@@ -157,7 +168,13 @@ impl<'a> Views<'a> {
             kind,
             description: None,
             feed: None,
-            canonical: self.archive.config.base_url.as_ref().map(|_| self.absolute(path)),
+            canonical: self
+                .archive
+                .config
+                .base_url
+                .as_ref()
+                .map(|_| self.absolute(path)),
+            path: path.to_owned(),
         }
     }
 
@@ -234,7 +251,10 @@ impl<'a> Views<'a> {
         let mut by_year: BTreeMap<std::cmp::Reverse<i32>, Vec<(NaiveDate, Id)>> = BTreeMap::new();
         for m in meetings {
             let date = self.archive.meetings[m].date;
-            by_year.entry(std::cmp::Reverse(date.year())).or_default().push((date, m));
+            by_year
+                .entry(std::cmp::Reverse(date.year()))
+                .or_default()
+                .push((date, m));
         }
         by_year
             .into_iter()
@@ -242,7 +262,10 @@ impl<'a> Views<'a> {
                 ms.sort_by(|a, b| b.cmp(a));
                 Group {
                     label: year.0.to_string(),
-                    entries: ms.into_iter().map(|(_, m)| self.meeting_summary(m)).collect(),
+                    entries: ms
+                        .into_iter()
+                        .map(|(_, m)| self.meeting_summary(m))
+                        .collect(),
                 }
             })
             .collect()
@@ -297,11 +320,13 @@ impl<'a> Views<'a> {
         page: PageMeta,
         breadcrumbs: Vec<Link>,
         source: Option<&str>,
-        path: String,
         data: &T,
     ) -> RenderResult {
+        let path = page.path.clone();
         let common = self.common(page, breadcrumbs);
-        let body = theme.render(template, &common, data).map_err(|e| (template, e))?;
+        let body = theme
+            .render(template, &common, data)
+            .map_err(|e| (template, e))?;
         Ok(RenderedPage {
             url: path,
             source: source.map(str::to_owned),
@@ -317,17 +342,29 @@ impl<'a> Views<'a> {
         match job {
             PageJob::Home => {
                 let mut meetings: Vec<Id> = (0..a.meetings.len()).collect();
-                meetings.sort_by_key(|&m| std::cmp::Reverse((a.meetings[m].date, a.meetings[m].folder.clone())));
+                meetings.sort_by_key(|&m| {
+                    std::cmp::Reverse((a.meetings[m].date, a.meetings[m].folder.clone()))
+                });
                 let mut topics: Vec<CountedLink> = a
                     .topics
                     .iter()
-                    .map(|t| CountedLink { title: t.name.clone(), url: self.url(&t.url), count: t.items.len() })
+                    .map(|t| CountedLink {
+                        title: t.name.clone(),
+                        url: self.url(&t.url),
+                        count: t.items.len(),
+                    })
                     .collect();
                 topics.sort_by(|x, y| y.count.cmp(&x.count).then_with(|| x.title.cmp(&y.title)));
                 topics.truncate(20);
                 let data = HomePage {
-                    latest_meetings: meetings.into_iter().take(HOME_MEETINGS).map(|m| self.meeting_summary(m)).collect(),
-                    committees: (0..a.committees.len()).map(|c| self.committee_summary(c)).collect(),
+                    latest_meetings: meetings
+                        .into_iter()
+                        .take(HOME_MEETINGS)
+                        .map(|m| self.meeting_summary(m))
+                        .collect(),
+                    committees: (0..a.committees.len())
+                        .map(|c| self.committee_summary(c))
+                        .collect(),
                     topics,
                     counts: Counts {
                         committees: a.committees.len(),
@@ -339,7 +376,7 @@ impl<'a> Views<'a> {
                 };
                 let mut page = self.page(&a.config.title, "/", "home");
                 page.feed = Some(self.site.feed.clone());
-                self.finish(theme, "index.html", page, vec![], None, "/".into(), &data)
+                self.finish(theme, "index.html", page, vec![], None, &data)
             }
             PageJob::Committee(i) => {
                 let c = &a.committees[i];
@@ -358,8 +395,18 @@ impl<'a> Views<'a> {
                 };
                 let mut page = self.page(&c.title, &c.url, "committee");
                 page.feed = Some(self.url(&format!("{}feed.xml", c.url)));
-                page.description = c.authority.as_ref().map(|auth| format!("Meetings and minutes of the {}, {auth}", c.title));
-                self.finish(theme, "committee.html", page, home(), Some(&c.source), c.url.clone(), &data)
+                page.description = c
+                    .authority
+                    .as_ref()
+                    .map(|auth| format!("Meetings and minutes of the {}, {auth}", c.title));
+                self.finish(
+                    theme,
+                    "committee.html",
+                    page,
+                    home(),
+                    Some(&c.source),
+                    &data,
+                )
             }
             PageJob::Meeting(i) => {
                 let m = &a.meetings[i];
@@ -379,52 +426,99 @@ impl<'a> Views<'a> {
                         extra: m.extra.clone(),
                     },
                     committee: self.committee_link(m.committee),
-                    agenda: m.items.iter().map(|&it| {
-                        let item = &a.items[it];
-                        AgendaEntry {
-                            number: item.number.clone(),
-                            title: item.title.clone(),
-                            url: self.url(&item.url),
-                            purpose: item.purpose.clone(),
-                            presenters: self.people(&item.presenters),
-                            decision_count: item.decisions.len(),
-                            draft: item.draft,
-                        }
-                    }).collect(),
+                    agenda: m
+                        .items
+                        .iter()
+                        .map(|&it| {
+                            let item = &a.items[it];
+                            AgendaEntry {
+                                number: item.number.clone(),
+                                title: item.title.clone(),
+                                url: self.url(&item.url),
+                                purpose: item.purpose.clone(),
+                                presenters: self.people(&item.presenters),
+                                decision_count: item.decisions.len(),
+                                draft: item.draft,
+                            }
+                        })
+                        .collect(),
                     previous: m.previous.map(|p| self.meeting_link(p)),
                     next: m.next.map(|n| self.meeting_link(n)),
                     referenced_by: self.references(&m.referenced_by),
                 };
                 let crumbs = vec![self.home_crumb(), self.committee_link(m.committee)];
                 let page = self.page(&title, &m.url, "meeting");
-                self.finish(theme, "meeting.html", page, crumbs, m.source.as_deref(), m.url.clone(), &data)
+                self.finish(
+                    theme,
+                    "meeting.html",
+                    page,
+                    crumbs,
+                    m.source.as_deref(),
+                    &data,
+                )
             }
             PageJob::Item(i) => {
                 let item = &a.items[i];
-                let mut documents: Vec<DocumentLink> = item.documents.iter().map(|&d| {
-                    let doc = &a.documents[d];
-                    DocumentLink { title: doc.title.clone(), url: self.url(&doc.url), kind: doc.kind.clone(), file_info: None, is_attachment: false }
-                }).collect();
-                documents.extend(item.attachments.iter().map(|&f| {
-                    let file = &a.attachments[f];
-                    DocumentLink { title: file.title.clone(), url: self.url(&file.url), kind: None, file_info: Some(file_info(&file.name, file.bytes)), is_attachment: true }
-                }));
+                let documents: Vec<DocumentLink> = item
+                    .supporting
+                    .iter()
+                    .map(|s| match *s {
+                        Supporting::Document(d) => {
+                            let doc = &a.documents[d];
+                            DocumentLink {
+                                title: doc.title.clone(),
+                                url: self.url(&doc.url),
+                                kind: doc.kind.clone(),
+                                file_info: None,
+                                is_attachment: false,
+                            }
+                        }
+                        Supporting::Attachment(f) => {
+                            let file = &a.attachments[f];
+                            DocumentLink {
+                                title: file.title.clone(),
+                                url: self.url(&file.url),
+                                kind: None,
+                                file_info: Some(file_info(&file.name, file.bytes)),
+                                is_attachment: true,
+                            }
+                        }
+                    })
+                    .collect();
                 let data = ItemPage {
                     item: ItemView {
                         title: item.title.clone(),
                         url: self.url(&item.url),
                         number: item.number.clone(),
-                        purpose_html: item.purpose.as_ref().map(|p| markdown::render_inline(p, &a.prefix)),
+                        purpose_html: item
+                            .purpose
+                            .as_ref()
+                            .map(|p| markdown::render_inline(p, &a.prefix)),
                         presenters: self.people(&item.presenters),
                         topics: item.topics.iter().map(|&t| self.topic_link(t)).collect(),
                         minutes_html: item.minutes.html.clone(),
-                        decisions_html: item.decisions.iter().map(|d| markdown::render_inline(d, &a.prefix)).collect(),
-                        actions: item.actions.iter().map(|act| ActionView {
-                            action: act.action.clone(),
-                            owner: act.owner.as_ref().map(|o| self.person(o)),
-                            due: act.due.map(DateView::new),
-                        }).collect(),
-                        declarations: item.declarations.iter().map(|d| DeclarationView { member: self.person(&d.member), interest: d.interest.clone() }).collect(),
+                        decisions_html: item
+                            .decisions
+                            .iter()
+                            .map(|d| markdown::render_inline(d, &a.prefix))
+                            .collect(),
+                        actions: item
+                            .actions
+                            .iter()
+                            .map(|act| ActionView {
+                                action: act.action.clone(),
+                                owner: act.owner.as_ref().map(|o| self.person(o)),
+                                due: act.due.map(DateView::new),
+                            })
+                            .collect(),
+                        declarations: item
+                            .declarations
+                            .iter()
+                            .map(|d| DeclarationView {
+                                member: self.person(&d.member),
+                                interest: d.interest.clone(),
+                            })
+                            .collect(),
                         documents,
                         related: item.related.iter().map(|&r| self.item_summary(r)).collect(),
                         referenced_by: self.references(&item.referenced_by),
@@ -433,13 +527,28 @@ impl<'a> Views<'a> {
                     },
                     meeting: self.meeting_summary(item.meeting),
                     committee: self.committee_link(item.committee),
-                    previous: item.previous.map(|p| self.link(&a.items[p].title, &a.items[p].url)),
-                    next: item.next.map(|n| self.link(&a.items[n].title, &a.items[n].url)),
+                    previous: item
+                        .previous
+                        .map(|p| self.link(&a.items[p].title, &a.items[p].url)),
+                    next: item
+                        .next
+                        .map(|n| self.link(&a.items[n].title, &a.items[n].url)),
                 };
-                let crumbs = vec![self.home_crumb(), self.committee_link(item.committee), self.meeting_link(item.meeting)];
+                let crumbs = vec![
+                    self.home_crumb(),
+                    self.committee_link(item.committee),
+                    self.meeting_link(item.meeting),
+                ];
                 let mut page = self.page(&item.title, &item.url, "item");
-                page.description = item.purpose.clone();
-                self.finish(theme, "item.html", page, crumbs, Some(&item.source), item.url.clone(), &data)
+                page.description = item.purpose.as_deref().map(markdown::plain_text);
+                self.finish(
+                    theme,
+                    "item.html",
+                    page,
+                    crumbs,
+                    Some(&item.source),
+                    &data,
+                )
             }
             PageJob::Document(i) => {
                 let doc = &a.documents[i];
@@ -466,17 +575,38 @@ impl<'a> Views<'a> {
                     self.link(&item.title, &item.url),
                 ];
                 let page = self.page(&doc.title, &doc.url, "document");
-                self.finish(theme, "document.html", page, crumbs, Some(&doc.source), doc.url.clone(), &data)
+                self.finish(
+                    theme,
+                    "document.html",
+                    page,
+                    crumbs,
+                    Some(&doc.source),
+                    &data,
+                )
             }
             PageJob::Topics => {
-                let data = TopicsPage { topics: (0..a.topics.len()).map(|t| self.topic_entry(t)).collect() };
-                self.finish(theme, "topics.html", self.page("Topics", "/topics/", "topics"), home(), None, "/topics/".into(), &data)
+                let data = TopicsPage {
+                    topics: (0..a.topics.len()).map(|t| self.topic_entry(t)).collect(),
+                };
+                self.finish(
+                    theme,
+                    "topics.html",
+                    self.page("Topics", "/topics/", "topics"),
+                    home(),
+                    None,
+                    &data,
+                )
             }
             PageJob::Topic(t, p) => {
                 let topic = &a.topics[t];
                 let base = topic.url.clone();
                 let pager = self.pager(&base, p, page_count(topic.items.len()));
-                let chunk = topic.items.iter().copied().skip(p * PAGE_SIZE).take(PAGE_SIZE);
+                let chunk = topic
+                    .items
+                    .iter()
+                    .copied()
+                    .skip(p * PAGE_SIZE)
+                    .take(PAGE_SIZE);
                 let mut per_committee: BTreeMap<Id, usize> = BTreeMap::new();
                 for &i in &topic.items {
                     *per_committee.entry(a.items[i].committee).or_default() += 1;
@@ -484,57 +614,135 @@ impl<'a> Views<'a> {
                 let data = TopicPage {
                     topic: self.topic_entry(t),
                     years: self.items_by_year(chunk),
-                    committees: per_committee.into_iter().map(|(c, count)| {
-                        let l = self.committee_link(c);
-                        CountedLink { title: l.title, url: l.url, count }
-                    }).collect(),
+                    committees: per_committee
+                        .into_iter()
+                        .map(|(c, count)| {
+                            let l = self.committee_link(c);
+                            CountedLink {
+                                title: l.title,
+                                url: l.url,
+                                count,
+                            }
+                        })
+                        .collect(),
                     pager,
                 };
                 let path = paged_path(&base, p);
-                let title = if p == 0 { topic.name.clone() } else { format!("{} (page {})", topic.name, p + 1) };
+                let title = if p == 0 {
+                    topic.name.clone()
+                } else {
+                    format!("{} (page {})", topic.name, p + 1)
+                };
                 let mut page = self.page(&title, &path, "topic");
                 page.feed = Some(self.url(&format!("{base}feed.xml")));
                 let crumbs = vec![self.home_crumb(), self.link("Topics", "/topics/")];
-                self.finish(theme, "topic.html", page, crumbs, None, path, &data)
+                self.finish(theme, "topic.html", page, crumbs, None, &data)
             }
             PageJob::People => {
-                let data = PeoplePage { people: (0..a.people.len()).map(|p| self.person_entry(p)).collect() };
-                self.finish(theme, "people.html", self.page("People", "/people/", "people"), home(), None, "/people/".into(), &data)
+                let data = PeoplePage {
+                    people: (0..a.people.len()).map(|p| self.person_entry(p)).collect(),
+                };
+                self.finish(
+                    theme,
+                    "people.html",
+                    self.page("People", "/people/", "people"),
+                    home(),
+                    None,
+                    &data,
+                )
             }
             PageJob::Person(i) => {
                 let p = &a.people[i];
                 let data = PersonPage {
                     person: self.person_entry(i),
-                    memberships: p.memberships.iter().map(|&c| self.committee_link(c)).collect(),
-                    presented: p.presented.iter().map(|&it| self.item_summary(it)).collect(),
+                    memberships: p
+                        .memberships
+                        .iter()
+                        .map(|&c| self.committee_link(c))
+                        .collect(),
+                    presented: p
+                        .presented
+                        .iter()
+                        .map(|&it| self.item_summary(it))
+                        .collect(),
                     chaired: p.chaired.iter().map(|&m| self.meeting_summary(m)).collect(),
-                    attended: p.attended.iter().map(|&m| self.meeting_summary(m)).collect(),
-                    apologies: p.apologies.iter().map(|&m| self.meeting_summary(m)).collect(),
-                    declarations: p.declarations.iter().map(|&(it, k)| PersonDeclaration {
-                        item: self.item_summary(it),
-                        interest: a.items[it].declarations[k].interest.clone(),
-                    }).collect(),
-                    actions: p.actions.iter().map(|&(it, k)| PersonAction {
-                        item: self.item_summary(it),
-                        action: a.items[it].actions[k].action.clone(),
-                        due: a.items[it].actions[k].due.map(DateView::new),
-                    }).collect(),
-                    authored: p.authored.iter().map(|&d| self.link(&a.documents[d].title, &a.documents[d].url)).collect(),
+                    attended: p
+                        .attended
+                        .iter()
+                        .map(|&m| self.meeting_summary(m))
+                        .collect(),
+                    apologies: p
+                        .apologies
+                        .iter()
+                        .map(|&m| self.meeting_summary(m))
+                        .collect(),
+                    declarations: p
+                        .declarations
+                        .iter()
+                        .map(|&(it, k)| PersonDeclaration {
+                            item: self.item_summary(it),
+                            interest: a.items[it].declarations[k].interest.clone(),
+                        })
+                        .collect(),
+                    actions: p
+                        .actions
+                        .iter()
+                        .map(|&(it, k)| PersonAction {
+                            item: self.item_summary(it),
+                            action: a.items[it].actions[k].action.clone(),
+                            due: a.items[it].actions[k].due.map(DateView::new),
+                        })
+                        .collect(),
+                    authored: p
+                        .authored
+                        .iter()
+                        .map(|&d| self.link(&a.documents[d].title, &a.documents[d].url))
+                        .collect(),
                 };
                 let crumbs = vec![self.home_crumb(), self.link("People", "/people/")];
-                self.finish(theme, "person.html", self.page(&p.name, &p.url, "person"), crumbs, None, p.url.clone(), &data)
+                self.finish(
+                    theme,
+                    "person.html",
+                    self.page(&p.name, &p.url, "person"),
+                    crumbs,
+                    None,
+                    &data,
+                )
             }
             PageJob::Meetings => {
-                let data = MeetingsPage { years: self.meetings_by_year(0..a.meetings.len()) };
-                self.finish(theme, "meetings.html", self.page("All meetings", "/meetings/", "meetings"), home(), None, "/meetings/".into(), &data)
+                let data = MeetingsPage {
+                    years: self.meetings_by_year(0..a.meetings.len()),
+                };
+                self.finish(
+                    theme,
+                    "meetings.html",
+                    self.page("All meetings", "/meetings/", "meetings"),
+                    home(),
+                    None,
+                    &data,
+                )
             }
             PageJob::Search => {
                 let data = SearchPage::default();
-                self.finish(theme, "search.html", self.page("Search", "/search/", "search"), home(), None, "/search/".into(), &data)
+                self.finish(
+                    theme,
+                    "search.html",
+                    self.page("Search", "/search/", "search"),
+                    home(),
+                    None,
+                    &data,
+                )
             }
             PageJob::NotFound => {
                 let data = SearchPage::default();
-                self.finish(theme, "404.html", self.page("Page not found", "/404.html", "404"), home(), None, "/404.html".into(), &data)
+                self.finish(
+                    theme,
+                    "404.html",
+                    self.page("Page not found", "/404.html", "404"),
+                    home(),
+                    None,
+                    &data,
+                )
             }
             PageJob::SiteFeed => {
                 let mut items: Vec<Id> = (0..a.items.len()).collect();
@@ -543,15 +751,31 @@ impl<'a> Views<'a> {
             }
             PageJob::CommitteeFeed(c) => {
                 let committee = &a.committees[c];
-                let mut items: Vec<Id> = committee.meetings.iter().flat_map(|&m| a.meetings[m].items.iter().copied()).collect();
+                let mut items: Vec<Id> = committee
+                    .meetings
+                    .iter()
+                    .flat_map(|&m| a.meetings[m].items.iter().copied())
+                    .collect();
                 a.sort_items_newest_first(&mut items);
                 let title = format!("{} — {}", committee.title, a.config.title);
-                self.feed(theme, &title, &committee.url, &format!("{}feed.xml", committee.url), &items)
+                self.feed(
+                    theme,
+                    &title,
+                    &committee.url,
+                    &format!("{}feed.xml", committee.url),
+                    &items,
+                )
             }
             PageJob::TopicFeed(t) => {
                 let topic = &a.topics[t];
                 let title = format!("{} — {}", topic.name, a.config.title);
-                self.feed(theme, &title, &topic.url, &format!("{}feed.xml", topic.url), &topic.items)
+                self.feed(
+                    theme,
+                    &title,
+                    &topic.url,
+                    &format!("{}feed.xml", topic.url),
+                    &topic.items,
+                )
             }
         }
     }
@@ -564,7 +788,10 @@ impl<'a> Views<'a> {
             url: self.url(&committee.url),
             authority: committee.authority.clone(),
             meeting_count: committee.meetings.len(),
-            latest: committee.meetings.last().map(|&m| DateView::new(self.archive.meetings[m].date)),
+            latest: committee
+                .meetings
+                .last()
+                .map(|&m| DateView::new(self.archive.meetings[m].date)),
         }
     }
 
@@ -594,7 +821,10 @@ impl<'a> Views<'a> {
             let label = summary.date.year.to_string();
             match groups.last_mut() {
                 Some(g) if g.label == label => g.entries.push(summary),
-                _ => groups.push(Group { label, entries: vec![summary] }),
+                _ => groups.push(Group {
+                    label,
+                    entries: vec![summary],
+                }),
             }
         }
         groups
@@ -607,24 +837,47 @@ impl<'a> Views<'a> {
             total,
             previous: (current > 0).then(|| url(current - 1)),
             next: (current + 1 < total).then(|| url(current + 1)),
-            pages: (0..total).map(|p| Link { title: (p + 1).to_string(), url: url(p) }).collect(),
+            pages: (0..total)
+                .map(|p| Link {
+                    title: (p + 1).to_string(),
+                    url: url(p),
+                })
+                .collect(),
         }
     }
 
-    fn feed(&self, theme: &Theme, title: &str, alternate: &str, path: &str, items: &[Id]) -> RenderResult {
+    fn feed(
+        &self,
+        theme: &Theme,
+        title: &str,
+        alternate: &str,
+        path: &str,
+        items: &[Id],
+    ) -> RenderResult {
         let a = self.archive;
-        let entries: Vec<FeedEntry> = items.iter().take(FEED_ENTRIES).map(|&i| {
-            let item = &a.items[i];
-            FeedEntry {
-                title: item.title.clone(),
-                url: self.absolute(&item.url),
-                updated: atom_date(a.item_date(i)),
-                committee: a.committees[item.committee].title.clone(),
-                summary: item.purpose.clone(),
-                topics: item.topics.iter().map(|&t| a.topics[t].name.clone()).collect(),
-            }
-        }).collect();
-        let updated = items.first().map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |&i| atom_date(a.item_date(i)));
+        let entries: Vec<FeedEntry> = items
+            .iter()
+            .take(FEED_ENTRIES)
+            .map(|&i| {
+                let item = &a.items[i];
+                FeedEntry {
+                    title: item.title.clone(),
+                    url: self.absolute(&item.url),
+                    updated: atom_date(a.item_date(i)),
+                    committee: a.committees[item.committee].title.clone(),
+                    summary: item.purpose.as_deref().map(markdown::plain_text),
+                    topics: item
+                        .topics
+                        .iter()
+                        .map(|&t| a.topics[t].name.clone())
+                        .collect(),
+                }
+            })
+            .collect();
+        let updated = items.first().map_or_else(
+            || "1970-01-01T00:00:00Z".to_owned(),
+            |&i| atom_date(a.item_date(i)),
+        );
         let data = FeedPage {
             title: title.to_owned(),
             self_url: self.absolute(path),
@@ -634,7 +887,14 @@ impl<'a> Views<'a> {
             entries,
         };
         let page = self.page(title, path, "feed");
-        self.finish(theme, "feed.xml", page, vec![], None, path.to_owned(), &data)
+        self.finish(
+            theme,
+            "feed.xml",
+            page,
+            vec![],
+            None,
+            &data,
+        )
     }
 }
 
@@ -677,7 +937,9 @@ fn atom_date(d: NaiveDate) -> String {
 
 /// "PDF, 120 KB" for an attachment link.
 fn file_info(name: &str, bytes: u64) -> String {
-    let kind = name.rsplit_once('.').map_or_else(|| "File".to_owned(), |(_, ext)| ext.to_uppercase());
+    let kind = name
+        .rsplit_once('.')
+        .map_or_else(|| "File".to_owned(), |(_, ext)| ext.to_uppercase());
     let size = if bytes >= 1024 * 1024 {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     } else {

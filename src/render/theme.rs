@@ -39,7 +39,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
 /// The default theme's static assets, by path under `static/`.
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
     "style.css",
-    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/style.css")),
+    include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/static/style.css"
+    )),
 )];
 
 /// Where a template or asset came from, for error messages.
@@ -66,7 +69,9 @@ pub struct Theme {
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Theme").field("templates", &self.origins.keys()).finish()
+        f.debug_struct("Theme")
+            .field("templates", &self.origins.keys())
+            .finish()
     }
 }
 
@@ -92,7 +97,10 @@ impl Theme {
                 Ok(text) => {
                     sources.insert(rel, (text, Origin::File(path)));
                 }
-                Err(e) => diagnostics.push(Diagnostic::error(user_path(root, &path), format!("cannot read template: {e}"))),
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    user_path(root, &path),
+                    format!("cannot read template: {e}"),
+                )),
             }
         }
         let mut assets: BTreeMap<String, Asset> = DEFAULT_STATIC
@@ -106,11 +114,14 @@ impl Theme {
             return Err(diagnostics);
         }
 
-        let origins: BTreeMap<String, Origin> =
-            sources.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
+        let origins: BTreeMap<String, Origin> = sources
+            .iter()
+            .map(|(n, (_, o))| (n.clone(), o.clone()))
+            .collect();
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        let result = tera.add_raw_templates(sources.iter().map(|(n, (s, _))| (n.as_str(), s.as_str())));
+        let result =
+            tera.add_raw_templates(sources.iter().map(|(n, (s, _))| (n.as_str(), s.as_str())));
         let theme = Theme {
             tera,
             origins,
@@ -139,7 +150,12 @@ impl Theme {
     }
 
     /// Turns a Tera error into a diagnostic naming the template and line.
-    pub fn diagnostic(&self, root: &Path, template: Option<&str>, error: &tera::Error) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        root: &Path,
+        template: Option<&str>,
+        error: &tera::Error,
+    ) -> Diagnostic {
         let (file, message, position) = match error.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => (
                 report.filename().to_owned(),
@@ -173,7 +189,11 @@ impl Theme {
     fn source_line(&self, file: &str, line: usize) -> Option<String> {
         let text = match self.origins.get(file)? {
             Origin::File(path) => std::fs::read_to_string(path).ok()?,
-            Origin::Builtin => DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == file)?.1.to_owned(),
+            Origin::Builtin => DEFAULT_TEMPLATES
+                .iter()
+                .find(|(n, _)| *n == file)?
+                .1
+                .to_owned(),
         };
         text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
     }
@@ -201,12 +221,14 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(|e| {
             let rel = e.path().strip_prefix(dir).ok()?;
-            let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+            let parts: Option<Vec<&str>> =
+                rel.components().map(|c| c.as_os_str().to_str()).collect();
             Some((parts?.join("/"), e.into_path()))
         })
         .collect()
 }
 
 fn user_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map_or_else(|_| path.to_owned(), Path::to_owned)
+    path.strip_prefix(root)
+        .map_or_else(|_| path.to_owned(), Path::to_owned)
 }

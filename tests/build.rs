@@ -1,0 +1,315 @@
+//! Building fixture archives: every page kind, cross-links, topics, people,
+//! documents, drafts, exempt items, theme overrides and atomic output.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn writes_every_page_kind() {
+    let dir = fixture("basic");
+    let report = build_ok(dir.path());
+    let root = dir.path();
+    for url in [
+        "/",
+        "/finance/",
+        "/finance/2024-01-10/",
+        "/finance/2024-01-10/budget/",
+        "/finance/2024-01-10/budget/report/",
+        "/topics/",
+        "/topics/budget/",
+        "/people/",
+        "/people/dee-officer/",
+        "/meetings/",
+        "/search/",
+        "/404.html",
+        "/feed.xml",
+        "/finance/feed.xml",
+        "/topics/budget/feed.xml",
+        "/sitemap.xml",
+        "/style.css",
+    ] {
+        assert!(exists(root, url), "missing {url}");
+    }
+    assert_eq!(
+        report.archive.items.len(),
+        3,
+        "draft and exempt items left out"
+    );
+}
+
+#[test]
+fn meetings_show_agenda_in_order_and_link_to_neighbours() {
+    let dir = fixture("basic");
+    build_ok(dir.path());
+    let html = page(dir.path(), "/finance/2024-01-10/");
+    assert!(html.contains("Budget Monitoring"));
+    assert!(
+        html.contains(r#"href="/people/ann-chair/""#),
+        "chair linked"
+    );
+    assert!(html.contains("Cat Absent"), "apologies listed");
+    assert!(
+        html.contains(r#"rel="next" href="/finance/2024-03-05/""#),
+        "next meeting linked"
+    );
+    let march = page(dir.path(), "/finance/2024-03-05/");
+    assert!(march.contains(r#"rel="prev" href="/finance/2024-01-10/""#));
+    assert!(march.contains("Draft"), "draft minutes are flagged");
+    // A meeting folder without _meeting.md is still a meeting.
+    assert!(exists(dir.path(), "/children/2024-02-01/"));
+}
+
+#[test]
+fn topic_aliases_and_spellings_merge_into_one_topic() {
+    let dir = fixture("basic");
+    let report = build_ok(dir.path());
+    let names: Vec<&str> = report
+        .archive
+        .topics
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(names, ["Budget", "Fostering", "Looked after children"]);
+    assert!(!exists(dir.path(), "/topics/lac/"));
+    assert!(!exists(dir.path(), "/topics/children-in-care/"));
+    let lac = page(dir.path(), "/topics/looked-after-children/");
+    for title in ["Budget Monitoring", "Budget Follow-up", "Fostering Update"] {
+        assert!(lac.contains(title), "{title} on the topic timeline");
+    }
+    // Newest first.
+    let follow_up = lac.find("Budget Follow-up").unwrap();
+    let fostering = lac.find("Fostering Update").unwrap();
+    let budget = lac.find("Budget Monitoring").unwrap();
+    assert!(follow_up < fostering && fostering < budget);
+    assert!(
+        page(dir.path(), "/topics/").contains("LAC, children in care"),
+        "aliases shown"
+    );
+}
+
+#[test]
+fn people_are_collected_from_every_field_that_names_a_person() {
+    let dir = fixture("basic");
+    build_ok(dir.path());
+    let root = dir.path();
+    let cases = [
+        ("/people/ann-chair/", "Meetings chaired"), // chair + committee member
+        ("/people/bob-member/", "Declarations of interest"), // declaration + attendee
+        ("/people/cat-absent/", "Apologies sent"),  // apologies
+        ("/people/dee-officer/", "Items presented"), // presenter
+        ("/people/dee-officer/", "Documents written"), // document author
+        ("/people/eve-owner/", "Circulate the revised forecast"), // action owner
+        ("/people/ann-chair/", "Committee member"),
+        ("/people/bob-member/", "Meetings attended"),
+    ];
+    for (url, text) in cases {
+        assert!(page(root, url).contains(text), "{url} should show {text}");
+    }
+    let ann = page(root, "/people/ann-chair/");
+    assert!(
+        ann.contains("Chair; Chair of the Finance Committee"),
+        "roles merged"
+    );
+    assert!(
+        !exists(root, "/people/zed-hidden/"),
+        "people named only in exempt items stay hidden"
+    );
+}
+
+#[test]
+fn at_links_resolve_and_make_backlinks() {
+    let dir = fixture("basic");
+    build_ok(dir.path());
+    let root = dir.path();
+    let budget = page(root, "/finance/2024-01-10/budget/");
+    assert!(budget.contains(r#"href="/finance/2024-03-05/budget-follow-up/#next-steps""#));
+    assert!(
+        budget.contains(r#"<h3 id="overview">Overview</h3>"#),
+        "heading anchors, demoted under the page h1"
+    );
+    assert!(budget.contains("<table>"));
+    assert!(
+        budget.contains("<em>spending</em>"),
+        "purpose rendered inline"
+    );
+    let follow_up = page(root, "/finance/2024-03-05/budget-follow-up/");
+    assert!(follow_up.contains("Referenced by"));
+    assert!(
+        follow_up.contains(r#"href="/finance/2024-01-10/budget/""#),
+        "backlink to the referring item"
+    );
+    let finance = page(root, "/finance/");
+    assert!(
+        finance.contains("Fostering Update"),
+        "committee page lists pages that reference it"
+    );
+    assert!(page(root, "/children/").contains("Budget Follow-up"));
+}
+
+#[test]
+fn supporting_documents_and_attachments_follow_their_item() {
+    let dir = fixture("basic");
+    build_ok(dir.path());
+    let root = dir.path();
+    let budget = page(root, "/finance/2024-01-10/budget/");
+    let sheet = budget
+        .find("Budget spreadsheet")
+        .expect("attachment listed");
+    let report = budget
+        .find("Treasurer&#39;s report")
+        .expect("document listed with its given title");
+    assert!(sheet < report, "in the order documents: gives");
+    assert!(budget.contains(r#"href="/finance/2024-01-10/budget/budget%20sheet.csv""#));
+    assert!(budget.contains("CSV, 1 KB"));
+    let copied =
+        std::fs::read_to_string(root.join("output/finance/2024-01-10/budget/budget sheet.csv"))
+            .unwrap();
+    assert_eq!(copied, "area,spend\ncare,1000000\n");
+    let doc = page(root, "/finance/2024-01-10/budget/report/");
+    assert!(doc.contains("Spending is on track."));
+    assert!(doc.contains(r#"href="/people/dee-officer/""#));
+}
+
+#[test]
+fn exempt_items_never_reach_the_output() {
+    let dir = fixture("basic");
+    for drafts in [false, true] {
+        let result = if drafts {
+            build_drafts(dir.path())
+        } else {
+            build(dir.path())
+        };
+        assert!(result.is_ok());
+        let all = all_output(dir.path());
+        for secret in [
+            "CONFIDENTIAL-PHRASE-XYZ",
+            "CONFIDENTIAL-APPENDIX-XYZ",
+            "Confidential Land Deal",
+            "land-deal",
+            "Secret Topic",
+            "Zed Hidden",
+        ] {
+            assert!(!all.contains(secret), "{secret} leaked (drafts: {drafts})");
+        }
+    }
+}
+
+#[test]
+fn drafts_only_with_the_drafts_flag() {
+    let dir = fixture("basic");
+    build_ok(dir.path());
+    assert!(!all_output(dir.path()).contains("DRAFT-PHRASE-QRS"));
+    assert!(!exists(dir.path(), "/finance/2024-01-10/draft-idea/"));
+    build_drafts(dir.path()).expect("build with drafts");
+    let draft = page(dir.path(), "/finance/2024-01-10/draft-idea/");
+    assert!(draft.contains("DRAFT-PHRASE-QRS"));
+    assert!(draft.contains("tag-draft"), "drafts are marked as such");
+}
+
+#[test]
+fn a_site_template_overrides_the_default_one() {
+    let dir = fixture("override");
+    build_ok(dir.path());
+    let item = page(dir.path(), "/c/2024-01-01/an-item/");
+    assert!(item.contains("Rendered by the site's own item template."));
+    let committee = page(dir.path(), "/c/");
+    assert!(
+        committee.contains("<h1>C Committee"),
+        "other templates fall back to the default"
+    );
+    assert!(
+        exists(dir.path(), "/extra.css"),
+        "theme static files are copied"
+    );
+    assert!(
+        exists(dir.path(), "/style.css"),
+        "default assets still there"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    build_ok(root);
+    let before = snapshot_tree(&root.join("output"));
+    write(
+        root,
+        "content/finance/2024-03-05/05-broken.md",
+        "---\ntitle: Broken\nrelated: [nowhere/2024-01-01/01-x.md]\n---\n",
+    );
+    let failure = build(root).expect_err("broken reference must fail the build");
+    assert!(messages(&failure).contains("nowhere/2024-01-01/01-x.md"));
+    assert_eq!(
+        snapshot_tree(&root.join("output")),
+        before,
+        "output changed by a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "staging folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_broken_link_in_a_body_fails_the_build_naming_file_and_line() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/children/2024-02-01/05-links.md",
+        "---\ntitle: Links\n---\n\nText.\n\nSee [old page](../../no-such-page/).\n",
+    );
+    let failure = build(root).expect_err("broken relative link");
+    let text = messages(&failure);
+    assert!(
+        text.contains("content/children/2024-02-01/05-links.md:7"),
+        "{text}"
+    );
+    assert!(text.contains("../../no-such-page/"), "{text}");
+}
+
+#[test]
+fn the_example_archive_builds_with_every_page_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&repo.join("content"), &dir.path().join("content"));
+    std::fs::copy(repo.join("quorum.toml"), dir.path().join("quorum.toml")).unwrap();
+    let report = build_ok(dir.path());
+    let a = &report.archive;
+    assert!(a.committees.len() >= 3 && a.items.len() >= 4 && !a.documents.is_empty());
+    assert!(
+        a.items.iter().any(|i| !i.related.is_empty()),
+        "related items linked"
+    );
+    assert!(
+        a.items.iter().any(|i| !i.referenced_by.is_empty()),
+        "backlinks present"
+    );
+    assert!(exists(dir.path(), "/topics/looked-after-children/"));
+}
+
+#[test]
+fn init_makes_an_archive_that_builds_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("new");
+    quorum::init::init(&root).expect("init");
+    build_ok(&root);
+    assert!(exists(
+        &root,
+        "/example-committee/2025-01-15/childrens-services-update/"
+    ));
+    let before = std::fs::read_to_string(root.join("quorum.toml")).unwrap();
+    assert!(quorum::init::init(&root).is_err());
+    assert_eq!(
+        std::fs::read_to_string(root.join("quorum.toml")).unwrap(),
+        before
+    );
+}

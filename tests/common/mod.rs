@@ -1,0 +1,117 @@
+//! Shared helpers for the integration tests: fixture archives are copied to
+//! a temporary folder so tests never write into the repository and can run
+//! in parallel.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use quorum::build::{self, BuildFailure, BuildOptions, BuildReport};
+
+pub fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A private copy of fixture `name`.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture_path(name), dir.path());
+    dir
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+pub fn build(root: &Path) -> Result<BuildReport, BuildFailure> {
+    build::build(&BuildOptions::new(root))
+}
+
+pub fn build_ok(root: &Path) -> BuildReport {
+    match build(root) {
+        Ok(r) => r,
+        Err(f) => panic!(
+            "build failed:\n{}",
+            f.diagnostics
+                .sorted()
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+pub fn build_drafts(root: &Path) -> Result<BuildReport, BuildFailure> {
+    let mut options = BuildOptions::new(root);
+    options.drafts = true;
+    build::build(&options)
+}
+
+/// A page of the built site, by URL path ("/a/b/" or "/feed.xml").
+pub fn page(root: &Path, url: &str) -> String {
+    let file = root.join("output").join(quorum::urls::output_file(url));
+    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+pub fn exists(root: &Path, url: &str) -> bool {
+    root.join("output")
+        .join(quorum::urls::output_file(url))
+        .exists()
+}
+
+/// Every file of the output, as (relative path, bytes), sorted.
+pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// All text of the output, for "never appears anywhere" checks.
+pub fn all_output(root: &Path) -> String {
+    snapshot_tree(&root.join("output"))
+        .into_iter()
+        .map(|(path, bytes)| format!("== {path}\n{}", String::from_utf8_lossy(&bytes)))
+        .collect()
+}
+
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// Messages of a failed build, rendered plainly.
+pub fn messages(failure: &BuildFailure) -> String {
+    failure
+        .diagnostics
+        .clone()
+        .sorted()
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
