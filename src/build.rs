@@ -16,6 +16,7 @@ use crate::model::Archive;
 use crate::output::Staging;
 use crate::render::{self, Theme};
 use crate::resolve;
+use crate::search;
 
 /// What to build, and where.
 #[derive(Debug, Clone)]
@@ -43,7 +44,19 @@ impl BuildOptions {
             .clone()
             .unwrap_or_else(|| self.root.join("output"))
     }
+
+    /// Where the search index lives: `[search] index_dir` from quorum.toml,
+    /// else `search-index/` inside the output folder.
+    pub fn index_dir(&self, config: &Config) -> PathBuf {
+        match &config.search.index_dir {
+            Some(dir) => self.root.join(dir),
+            None => self.output_dir().join(INDEX_DIR),
+        }
+    }
 }
+
+/// The index's folder inside the output folder, by default.
+pub const INDEX_DIR: &str = "search-index";
 
 /// A finished build.
 #[derive(Debug)]
@@ -53,6 +66,8 @@ pub struct BuildReport {
     /// Assets and attachments copied.
     pub files: usize,
     pub bytes: u64,
+    /// Documents in the search index.
+    pub indexed: usize,
     /// Warnings (a report never holds errors).
     pub diagnostics: Diagnostics,
     pub timings: Vec<(&'static str, Duration)>,
@@ -199,15 +214,41 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     if diagnostics.has_errors() {
         return Err(BuildFailure { diagnostics });
     }
-    if let Some(s) = staging {
-        s.commit()
+    let mut indexed = 0;
+    if let Some(site) = staging {
+        let stage_started = Instant::now();
+        let index_dir = options.index_dir(&archive.config);
+        let index_error = |e: search::SearchError| Diagnostic::error(&index_dir, e.to_string());
+        // The index is swapped in with the site, or beside it when it is
+        // configured to live elsewhere.
+        let separate = match &archive.config.search.index_dir {
+            None => {
+                indexed = search::index::write(&archive, &site.dir().join(INDEX_DIR))
+                    .map_err(index_error)?;
+                None
+            }
+            Some(_) => {
+                let stage = Staging::new(&index_dir, root)
+                    .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
+                indexed = search::index::write(&archive, stage.dir()).map_err(index_error)?;
+                Some(stage)
+            }
+        };
+        timings.push(("search index", stage_started.elapsed()));
+        site.commit()
             .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
+        if let Some(stage) = separate {
+            stage
+                .commit()
+                .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
+        }
     }
     timings.push(("total", started.elapsed()));
     Ok(BuildReport {
         pages: jobs.len(),
         files: copied,
         bytes: bytes.into_inner(),
+        indexed,
         archive,
         diagnostics,
         timings,

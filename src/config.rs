@@ -34,18 +34,12 @@ pub struct Config {
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[derive(Default)]
 pub struct SearchConfig {
-    /// Where the index goes, relative to the archive root.
-    #[serde(default = "default_index_dir")]
-    pub index_dir: PathBuf,
-}
-
-impl Default for SearchConfig {
-    fn default() -> Self {
-        SearchConfig {
-            index_dir: default_index_dir(),
-        }
-    }
+    /// Where the index goes, relative to the archive root; by default
+    /// `search-index/` inside the output folder, swapped in with the site.
+    #[serde(default)]
+    pub index_dir: Option<PathBuf>,
 }
 
 fn default_theme() -> String {
@@ -53,9 +47,6 @@ fn default_theme() -> String {
 }
 fn default_language() -> String {
     "en-GB".into()
-}
-fn default_index_dir() -> PathBuf {
-    PathBuf::from("output/search-index")
 }
 
 const KEYS: &[&str] = &[

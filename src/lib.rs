@@ -24,5 +24,6 @@ pub mod output;
 pub mod render;
 pub mod resolve;
 pub mod schema;
+pub mod search;
 pub mod suggest;
 pub mod urls;

@@ -28,6 +28,8 @@ enum Command {
     Check(cmd::check::Args),
     /// Create a new archive that builds as it is
     Init(cmd::init::Args),
+    /// Search the archive's index (built by `quorum build`)
+    Search(cmd::search::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +38,6 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Search(args) => cmd::search::run(args),
     }
 }

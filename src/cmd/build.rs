@@ -38,7 +38,7 @@ pub fn run(args: Args) -> ExitCode {
             super::report(report.diagnostics);
             let total = report.timings.last().map_or(0.0, |(_, d)| d.as_secs_f64());
             eprintln!(
-                "Built {} pages ({} committees, {} meetings, {} items, {} topics, {} people) and copied {} files into {} in {:.2}s",
+                "Built {} pages ({} committees, {} meetings, {} items, {} topics, {} people), copied {} files and indexed {} documents into {} in {:.2}s",
                 report.pages,
                 a.committees.len(),
                 a.meetings.len(),
@@ -46,6 +46,7 @@ pub fn run(args: Args) -> ExitCode {
                 a.topics.len(),
                 a.people.len(),
                 report.files,
+                report.indexed,
                 options.output_dir().display(),
                 total
             );

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod search;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -11,6 +12,8 @@ use quorum::diagnostic::{self, Diagnostics};
 
 /// Exit status for a run whose input had errors.
 pub const EXIT_ERRORS: u8 = 1;
+/// Exit status for a misused command (a malformed query or option).
+pub const EXIT_USAGE: u8 = 2;
 
 /// Prints diagnostics to stderr, coloured on a terminal, and a summary.
 pub fn report(diagnostics: Diagnostics) {

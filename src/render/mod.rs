@@ -541,14 +541,7 @@ impl<'a> Views<'a> {
                 ];
                 let mut page = self.page(&item.title, &item.url, "item");
                 page.description = item.purpose.as_deref().map(markdown::plain_text);
-                self.finish(
-                    theme,
-                    "item.html",
-                    page,
-                    crumbs,
-                    Some(&item.source),
-                    &data,
-                )
+                self.finish(theme, "item.html", page, crumbs, Some(&item.source), &data)
             }
             PageJob::Document(i) => {
                 let doc = &a.documents[i];
@@ -887,14 +880,7 @@ impl<'a> Views<'a> {
             entries,
         };
         let page = self.page(title, path, "feed");
-        self.finish(
-            theme,
-            "feed.xml",
-            page,
-            vec![],
-            None,
-            &data,
-        )
+        self.finish(theme, "feed.xml", page, vec![], None, &data)
     }
 }
 

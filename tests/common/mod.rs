@@ -115,3 +115,24 @@ pub fn messages(failure: &BuildFailure) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A private copy of the repository's example archive.
+pub fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&repo.join("content"), &dir.path().join("content"));
+    std::fs::copy(repo.join("quorum.toml"), dir.path().join("quorum.toml")).expect("copy config");
+    dir
+}
+
+pub fn open_index(root: &Path) -> quorum::search::SearchIndex {
+    quorum::search::SearchIndex::open(&root.join("output").join(quorum::build::INDEX_DIR))
+        .expect("open index")
+}
+
+pub fn query(text: &str) -> quorum::search::SearchRequest {
+    quorum::search::SearchRequest {
+        query: text.to_owned(),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,171 @@
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use quorum::build::BuildOptions;
+use quorum::config::Config;
+use quorum::search::{SearchError, SearchIndex, SearchRequest, SearchResults, Sort};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The archive folder (holding quorum.toml and content/)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The index folder [default: from quorum.toml, else ROOT/output/search-index]
+    #[arg(long)]
+    pub index: Option<PathBuf>,
+    /// Only this committee (slug or name)
+    #[arg(long)]
+    pub committee: Option<String>,
+    /// Only this topic (name, alias or slug)
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Only items naming this person
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Only this kind: item, document or meeting
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// From this date (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Up to this date (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// relevance (default) or newest
+    #[arg(long, default_value = "relevance", value_parser = ["relevance", "newest"])]
+    pub sort: String,
+    /// Hits per page
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Page of hits (from 1)
+    #[arg(long, default_value_t = 1)]
+    pub page: usize,
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// The query: words, "phrases", OR, -word, title:, topic:, committee:, person:
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    quorum::schema::IsoDate::parse(s)
+        .map(|d| d.0)
+        .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD"))
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let request = SearchRequest {
+        query: args.query.join(" "),
+        committee: args.committee.clone(),
+        topic: args.topic.clone(),
+        person: args.person.clone(),
+        kind: args.kind.clone(),
+        from: args.from,
+        to: args.to,
+        sort: if args.sort == "newest" {
+            Sort::Newest
+        } else {
+            Sort::Relevance
+        },
+        limit: args.limit,
+        page: args.page,
+    };
+    let index_dir = args.index.clone().unwrap_or_else(|| {
+        let options = BuildOptions::new(&args.root);
+        match Config::load(&args.root) {
+            Ok(config) => options.index_dir(&config),
+            Err(_) => options.output_dir().join(quorum::build::INDEX_DIR),
+        }
+    });
+    let result = SearchIndex::open(&index_dir).and_then(|index| index.search(&request));
+    match result {
+        Ok(results) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&results).unwrap_or_default()
+                );
+            } else {
+                print_results(&results);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let code = if e.is_bad_request() {
+                super::EXIT_USAGE
+            } else {
+                super::EXIT_ERRORS
+            };
+            if args.json {
+                let body = serde_json::json!({ "error": e.to_string(), "hint": e.hint() });
+                println!("{body}");
+            } else {
+                eprintln!("error: {e}");
+                if let Some(hint) = e.hint() {
+                    eprintln!("help: {hint}");
+                }
+                if let SearchError::Query(q) = &e {
+                    eprintln!("  {}\n  {}^", request.query, " ".repeat(q.position));
+                }
+            }
+            super::failure(code)
+        }
+    }
+}
+
+fn print_results(results: &SearchResults) {
+    let styled = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for c in &results.corrections {
+        println!(
+            "No results for `{}`; showing results for `{}`.",
+            c.from, c.to
+        );
+    }
+    if results.hits.is_empty() {
+        println!("No results for {:?}.", results.query);
+        return;
+    }
+    let first = (results.page - 1) * results.limit;
+    println!(
+        "{} {} for {:?} (showing {}-{}):\n",
+        results.total,
+        super::plural(results.total, "result", "results"),
+        results.query,
+        first + 1,
+        first + results.hits.len()
+    );
+    for (i, hit) in results.hits.iter().enumerate() {
+        let title = if styled {
+            format!("\x1b[1m{}\x1b[0m", hit.title)
+        } else {
+            hit.title.clone()
+        };
+        println!("{:>3}. {title}", first + i + 1);
+        println!("     {} · {} · {}", hit.committee, hit.date, hit.kind);
+        println!("     {}", hit.url);
+        if !hit.snippet.is_empty() {
+            println!("     {}", terminal_snippet(&hit.snippet, styled));
+        }
+        println!();
+    }
+}
+
+/// Snippet HTML for a terminal: highlights in reverse video (or `*...*`
+/// when not a terminal), entities decoded.
+fn terminal_snippet(html: &str, styled: bool) -> String {
+    let (on, off) = if styled {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    html.replace("<mark>", on)
+        .replace("</mark>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}

@@ -1,0 +1,235 @@
+//! Building the index from the archive model: one document per agenda item,
+//! supporting document and meeting. Only published content is in the model,
+//! so exempt (and, without --drafts, draft) text can never be indexed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Facet;
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use super::SearchError;
+use super::schema::{self, Fields};
+use crate::model::{Archive, Id, PageKey};
+use crate::urls;
+
+/// Display names the index needs alongside it (slug -> name), and the
+/// topic vocabulary so that `--topic LAC` finds "Looked after children".
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Meta {
+    pub committees: BTreeMap<String, String>,
+    pub topics: BTreeMap<String, String>,
+    /// Slug of any alias or spelling -> canonical topic slug.
+    pub topic_aliases: BTreeMap<String, String>,
+    pub people: BTreeMap<String, String>,
+}
+
+pub const META_FILE: &str = "quorum-search.json";
+
+/// Writer memory, shared by its threads.
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+
+impl Meta {
+    pub fn from_archive(a: &Archive) -> Meta {
+        let mut meta = Meta {
+            committees: a
+                .committees
+                .iter()
+                .map(|c| (c.slug.clone(), c.title.clone()))
+                .collect(),
+            topics: a
+                .topics
+                .iter()
+                .map(|t| (t.slug.clone(), t.name.clone()))
+                .collect(),
+            people: a
+                .people
+                .iter()
+                .map(|p| (p.slug.clone(), p.name.clone()))
+                .collect(),
+            topic_aliases: BTreeMap::new(),
+        };
+        for t in &a.topics {
+            meta.topic_aliases.insert(t.slug.clone(), t.slug.clone());
+            for alias in &t.aliases {
+                meta.topic_aliases
+                    .insert(urls::slugify(alias), t.slug.clone());
+            }
+        }
+        meta
+    }
+}
+
+/// Writes a fresh index of `archive` into `dir` (which must not exist or be
+/// empty). Returns the number of documents indexed.
+pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
+    std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
+    let (schema, fields) = schema::build();
+    let index = Index::create_in_dir(dir, schema)?;
+    schema::register(&index);
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(rayon::current_num_threads().clamp(1, 4), WRITER_MEMORY)?;
+    let docs = all_documents(archive, &fields);
+    let count = docs.len();
+    for doc in docs {
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let meta = serde_json::to_vec_pretty(&Meta::from_archive(archive))
+        .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+    std::fs::write(dir.join(META_FILE), meta).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
+    Ok(count)
+}
+
+/// Replaces the documents of `pages` (and removes those of `removed_urls`)
+/// in an existing index: the incremental path of `quorum serve`.
+pub fn update(
+    archive: &Archive,
+    dir: &Path,
+    pages: &[PageKey],
+    removed_urls: &[String],
+) -> Result<(), SearchError> {
+    let index = Index::open_in_dir(dir)?;
+    schema::register(&index);
+    let fields = schema::fields(&index.schema())?;
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 50 * 1024 * 1024)?;
+    for url in removed_urls {
+        writer.delete_term(Term::from_field_text(fields.url, url));
+    }
+    for &page in pages {
+        if let Some(doc) = document(archive, &fields, page) {
+            writer.delete_term(Term::from_field_text(
+                fields.url,
+                &format!("{}{}", archive.prefix, archive.page_url(page)),
+            ));
+            writer.add_document(doc)?;
+        }
+    }
+    writer.commit()?;
+    let meta = serde_json::to_vec_pretty(&Meta::from_archive(archive))
+        .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+    std::fs::write(dir.join(META_FILE), meta).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
+    Ok(())
+}
+
+fn all_documents(a: &Archive, f: &Fields) -> Vec<TantivyDocument> {
+    let keys: Vec<PageKey> = (0..a.items.len())
+        .map(PageKey::Item)
+        .chain((0..a.documents.len()).map(PageKey::Document))
+        .chain((0..a.meetings.len()).map(PageKey::Meeting))
+        .collect();
+    keys.par_iter().filter_map(|&k| document(a, f, k)).collect()
+}
+
+/// The index document of one page (committees are not indexed).
+pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Option<TantivyDocument> {
+    let mut d = TantivyDocument::default();
+    let (kind, committee, date, topics): (&str, Id, NaiveDate, &[Id]) = match key {
+        PageKey::Item(i) => {
+            let item = &a.items[i];
+            d.add_text(f.title, &item.title);
+            let purpose = item.purpose.as_deref().map(crate::markdown::plain_text);
+            if let Some(p) = &purpose {
+                d.add_text(f.purpose, p);
+                d.add_text(f.spelling, p);
+            }
+            d.add_text(f.body, &item.minutes.text);
+            d.add_text(f.spelling, &item.minutes.text);
+            for decision in &item.decisions {
+                let text = crate::markdown::plain_text(decision);
+                d.add_text(f.spelling, &text);
+                d.add_text(f.decisions, text);
+            }
+            for action in &item.actions {
+                d.add_text(f.actions, &action.action);
+                if let Some(o) = &action.owner {
+                    add_person(a, f, &mut d, o.person);
+                }
+            }
+            for p in &item.presenters {
+                add_person(a, f, &mut d, p.person);
+            }
+            for decl in &item.declarations {
+                add_person(a, f, &mut d, decl.member.person);
+            }
+            (
+                "item",
+                item.committee,
+                a.item_date(i),
+                item.topics.as_slice(),
+            )
+        }
+        PageKey::Document(i) => {
+            let doc = &a.documents[i];
+            let item = &a.items[doc.item];
+            d.add_text(f.title, &doc.title);
+            d.add_text(f.body, &doc.body.text);
+            d.add_text(f.spelling, &doc.body.text);
+            if let Some(author) = &doc.author {
+                add_person(a, f, &mut d, author.person);
+            }
+            let date = doc.date.unwrap_or_else(|| a.item_date(doc.item));
+            ("document", item.committee, date, item.topics.as_slice())
+        }
+        PageKey::Meeting(i) => {
+            let m = &a.meetings[i];
+            let title = format!(
+                "{} meeting, {}",
+                a.committees[m.committee].title,
+                crate::render::context::DateView::new(m.date).long
+            );
+            d.add_text(f.title, &title);
+            d.add_text(f.body, &m.notes.text);
+            d.add_text(f.spelling, &m.notes.text);
+            for p in m.chair.iter().chain(&m.attendees).chain(&m.apologies) {
+                add_person(a, f, &mut d, p.person);
+            }
+            ("meeting", m.committee, m.date, &[][..])
+        }
+        PageKey::Committee(_) => return None,
+    };
+    d.add_text(f.spelling, a.page_url(key));
+    d.add_text(f.kind, kind);
+    d.add_text(f.url, format!("{}{}", a.prefix, a.page_url(key)));
+    let c = &a.committees[committee];
+    d.add_text(f.committee, &c.title);
+    for extra in c.short.iter().chain(&c.authority) {
+        d.add_text(f.committee, extra);
+    }
+    d.add_text(f.committee_slug, &c.slug);
+    d.add_text(f.committee_display, &c.title);
+    d.add_facet(f.facets, Facet::from_path(["committee", c.slug.as_str()]));
+    for &t in topics {
+        let topic = &a.topics[t];
+        d.add_text(f.topic, &topic.name);
+        for alias in &topic.aliases {
+            d.add_text(f.topic, alias);
+        }
+        d.add_text(f.topic_slug, &topic.slug);
+        d.add_text(f.topics_display, &topic.name);
+        d.add_facet(f.facets, Facet::from_path(["topic", topic.slug.as_str()]));
+    }
+    d.add_i64(f.date, date_number(date));
+    d.add_text(f.date_iso, date.format("%Y-%m-%d").to_string());
+    d.add_facet(
+        f.facets,
+        Facet::from_path(["year", date.year().to_string().as_str()]),
+    );
+    d.add_facet(f.facets, Facet::from_path(["kind", kind]));
+    Some(d)
+}
+
+fn add_person(a: &Archive, f: &Fields, d: &mut TantivyDocument, person: Id) {
+    let p = &a.people[person];
+    d.add_text(f.person, &p.name);
+    d.add_text(f.person_slug, &p.slug);
+}
+
+/// 2017-12-07 -> 20171207: sortable, and readable in range queries.
+pub fn date_number(d: NaiveDate) -> i64 {
+    i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
+}

@@ -1,0 +1,700 @@
+//! Search: the tantivy index built with every site, and the one API that
+//! answers queries for the CLI and the server.
+//!
+//! [`index`] writes the index from the archive model; [`query`] parses the
+//! members' query language; [`SearchIndex::search`] runs a request and
+//! returns hits with highlighted snippets, facet counts and any spelling
+//! corrections it made.
+
+pub mod index;
+pub mod query;
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::{Snippet, SnippetGenerator};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+pub use index::Meta;
+use query::{Expr, QueryError, Scope};
+use schema::Fields;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("no search index at {0}")]
+    NoIndex(PathBuf),
+    #[error("malformed query: {0}")]
+    Query(#[from] QueryError),
+    #[error("invalid search option: {0}")]
+    Option(String),
+    #[error("cannot read or write {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("the search index is damaged: {0}")]
+    Corrupt(String),
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl SearchError {
+    /// Whether the request (not the index) is at fault: a 400, exit 2.
+    pub fn is_bad_request(&self) -> bool {
+        matches!(self, SearchError::Query(_) | SearchError::Option(_))
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            SearchError::NoIndex(_) => Some("build the site first: `quorum build` writes the index beside it".into()),
+            SearchError::Query(_) => Some(
+                "words must all match; use \"quotes\" for phrases, OR between alternatives, -word to exclude, and title:, topic:, committee:, person: to filter".into(),
+            ),
+            SearchError::Corrupt(_) | SearchError::Tantivy(_) => Some("rebuild the site with `quorum build`".into()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+}
+
+/// One search, as the CLI or the server asks it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    pub query: String,
+    /// Committee slug or name.
+    pub committee: Option<String>,
+    /// Topic name, alias or slug.
+    pub topic: Option<String>,
+    /// Person name or slug.
+    pub person: Option<String>,
+    /// "item", "document" or "meeting".
+    pub kind: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub sort: Sort,
+    pub limit: usize,
+    /// 1-based.
+    pub page: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            committee: None,
+            topic: None,
+            person: None,
+            kind: None,
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            limit: 10,
+            page: 1,
+        }
+    }
+}
+
+pub const MAX_LIMIT: usize = 100;
+pub const MAX_PAGE: usize = 1000;
+pub const KINDS: &[&str] = &["item", "document", "meeting"];
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub committee: String,
+    pub kind: String,
+    pub topics: Vec<String>,
+    pub score: f32,
+    /// HTML: the best passage, query terms in `<mark>`, the rest escaped.
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FacetCount {
+    /// The value to filter by (a slug, a year, a kind).
+    pub value: String,
+    pub name: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Facets {
+    pub committee: Vec<FacetCount>,
+    pub topic: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+    pub kind: Vec<FacetCount>,
+}
+
+/// A word that matched nothing and the spelling searched instead.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Correction {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: usize,
+    pub page: usize,
+    pub limit: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    pub corrections: Vec<Correction>,
+}
+
+/// An open index, ready to answer queries from many threads.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    meta: Meta,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .finish()
+    }
+}
+
+impl SearchIndex {
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        if !dir.join("meta.json").exists() {
+            return Err(SearchError::NoIndex(dir.to_owned()));
+        }
+        let index = Index::open_in_dir(dir)?;
+        schema::register(&index);
+        let fields = schema::fields(&index.schema())?;
+        let meta_text = std::fs::read(dir.join(index::META_FILE))
+            .map_err(|e| SearchError::Io(dir.join(index::META_FILE), e))?;
+        let meta: Meta =
+            serde_json::from_slice(&meta_text).map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            meta,
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// Picks up changes written since the index was opened.
+    pub fn reload(&mut self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        let meta_text = std::fs::read(self.dir.join(index::META_FILE))
+            .map_err(|e| SearchError::Io(self.dir.clone(), e))?;
+        self.meta =
+            serde_json::from_slice(&meta_text).map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        Ok(())
+    }
+
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        if request.limit == 0 || request.limit > MAX_LIMIT {
+            return Err(SearchError::Option(format!(
+                "limit must be between 1 and {MAX_LIMIT}"
+            )));
+        }
+        if request.page == 0 || request.page > MAX_PAGE {
+            return Err(SearchError::Option(format!(
+                "page must be between 1 and {MAX_PAGE}"
+            )));
+        }
+        let expr = query::parse(&request.query)?;
+        let searcher = self.reader.searcher();
+        let mut compiler = Compiler {
+            fields: &self.fields,
+            searcher: &searcher,
+            stemmed: schema::stemmed_analyzer(),
+            plain: schema::plain_analyzer(),
+            corrections: Vec::new(),
+        };
+        let main = compiler.compile(&expr);
+        let corrections = std::mem::take(&mut compiler.corrections);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
+        clauses.extend(self.filters(request)?.into_iter().map(|q| (Occur::Must, q)));
+        let full = BooleanQuery::new(clauses);
+
+        let offset = (request.page - 1) * request.limit;
+        let mut facet_collector = FacetCollector::for_field("facets");
+        for facet in ["/committee", "/topic", "/year", "/kind"] {
+            facet_collector.add_facet(facet);
+        }
+        let (addresses, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) =
+            match request.sort {
+                Sort::Relevance => {
+                    let top = TopDocs::with_limit(request.limit).and_offset(offset);
+                    searcher.search(&full, &(top, Count, facet_collector))?
+                }
+                Sort::Newest => {
+                    let top = TopDocs::with_limit(request.limit)
+                        .and_offset(offset)
+                        .order_by_fast_field::<i64>("date", Order::Desc);
+                    let (hits, count, facets) =
+                        searcher.search(&full, &(top, Count, facet_collector))?;
+                    (
+                        hits.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                        count,
+                        facets,
+                    )
+                }
+            };
+
+        let snippets = Snippets::new(&searcher, &*main, &self.fields)?;
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, score, &snippets));
+        }
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total,
+            page: request.page,
+            limit: request.limit,
+            hits,
+            facets: self.facets(&facet_counts),
+            corrections,
+        })
+    }
+
+    fn filters(&self, r: &SearchRequest) -> Result<Vec<Box<dyn Query>>, SearchError> {
+        let f = &self.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let exact = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        if let Some(c) = r.committee.as_deref().filter(|s| !s.trim().is_empty()) {
+            let slug = crate::urls::slugify(c);
+            // A committee may be named by its slug or by its title.
+            let slug = match self
+                .meta
+                .committees
+                .iter()
+                .find(|(s, title)| **s == slug || crate::urls::slugify(title) == slug)
+            {
+                Some((s, _)) => s.clone(),
+                None => slug,
+            };
+            out.push(exact(f.committee_slug, &slug));
+        }
+        if let Some(t) = r.topic.as_deref().filter(|s| !s.trim().is_empty()) {
+            let slug = crate::urls::slugify(t);
+            let canonical = self.meta.topic_aliases.get(&slug).cloned().unwrap_or(slug);
+            out.push(exact(f.topic_slug, &canonical));
+        }
+        if let Some(p) = r.person.as_deref().filter(|s| !s.trim().is_empty()) {
+            out.push(exact(f.person_slug, &crate::urls::slugify(p)));
+        }
+        if let Some(k) = r.kind.as_deref().filter(|s| !s.trim().is_empty()) {
+            if !KINDS.contains(&k) {
+                return Err(SearchError::Option(format!(
+                    "kind must be one of {}",
+                    KINDS.join(", ")
+                )));
+            }
+            out.push(exact(f.kind, k));
+        }
+        if let (Some(from), Some(to)) = (r.from, r.to)
+            && from > to
+        {
+            return Err(SearchError::Option(format!(
+                "--from {from} is after --to {to}"
+            )));
+        }
+        if r.from.is_some() || r.to.is_some() {
+            let bound = |d: Option<NaiveDate>| match d {
+                Some(d) => Bound::Included(Term::from_field_i64(f.date, index::date_number(d))),
+                None => Bound::Unbounded,
+            };
+            out.push(Box::new(RangeQuery::new(bound(r.from), bound(r.to))));
+        }
+        Ok(out)
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32, snippets: &Snippets) -> Hit {
+        let f = &self.fields;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Hit {
+            title: text(f.title),
+            url: text(f.url),
+            date: text(f.date_iso),
+            committee: text(f.committee_display),
+            kind: text(f.kind),
+            topics: doc
+                .get_all(f.topics_display)
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            score,
+            snippet: snippets.best(doc, f),
+        }
+    }
+
+    fn facets(&self, counts: &tantivy::collector::FacetCounts) -> Facets {
+        let collect = |root: &str, names: &dyn Fn(&str) -> String| -> Vec<FacetCount> {
+            let mut v: Vec<FacetCount> = counts
+                .get(root)
+                .map(|(facet, count)| {
+                    let value = facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default();
+                    FacetCount {
+                        name: names(&value),
+                        value,
+                        count,
+                    }
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+            v
+        };
+        let mut year = collect("/year", &|y| y.to_owned());
+        year.sort_by(|a, b| b.value.cmp(&a.value));
+        Facets {
+            committee: collect("/committee", &|s| {
+                self.meta
+                    .committees
+                    .get(s)
+                    .cloned()
+                    .unwrap_or_else(|| s.to_owned())
+            }),
+            topic: collect("/topic", &|s| {
+                self.meta
+                    .topics
+                    .get(s)
+                    .cloned()
+                    .unwrap_or_else(|| s.to_owned())
+            }),
+            year,
+            kind: collect("/kind", &|k| k.to_owned()),
+        }
+    }
+
+    /// The index this searches, for tests and tools.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+}
+
+/// Turns the parsed query into tantivy queries, correcting words that
+/// match nothing.
+struct Compiler<'a> {
+    fields: &'a Fields,
+    searcher: &'a Searcher,
+    stemmed: TextAnalyzer,
+    plain: TextAnalyzer,
+    corrections: Vec<Correction>,
+}
+
+impl Compiler<'_> {
+    fn scope_fields(&self, scope: Option<Scope>) -> Vec<(Field, f32)> {
+        let f = self.fields;
+        match scope {
+            None => schema::default_fields(f).to_vec(),
+            Some(Scope::Title) => vec![(f.title, 1.0)],
+            Some(Scope::Topic) => vec![(f.topic, 1.0)],
+            Some(Scope::Committee) => vec![(f.committee, 1.0)],
+            Some(Scope::Person) => vec![(f.person, 1.0)],
+        }
+    }
+
+    fn compile(&mut self, expr: &Expr) -> Box<dyn Query> {
+        match expr {
+            Expr::And(parts) if parts.is_empty() => Box::new(AllQuery),
+            Expr::And(parts) => self.boolean(parts, Occur::Must),
+            Expr::Or(parts) => self.boolean(parts, Occur::Should),
+            // A lone exclusion means "everything but".
+            Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, self.compile(inner)),
+            ])),
+            Expr::Word { scope, text } => {
+                let text = self.correct(*scope, text);
+                self.text_query(*scope, &text)
+            }
+            Expr::Phrase { scope, text } => self.text_query(*scope, text),
+        }
+    }
+
+    fn boolean(&mut self, parts: &[Expr], occur: Occur) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut positive = false;
+        for part in parts {
+            match part {
+                Expr::Not(inner) => clauses.push((Occur::MustNot, self.compile(inner))),
+                other => {
+                    positive = true;
+                    clauses.push((occur, self.compile(other)));
+                }
+            }
+        }
+        if !positive {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Words (one token) or phrases (several), over the scope's fields.
+    fn text_query(&mut self, scope: Option<Scope>, text: &str) -> Box<dyn Query> {
+        let tokens = schema::tokens(&mut self.stemmed, text);
+        if tokens.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        let per_field: Vec<(Occur, Box<dyn Query>)> = self
+            .scope_fields(scope)
+            .into_iter()
+            .map(|(field, boost)| {
+                let q: Box<dyn Query> = if tokens.len() == 1 {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &tokens[0]),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                } else {
+                    Box::new(PhraseQuery::new(
+                        tokens
+                            .iter()
+                            .map(|t| Term::from_field_text(field, t))
+                            .collect(),
+                    ))
+                };
+                let q: Box<dyn Query> = if boost == 1.0 {
+                    q
+                } else {
+                    Box::new(BoostQuery::new(q, boost))
+                };
+                (Occur::Should, q)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(per_field))
+    }
+
+    fn doc_freq(&self, scope: Option<Scope>, text: &str, analyzer_stemmed: bool) -> u64 {
+        let mut analyzer = if analyzer_stemmed {
+            self.stemmed.clone()
+        } else {
+            self.plain.clone()
+        };
+        let tokens = schema::tokens(&mut analyzer, text);
+        if tokens.is_empty() {
+            return 1; // nothing to correct
+        }
+        self.scope_fields(scope)
+            .iter()
+            .map(|(field, _)| {
+                tokens
+                    .iter()
+                    .map(|t| {
+                        self.searcher
+                            .doc_freq(&Term::from_field_text(*field, t))
+                            .unwrap_or(0)
+                    })
+                    .min()
+                    .unwrap_or(0)
+            })
+            .sum()
+    }
+
+    /// A word that matches nothing is swapped for the most common indexed
+    /// word within edit distance 1 (2 for words of 8 letters or more).
+    fn correct(&mut self, scope: Option<Scope>, word: &str) -> String {
+        if self.doc_freq(scope, word, true) > 0 {
+            return word.to_owned();
+        }
+        let plain = schema::tokens(&mut self.plain, word);
+        let [token] = plain.as_slice() else {
+            return word.to_owned();
+        };
+        if token.chars().count() < 3 || token.chars().any(|c| c.is_ascii_digit()) {
+            return word.to_owned();
+        }
+        let distance = if token.chars().count() >= 8 { 2 } else { 1 };
+        match self.closest_word(token, distance) {
+            Some(found) if self.doc_freq(scope, &found, true) > 0 => {
+                self.corrections.push(Correction {
+                    from: word.to_owned(),
+                    to: found.clone(),
+                });
+                found
+            }
+            _ => word.to_owned(),
+        }
+    }
+
+    fn closest_word(&self, token: &str, max_distance: u8) -> Option<String> {
+        let builder = levenshtein_automata::LevenshteinAutomatonBuilder::new(max_distance, true);
+        let mut candidates: BTreeMap<String, u64> = BTreeMap::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.fields.spelling) else {
+                continue;
+            };
+            let automaton = DfaWrapper(builder.build_dfa(token));
+            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if let Ok(word) = std::str::from_utf8(stream.key()) {
+                    *candidates.entry(word.to_owned()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .map(|(word, freq)| {
+                (
+                    strsim::damerau_levenshtein(token, &word),
+                    std::cmp::Reverse(freq),
+                    word,
+                )
+            })
+            .min()
+            .map(|(_, _, word)| word)
+    }
+}
+
+struct DfaWrapper(levenshtein_automata::DFA);
+
+impl tantivy_fst::Automaton for DfaWrapper {
+    type State = u32;
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(
+            self.0.distance(*state),
+            levenshtein_automata::Distance::Exact(_)
+        )
+    }
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// Snippet generators for the fields a passage may come from, best first.
+struct Snippets {
+    generators: Vec<(Field, SnippetGenerator)>,
+}
+
+const SNIPPET_CHARS: usize = 220;
+
+impl Snippets {
+    fn new(searcher: &Searcher, query: &dyn Query, f: &Fields) -> Result<Snippets, SearchError> {
+        let mut generators = Vec::new();
+        for field in [f.body, f.decisions, f.purpose, f.title] {
+            let mut g = SnippetGenerator::create(searcher, query, field)?;
+            g.set_max_num_chars(SNIPPET_CHARS);
+            generators.push((field, g));
+        }
+        Ok(Snippets { generators })
+    }
+
+    /// The first field with a highlighted passage; else the opening of the
+    /// purpose or body.
+    fn best(&self, doc: &TantivyDocument, f: &Fields) -> String {
+        for (_, g) in &self.generators {
+            let s = g.snippet_from_doc(doc);
+            if !s.highlighted().is_empty() {
+                return marked_html(&s);
+            }
+        }
+        for field in [f.purpose, f.body] {
+            if let Some(text) = doc
+                .get_first(field)
+                .and_then(|v| v.as_str())
+                .filter(|t| !t.is_empty())
+            {
+                return escape(&opening(text, SNIPPET_CHARS));
+            }
+        }
+        String::new()
+    }
+}
+
+fn opening(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
+}
+
+/// The snippet's text, HTML-escaped, with its highlights in `<mark>`.
+pub fn marked_html(snippet: &Snippet) -> String {
+    let text = snippet.fragment();
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut at = 0;
+    for range in snippet.highlighted() {
+        if range.start < at || range.end > text.len() {
+            continue;
+        }
+        out.push_str(&escape(&text[at..range.start]));
+        out.push_str("<mark>");
+        out.push_str(&escape(&text[range.clone()]));
+        out.push_str("</mark>");
+        at = range.end;
+    }
+    out.push_str(&escape(&text[at..]));
+    out
+}
+
+/// HTML-escapes `s`, folding line breaks into spaces (a snippet is one line).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,124 @@
+//! The `quorum` binary: exit statuses, messages and JSON output.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn quorum(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run quorum")
+}
+
+#[test]
+fn build_reports_errors_with_file_and_line_and_exits_1() {
+    let dir = fixture("basic");
+    let root = dir.path().to_str().unwrap();
+    write(
+        dir.path(),
+        "content/finance/2024-03-05/07-typo.md",
+        "---\ntitle: Typo\npresenter: [Dee Officer]\n---\n",
+    );
+    let out = quorum(&["build", "--root", root]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/finance/2024-03-05/07-typo.md:3"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `presenters`?"), "{stderr}");
+    assert!(stderr.contains("1 error"), "{stderr}");
+    assert!(!dir.path().join("output").exists(), "nothing written");
+}
+
+#[test]
+fn search_prints_json_with_hits_and_facets() {
+    let dir = fixture("basic");
+    let root = dir.path().to_str().unwrap();
+    assert!(quorum(&["build", "--root", root]).status.success());
+    let out = quorum(&["search", "--root", root, "--json", "budget"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["query"], "budget");
+    assert!(v["total"].as_u64().unwrap() >= 2);
+    let hit = &v["hits"][0];
+    for key in [
+        "title",
+        "url",
+        "date",
+        "committee",
+        "kind",
+        "topics",
+        "score",
+        "snippet",
+    ] {
+        assert!(hit.get(key).is_some(), "hit has {key}");
+    }
+    for key in ["committee", "topic", "year", "kind"] {
+        assert!(v["facets"][key].is_array(), "facets.{key}");
+    }
+    let text = quorum(&["search", "--root", root, "budget", "--limit", "1"]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains("1. "), "{stdout}");
+    assert!(stdout.contains("/finance/"), "{stdout}");
+}
+
+#[test]
+fn malformed_queries_exit_2_with_a_json_error() {
+    let dir = fixture("basic");
+    let root = dir.path().to_str().unwrap();
+    assert!(quorum(&["build", "--root", root]).status.success());
+    let out = quorum(&["search", "--root", root, "--json", "title:("]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json error object");
+    assert!(v["error"].as_str().unwrap().contains("never closed"));
+    let plain = quorum(&["search", "--root", root, "title:("]);
+    assert_eq!(plain.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("never closed"));
+}
+
+#[test]
+fn search_without_an_index_says_how_to_build_one() {
+    let dir = fixture("basic");
+    let out = quorum(&["search", "--root", dir.path().to_str().unwrap(), "budget"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("quorum build"));
+}
+
+#[test]
+fn check_writes_nothing_and_summarises() {
+    let dir = fixture("basic");
+    let root = dir.path().to_str().unwrap();
+    let out = quorum(&["check", "--root", root]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("output").exists());
+    write(
+        dir.path(),
+        "content/finance/2024-03-05/_meeting.md",
+        "---\ndate: 2024-03-06\n---\n",
+    );
+    let out = quorum(&["check", "--root", root]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("differs from the meeting folder's date"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 error, 0 warnings in 1 file"), "{stderr}");
+}
+
+#[test]
+fn init_refuses_to_overwrite() {
+    let dir = fixture("basic");
+    let out = quorum(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not overwriting"));
+}

@@ -1,0 +1,336 @@
+//! Search over built archives: ranking on the example minutes, the query
+//! language, filters, typo fallback, facets, sorting, snippets, and that
+//! exempt and draft text cannot be found.
+
+mod common;
+
+use common::*;
+use quorum::search::{SearchError, SearchRequest, Sort};
+
+fn first_url(index: &quorum::search::SearchIndex, q: &str) -> String {
+    let r = index.search(&query(q)).expect("search");
+    r.hits.first().map(|h| h.url.clone()).unwrap_or_default()
+}
+
+#[test]
+fn topical_queries_put_the_right_item_first() {
+    let dir = example();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let cases = [
+        (
+            "bullying",
+            "/blackpool-rcc/2017-12-07/childrens-services-update/",
+        ),
+        (
+            "anti-bullying strategy",
+            "/blackpool-rcc/2017-12-07/childrens-services-update/",
+        ),
+        (
+            "ofsted improvement plan",
+            "/blackpool-cyp/2023-11-09/childrens-social-care-improvement-plan/",
+        ),
+        (
+            "fostering",
+            "/blackpool-cyp/2023-11-09/childrens-social-care-improvement-plan/",
+        ),
+        (
+            "looked after children christmas",
+            "/blackpool-rcc/2017-12-07/childrens-services-update/",
+        ),
+        (
+            "Surrey service priorities",
+            "/surrey-ces/2017-11-16/service-priorities-update/",
+        ),
+    ];
+    for (q, url) in cases {
+        assert_eq!(first_url(&index, q), url, "query {q:?}");
+    }
+}
+
+#[test]
+fn stemming_and_folding_match_word_forms() {
+    let dir = example();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let plural = index.search(&query("inspections")).unwrap();
+    let singular = index.search(&query("inspection")).unwrap();
+    assert!(plural.total > 0);
+    assert_eq!(
+        plural.total, singular.total,
+        "inspections and inspection find the same"
+    );
+    // Accents and case fold: "OFSTED" and "Ofstéd" are "ofsted".
+    assert_eq!(
+        index.search(&query("OFSTÉD")).unwrap().total,
+        index.search(&query("ofsted")).unwrap().total
+    );
+}
+
+#[test]
+fn phrases_need_the_words_in_order() {
+    let dir = example();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let in_order = index.search(&query("\"looked after children\"")).unwrap();
+    assert!(in_order.total >= 3);
+    assert_eq!(
+        index
+            .search(&query("\"children after looked\""))
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+#[test]
+fn or_and_exclusion() {
+    let dir = example();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let bullying = index.search(&query("bullying")).unwrap().total;
+    let fostering = index.search(&query("fostering")).unwrap().total;
+    let either = index.search(&query("bullying OR fostering")).unwrap().total;
+    assert!(either >= bullying.max(fostering) && either <= bullying + fostering);
+    let without = index.search(&query("ofsted -bullying")).unwrap();
+    assert!(
+        without.hits.iter().all(|h| !h.url.contains("2017-12-07")),
+        "{:?}",
+        without.hits
+    );
+}
+
+#[test]
+fn every_filter_narrows_results() {
+    let dir = fixture("basic");
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let all = index.search(&query("")).unwrap().total;
+    assert!(all >= 5, "items, documents and meetings are indexed");
+    let with = |f: &dyn Fn(&mut SearchRequest)| {
+        let mut r = query("");
+        r.limit = 50;
+        f(&mut r);
+        index.search(&r).unwrap()
+    };
+    let children = with(&|r| r.committee = Some("children".into()));
+    assert!(
+        children.total > 0
+            && children
+                .hits
+                .iter()
+                .all(|h| h.committee == "Children's Committee")
+    );
+    let by_name = with(&|r| r.committee = Some("Children's Committee".into()));
+    assert_eq!(by_name.total, children.total, "committee by name or slug");
+    let lac = with(&|r| r.topic = Some("LAC".into()));
+    assert!(
+        lac.hits
+            .iter()
+            .all(|h| h.topics.contains(&"Looked after children".to_string()))
+    );
+    assert_eq!(
+        lac.total,
+        3 + 1,
+        "three items and the budget item's document, via the alias"
+    );
+    let dee = with(&|r| r.person = Some("Dee Officer".into()));
+    assert!(
+        dee.hits.iter().any(|h| h.kind == "document"),
+        "authors count"
+    );
+    assert!(dee.hits.iter().any(|h| h.title == "Budget Follow-up"));
+    let meetings = with(&|r| r.kind = Some("meeting".into()));
+    assert!(meetings.hits.iter().all(|h| h.kind == "meeting") && meetings.total == 3);
+    let range = with(&|r| {
+        r.from = chrono::NaiveDate::from_ymd_opt(2024, 1, 15);
+        r.to = chrono::NaiveDate::from_ymd_opt(2024, 2, 28);
+    });
+    assert!(
+        range.total > 0
+            && range
+                .hits
+                .iter()
+                .all(|h| h.date.as_str() >= "2024-01-15" && h.date.as_str() <= "2024-02-28")
+    );
+    let title = index.search(&query("title:fostering")).unwrap();
+    assert_eq!(title.total, 1);
+    let person = index.search(&query("person:\"dee officer\"")).unwrap();
+    assert!(person.total >= 2);
+    let topic = index.search(&query("topic:LAC")).unwrap();
+    assert_eq!(topic.total, lac.total, "topic: folds aliases too");
+    let committee = index.search(&query("committee:finance")).unwrap();
+    assert!(
+        committee
+            .hits
+            .iter()
+            .all(|h| h.committee == "Finance Committee")
+    );
+}
+
+#[test]
+fn misspelt_words_fall_back_to_the_nearest_spelling() {
+    let dir = example();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let r = index.search(&query("fosterng")).unwrap();
+    assert!(r.total > 0);
+    assert_eq!(r.corrections.len(), 1);
+    assert_eq!(r.corrections[0].from, "fosterng");
+    assert_eq!(r.corrections[0].to, "fostering");
+    // Long words tolerate two edits.
+    let r = index.search(&query("safegaurdnig")).unwrap();
+    assert_eq!(
+        r.corrections.first().map(|c| c.to.as_str()),
+        Some("safeguarding")
+    );
+    // A word that is found is never corrected.
+    assert!(
+        index
+            .search(&query("bullying"))
+            .unwrap()
+            .corrections
+            .is_empty()
+    );
+}
+
+#[test]
+fn facets_count_the_current_query() {
+    let dir = example();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let r = index.search(&query("children")).unwrap();
+    let sum = |v: &[quorum::search::FacetCount]| v.iter().map(|f| f.count).sum::<u64>() as usize;
+    assert_eq!(sum(&r.facets.committee), r.total);
+    assert_eq!(sum(&r.facets.kind), r.total);
+    assert_eq!(sum(&r.facets.year), r.total);
+    assert!(
+        r.facets
+            .topic
+            .iter()
+            .any(|t| t.name == "Looked after children")
+    );
+    let narrow = index.search(&query("fostering")).unwrap();
+    assert_eq!(sum(&narrow.facets.committee), narrow.total);
+    assert!(narrow.total < r.total);
+}
+
+#[test]
+fn newest_first_sorting() {
+    let dir = example();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let mut r = query("children");
+    r.sort = Sort::Newest;
+    r.limit = 50;
+    let dates: Vec<String> = index
+        .search(&r)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.date)
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    assert!(dates.len() > 3);
+}
+
+#[test]
+fn paging_walks_through_all_hits() {
+    let dir = example();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let mut r = query("children");
+    r.limit = 2;
+    let total = index.search(&r).unwrap().total;
+    let mut seen = Vec::new();
+    for page in 1..=total.div_ceil(2) {
+        r.page = page;
+        seen.extend(index.search(&r).unwrap().hits.into_iter().map(|h| h.url));
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), total);
+}
+
+#[test]
+fn exempt_and_draft_text_cannot_be_found() {
+    let dir = fixture("basic");
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    for q in [
+        "CONFIDENTIAL-PHRASE-XYZ",
+        "confidential",
+        "appendix",
+        "\"land deal\"",
+        "DRAFT-PHRASE-QRS",
+        "title:draft",
+    ] {
+        assert_eq!(
+            index.search(&query(q)).unwrap().total,
+            0,
+            "{q} must not be findable"
+        );
+    }
+    build_drafts(dir.path()).expect("build with drafts");
+    let index = open_index(dir.path());
+    assert_eq!(
+        index.search(&query("DRAFT-PHRASE-QRS")).unwrap().total,
+        1,
+        "drafts are indexed with --drafts"
+    );
+    assert_eq!(
+        index.search(&query("confidential")).unwrap().total,
+        0,
+        "exempt never"
+    );
+}
+
+#[test]
+fn snippets_mark_terms_and_escape_everything_else() {
+    let dir = fixture("basic");
+    write(
+        dir.path(),
+        "content/children/2024-02-01/06-escaping.md",
+        "---\ntitle: Escaping\n---\n\nThe `<script>alert(\"x\")</script>` payments & grants were discussed.\n",
+    );
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let r = index.search(&query("payments")).unwrap();
+    let snippet = &r.hits[0].snippet;
+    assert!(snippet.contains("<mark>payments</mark>"), "{snippet}");
+    assert!(
+        snippet.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"),
+        "{snippet}"
+    );
+    assert!(snippet.contains("&amp; grants"), "{snippet}");
+    assert!(!snippet.contains("<script"), "{snippet}");
+}
+
+#[test]
+fn malformed_queries_and_options_are_rejected_cleanly() {
+    let dir = fixture("basic");
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    for q in ["title:(", "\"unclosed", "OR", "a OR", "nofield:x", ")"] {
+        match index.search(&query(q)) {
+            Err(e @ SearchError::Query(_)) => assert!(e.is_bad_request()),
+            other => panic!("{q}: expected a query error, got {other:?}"),
+        }
+    }
+    let mut r = query("budget");
+    r.limit = 0;
+    assert!(matches!(index.search(&r), Err(SearchError::Option(_))));
+    r.limit = 10;
+    r.kind = Some("spaceship".into());
+    assert!(matches!(index.search(&r), Err(SearchError::Option(_))));
+}
+
+#[test]
+fn a_missing_index_says_how_to_build_one() {
+    let dir = fixture("basic");
+    let e = quorum::search::SearchIndex::open(&dir.path().join("output/search-index")).unwrap_err();
+    assert!(matches!(e, SearchError::NoIndex(_)));
+    assert!(e.hint().unwrap().contains("quorum build"));
+}
