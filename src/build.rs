@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkChecker;
-use crate::load::{self, LoadOptions};
+use crate::load::{self, LoadOptions, Loaded};
 use crate::model::Archive;
 use crate::output::Staging;
 use crate::render::{self, Theme};
@@ -88,53 +88,118 @@ impl From<Diagnostic> for BuildFailure {
     }
 }
 
-/// Loads and resolves the archive: everything but rendering.
-pub fn load_archive(options: &BuildOptions) -> Result<(Archive, Diagnostics), BuildFailure> {
+/// The settings for a build: quorum.toml with the command line applied.
+pub fn config(options: &BuildOptions) -> Result<Config, BuildFailure> {
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
         let text = format!("title = {:?}\nbase_url = {:?}\n", config.title, url);
         config.base_url = Config::parse(&text)?.base_url;
     }
-    let load_options = LoadOptions {
+    Ok(config)
+}
+
+pub fn load_options(options: &BuildOptions, config: &Config) -> LoadOptions {
+    LoadOptions {
         drafts: options.drafts,
         prefix: config.path_prefix(),
-    };
-    let mut diagnostics = Diagnostics::new();
-    let (loaded, problems) = load::load(&options.root, &load_options);
-    diagnostics.extend(problems);
-    let (archive, problems) = resolve::resolve(config, loaded);
+    }
+}
+
+/// Everything a build reads: settings, parsed content and the compiled
+/// theme. Kept whole by `quorum serve` so an edit re-reads one file.
+pub struct Sources {
+    pub config: Config,
+    pub loaded: Loaded,
+    pub theme: Theme,
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads settings, content (in parallel) and the theme (alongside).
+pub fn read_sources(options: &BuildOptions) -> Result<Sources, BuildFailure> {
+    let config = config(options)?;
+    let load_options = load_options(options, &config);
+    let (loaded, theme) = rayon::join(
+        || load::load(&options.root, &load_options),
+        || Theme::load(&options.root, &config.theme),
+    );
+    let (loaded, problems) = loaded;
+    let mut diagnostics: Diagnostics = problems.into_iter().collect();
+    match theme {
+        Ok(theme) => Ok(Sources {
+            config,
+            loaded,
+            theme,
+            diagnostics,
+        }),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            Err(BuildFailure { diagnostics })
+        }
+    }
+}
+
+/// Loads and resolves the archive: everything but rendering.
+pub fn load_archive(options: &BuildOptions) -> Result<(Archive, Diagnostics), BuildFailure> {
+    let config = config(options)?;
+    let (loaded, problems) = load::load(&options.root, &load_options(options, &config));
+    let mut diagnostics: Diagnostics = problems.into_iter().collect();
+    let (archive, problems) = resolve::resolve(config, &loaded);
     diagnostics.extend(problems);
     Ok((archive, diagnostics))
 }
 
 /// Builds the site into the output folder, atomically.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    run(options, true)
+    run(options, true).map(|(report, _, _)| report)
 }
 
 /// Runs every check of a build without writing anything.
 pub fn check(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    run(options, false)
+    run(options, false).map(|(report, _, _)| report)
 }
 
-fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure> {
+/// A full build that also hands back what it read, for `quorum serve`.
+pub fn build_keeping_sources(
+    options: &BuildOptions,
+) -> Result<(BuildReport, Loaded, Theme), BuildFailure> {
+    run(options, true)
+}
+
+fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Loaded, Theme), BuildFailure> {
+    let started = Instant::now();
+    let Sources {
+        config,
+        loaded,
+        theme,
+        mut diagnostics,
+    } = read_sources(options)?;
+    let (archive, problems) = resolve::resolve(config, &loaded);
+    diagnostics.extend(problems);
+    let mut report = write_site(options, archive, &theme, diagnostics, write)?;
+    report.timings.insert(
+        0,
+        (
+            "read + resolve",
+            started
+                .elapsed()
+                .saturating_sub(report.timings.iter().map(|t| t.1).sum()),
+        ),
+    );
+    Ok((report, loaded, theme))
+}
+
+/// Renders, writes, link-checks and indexes a resolved archive. With
+/// `write` false (or after errors) it checks everything and writes nothing.
+pub fn write_site(
+    options: &BuildOptions,
+    archive: Archive,
+    theme: &Theme,
+    mut diagnostics: Diagnostics,
+    write: bool,
+) -> Result<BuildReport, BuildFailure> {
     let mut timings = Vec::new();
     let started = Instant::now();
     let root = &options.root;
-    // The theme compiles while content loads; a broken quorum.toml is
-    // reported by load_archive, so the theme falls back to the default.
-    let theme_name = Config::load(root).map_or_else(|_| "default".into(), |c| c.theme);
-    let (loaded, theme) = rayon::join(|| load_archive(options), || Theme::load(root, &theme_name));
-    let (archive, mut diagnostics) = loaded?;
-    timings.push(("load + resolve", started.elapsed()));
-    let theme = match theme {
-        Ok(t) => t,
-        Err(problems) => {
-            diagnostics.extend(problems);
-            return Err(BuildFailure { diagnostics });
-        }
-    };
-
     let stage_started = Instant::now();
     // After content errors, keep rendering to find template and link
     // problems too, but write nothing.
@@ -148,7 +213,10 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     };
     let jobs = render::jobs(&archive);
     let mut files: HashSet<String> = HashSet::new();
-    let page_urls: Vec<String> = jobs.par_iter().map(|&j| job_url(&archive, j)).collect();
+    let page_urls: Vec<String> = jobs
+        .par_iter()
+        .map(|&j| render::job_path(&archive, j))
+        .collect();
     files.extend(page_urls);
     files.extend(theme.assets.keys().map(|k| format!("/{k}")));
     files.extend(
@@ -163,7 +231,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     }
     let checker = LinkChecker::new(root, &archive.prefix, files);
     let bytes = std::sync::atomic::AtomicU64::new(0);
-    let render_problems = render::render(&archive, &theme, root, &jobs, |page| {
+    let render_problems = render::render(&archive, theme, root, &jobs, |page| {
         if page.url.ends_with('/') || page.url.ends_with(".html") {
             checker.scan(&page.url, &page.body, page.source.as_deref(), page.template);
         }
@@ -255,27 +323,6 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     })
 }
 
-fn job_url(archive: &Archive, job: render::PageJob) -> String {
-    use render::PageJob::*;
-    match job {
-        Home => "/".into(),
-        Committee(i) => archive.committees[i].url.clone(),
-        Meeting(i) => archive.meetings[i].url.clone(),
-        Item(i) => archive.items[i].url.clone(),
-        Document(i) => archive.documents[i].url.clone(),
-        Topics => "/topics/".into(),
-        Topic(i, p) => render::paged_path(&archive.topics[i].url, p),
-        People => "/people/".into(),
-        Person(i) => archive.people[i].url.clone(),
-        Meetings => "/meetings/".into(),
-        Search => "/search/".into(),
-        NotFound => "/404.html".into(),
-        SiteFeed => "/feed.xml".into(),
-        CommitteeFeed(i) => format!("{}feed.xml", archive.committees[i].url),
-        TopicFeed(i) => format!("{}feed.xml", archive.topics[i].url),
-    }
-}
-
 fn percent_decode_path(url: &str) -> String {
     crate::urls::percent_decode(url)
 }
@@ -290,7 +337,7 @@ fn sitemap_xml(archive: &Archive, jobs: &[render::PageJob]) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for &job in jobs {
-        let url = job_url(archive, job);
+        let url = render::job_path(archive, job);
         if url.ends_with('/') {
             xml.push_str(&format!(
                 "  <url><loc>{origin}{}{}</loc></url>\n",

@@ -13,10 +13,12 @@
 
 pub mod build;
 pub mod config;
+pub mod depends;
 pub mod diagnostic;
 pub mod frontmatter;
 pub mod init;
 pub mod linkcheck;
+pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -25,5 +27,6 @@ pub mod render;
 pub mod resolve;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod suggest;
 pub mod urls;

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -67,7 +68,8 @@ pub struct Parsed<M> {
     /// stages can point at a value.
     pub yaml: String,
     pub yaml_line: usize,
-    pub body: Rendered,
+    /// Shared with the model, so re-resolving after an edit copies nothing.
+    pub body: Arc<Rendered>,
     pub references: Vec<LocatedRef>,
 }
 
@@ -119,7 +121,7 @@ pub enum Withheld {
 }
 
 /// Everything under `content/`, parsed, in path order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Loaded {
     pub committees: Vec<Parsed<CommitteeMatter>>,
     pub meetings: Vec<Parsed<MeetingMatter>>,
@@ -134,7 +136,9 @@ pub struct Loaded {
     pub files: usize,
 }
 
-enum File {
+/// One content file, read and parsed.
+#[derive(Debug, Clone)]
+pub enum File {
     Committee(Parsed<CommitteeMatter>),
     Meeting(Parsed<MeetingMatter>),
     Item(Parsed<ItemMatter>),
@@ -252,6 +256,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
             Err(d) => diagnostics.push(d),
         }
     }
+    // Path order, as strings: `live` finds entries by binary search.
+    loaded.committees.sort_by(|a, b| a.rel.cmp(&b.rel));
+    loaded.meetings.sort_by(|a, b| a.rel.cmp(&b.rel));
+    loaded.items.sort_by(|a, b| a.rel.cmp(&b.rel));
+    loaded.documents.sort_by(|a, b| a.rel.cmp(&b.rel));
+    loaded.attachments.sort_by(|a, b| a.rel.cmp(&b.rel));
     // A withheld item's documents and attachments go with it.
     let withheld = &loaded.withheld;
     let is_withheld = |path: &ContentPath| {
@@ -261,6 +271,20 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
     loaded.documents.retain(|d| !is_withheld(&d.path));
     loaded.attachments.retain(|a| !is_withheld(&a.path));
     (loaded, diagnostics)
+}
+
+/// Reads and parses the one file at `rel` (under `content/`): the path an
+/// edit takes in `quorum serve`.
+pub fn load_file(root: &Path, rel: &str, options: &LoadOptions) -> Result<File, Diagnostic> {
+    let shown = Path::new(CONTENT_DIR).join(rel);
+    let path = ContentPath::classify(rel)
+        .map_err(|m| Diagnostic::error(&shown, m.message).with_hint(m.hint))?;
+    read_file(
+        rel.to_owned(),
+        path,
+        root.join(CONTENT_DIR).join(rel),
+        options,
+    )
 }
 
 fn misplaced(root: &Path, entry: &walkdir::DirEntry, probe: &str) -> Diagnostic {
@@ -403,7 +427,7 @@ fn parse<M: DeserializeOwned>(
         matter,
         yaml: split.yaml.to_owned(),
         yaml_line: split.yaml_line,
-        body,
+        body: Arc::new(body),
         references,
     })
 }

@@ -30,6 +30,8 @@ enum Command {
     Init(cmd::init::Args),
     /// Search the archive's index (built by `quorum build`)
     Search(cmd::search::Args),
+    /// Build, serve, and rebuild on every change (live preview and search server)
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,5 +41,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Search(args) => cmd::search::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     }
 }

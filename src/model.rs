@@ -6,6 +6,7 @@
 //! vectors, so the graph needs no reference counting.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -60,7 +61,7 @@ pub struct Committee {
     pub short: Option<String>,
     pub authority: Option<String>,
     pub members: Vec<PersonRole>,
-    pub remit: Rendered,
+    pub remit: Arc<Rendered>,
     /// Oldest first.
     pub meetings: Vec<Id>,
     pub referenced_by: Vec<PageKey>,
@@ -81,7 +82,7 @@ pub struct Meeting {
     pub attendees: Vec<PersonRole>,
     pub apologies: Vec<PersonRole>,
     pub status: MinutesStatus,
-    pub notes: Rendered,
+    pub notes: Arc<Rendered>,
     /// In agenda order.
     pub items: Vec<Id>,
     /// The committee's previous and next meetings.
@@ -128,7 +129,7 @@ pub struct Item {
     /// lists, in its order, then the rest by file name.
     pub supporting: Vec<Supporting>,
     pub draft: bool,
-    pub minutes: Rendered,
+    pub minutes: Arc<Rendered>,
     pub previous: Option<Id>,
     pub next: Option<Id>,
     pub referenced_by: Vec<PageKey>,
@@ -152,7 +153,7 @@ pub struct Document {
     pub date: Option<NaiveDate>,
     pub author: Option<PersonRole>,
     pub kind: Option<String>,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     pub referenced_by: Vec<PageKey>,
     pub extra: Extra,
 }

@@ -128,6 +128,41 @@ impl Drop for Staging {
     }
 }
 
+/// Replaces one file of a live output folder: written beside it, then
+/// renamed over it, so a reader never sees half a page.
+pub fn replace_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let path = dir.join(rel);
+    let err = |source| OutputError::Write {
+        path: path.clone(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(err)?;
+    }
+    let tmp = path.with_file_name(format!(
+        ".{}.{}.tmp",
+        path.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
+    fs::write(&tmp, bytes).map_err(err)?;
+    fs::rename(&tmp, &path).map_err(err)
+}
+
+/// Removes one file of a live output folder, and its folder if now empty.
+pub fn remove_file(dir: &Path, rel: &str) -> Result<(), OutputError> {
+    let path = dir.join(rel);
+    match fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(source) => return Err(OutputError::Write { path, source }),
+    }
+    if let Some(parent) = path.parent() {
+        let _ = fs::remove_dir(parent); // only succeeds when empty
+    }
+    Ok(())
+}
+
 /// Leftovers of builds that were killed before they could clean up.
 fn remove_stale(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {

@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, HashMap};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::{Loaded, Parsed, Withheld};
-use crate::markdown::Rendered;
 use crate::model::*;
 use crate::schema::{IsoDate, ItemMatter, PersonName};
 use crate::urls::{self, ContentPath};
@@ -28,7 +27,9 @@ pub const ITEM_SECTIONS: &[&str] = &[
     "referenced-by",
 ];
 
-pub fn resolve(config: Config, loaded: Loaded) -> (Archive, Vec<Diagnostic>) {
+/// Builds the model from parsed files; `loaded` stays with the caller so a
+/// live preview can re-resolve after an edit.
+pub fn resolve(config: Config, loaded: &Loaded) -> (Archive, Vec<Diagnostic>) {
     let mut r = Resolver {
         prefix: config.path_prefix(),
         diagnostics: Vec::new(),
@@ -139,22 +140,29 @@ impl Resolver {
         role
     }
 
-    fn build(&mut self, config: Config, loaded: Loaded) -> Archive {
+    fn build(&mut self, config: Config, loaded: &Loaded) -> Archive {
         let Loaded {
             committees: committee_files,
             meetings: meeting_files,
-            mut meeting_folders,
+            meeting_folders,
             items: item_files,
             documents: document_files,
             attachments: attachment_files,
             withheld,
             ..
         } = loaded;
+        let (committee_files, meeting_files, item_files, document_files) = (
+            committee_files.as_slice(),
+            meeting_files.as_slice(),
+            item_files.as_slice(),
+            document_files.as_slice(),
+        );
+        let mut meeting_folders = meeting_folders.clone();
 
         // Committees.
         let mut committees = Vec::new();
         let mut committee_index: HashMap<String, Id> = HashMap::new();
-        for file in &committee_files {
+        for file in committee_files.iter() {
             let ContentPath::Committee { committee } = &file.path else {
                 continue;
             };
@@ -231,7 +239,7 @@ impl Resolver {
                 attendees: Vec::new(),
                 apologies: Vec::new(),
                 status: Default::default(),
-                notes: Rendered::default(),
+                notes: Default::default(),
                 items: Vec::new(),
                 previous: None,
                 next: None,
@@ -277,7 +285,7 @@ impl Resolver {
         let mut items: Vec<Item> = Vec::new();
         let mut item_index: HashMap<String, Id> = HashMap::new();
         let mut slugs_seen: HashMap<(Id, String), String> = HashMap::new();
-        for file in &item_files {
+        for file in item_files.iter() {
             let ContentPath::Item {
                 committee,
                 meeting,
@@ -317,7 +325,7 @@ impl Resolver {
         // Supporting documents and attachments.
         let mut documents = Vec::new();
         let mut document_index: HashMap<String, Id> = HashMap::new();
-        for file in &document_files {
+        for file in document_files.iter() {
             let Some(owner) = file.path.owner_item() else {
                 continue;
             };
@@ -351,6 +359,7 @@ impl Resolver {
         let mut attachments = Vec::new();
         let mut attachment_index: HashMap<String, Id> = HashMap::new();
         for a in attachment_files {
+            let a = a.clone();
             let Some(owner) = a.path.owner_item() else {
                 continue;
             };
@@ -376,7 +385,7 @@ impl Resolver {
             });
         }
         // Order and title them as each item's `documents:` says.
-        for file in &item_files {
+        for file in item_files.iter() {
             let Some(&item) = item_index.get(&file.rel) else {
                 continue;
             };
@@ -444,10 +453,10 @@ impl Resolver {
             items: &item_index,
             documents: &document_index,
             attachments: &attachment_index,
-            withheld: &withheld,
+            withheld,
         };
         let mut backlinks: BTreeMap<PageKey, Vec<PageKey>> = BTreeMap::new();
-        for file in &item_files {
+        for file in item_files.iter() {
             let Some(&item) = item_index.get(&file.rel) else {
                 continue;
             };
@@ -470,7 +479,7 @@ impl Resolver {
             }
         }
         self.check_body_links(
-            &committee_files,
+            committee_files,
             &archive,
             &index,
             &mut backlinks,
@@ -478,7 +487,7 @@ impl Resolver {
             &committee_index,
         );
         self.check_body_links(
-            &meeting_files,
+            meeting_files,
             &archive,
             &index,
             &mut backlinks,
@@ -486,7 +495,7 @@ impl Resolver {
             &meeting_rel_index(&archive),
         );
         self.check_body_links(
-            &item_files,
+            item_files,
             &archive,
             &index,
             &mut backlinks,
@@ -494,7 +503,7 @@ impl Resolver {
             &item_index,
         );
         self.check_body_links(
-            &document_files,
+            document_files,
             &archive,
             &index,
             &mut backlinks,

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod search;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

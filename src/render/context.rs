@@ -373,6 +373,43 @@ pub struct MeetingsPage {
 pub struct SearchPage {
     pub server: bool,
     pub query: String,
+    /// A malformed query or option, to show beside the form.
+    pub error: Option<String>,
+    pub results: Option<SearchResultsView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SearchResultsView {
+    pub total: usize,
+    /// 1-based positions of the first and last hit shown.
+    pub first: usize,
+    pub last: usize,
+    /// Snippets are HTML (escaped, with `<mark>`): print them with `safe`.
+    pub hits: Vec<crate::search::Hit>,
+    /// Words that matched nothing, and the spelling searched instead.
+    pub corrections: Vec<crate::search::Correction>,
+    pub facets: Vec<FacetGroup>,
+    /// Filters in force, each with a link that removes it.
+    pub filters: Vec<Link>,
+    pub pager: Pager,
+    /// The same search sorted the other way.
+    pub sort: &'static str,
+    pub other_sort: Link,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FacetGroup {
+    pub name: &'static str,
+    pub entries: Vec<FacetLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FacetLink {
+    pub name: String,
+    pub count: u64,
+    /// The current search narrowed by this value.
+    pub url: String,
+    pub active: bool,
 }
 
 /// `feed.xml` (Atom).

@@ -39,7 +39,7 @@ pub struct RenderedPage {
 }
 
 /// Every page the site has, before rendering.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PageJob {
     Home,
     Committee(Id),
@@ -85,7 +85,8 @@ pub fn jobs(archive: &Archive) -> Vec<PageJob> {
     jobs
 }
 
-fn page_count(n: usize) -> usize {
+/// Pages a list of `n` entries takes.
+pub fn page_count(n: usize) -> usize {
     n.div_ceil(PAGE_SIZE).max(1)
 }
 
@@ -773,6 +774,29 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The search page with a server's answer, for `quorum serve`.
+    pub fn search_page(&self, theme: &Theme, data: &SearchPage) -> Result<String, tera::Error> {
+        let title = if data.query.is_empty() {
+            "Search".to_owned()
+        } else {
+            format!("Search: {}", data.query)
+        };
+        let common = self.common(
+            self.page(&title, "/search/", "search"),
+            vec![self.home_crumb()],
+        );
+        theme.render("search.html", &common, data)
+    }
+
+    /// The themed 404 page, for the server.
+    pub fn not_found_page(&self, theme: &Theme) -> Result<String, tera::Error> {
+        let common = self.common(
+            self.page("Page not found", "/404.html", "404"),
+            vec![self.home_crumb()],
+        );
+        theme.render("404.html", &common, &SearchPage::default())
+    }
+
     fn committee_summary(&self, c: Id) -> CommitteeSummary {
         let committee = &self.archive.committees[c];
         CommitteeSummary {
@@ -881,6 +905,28 @@ impl<'a> Views<'a> {
         };
         let page = self.page(title, path, "feed");
         self.finish(theme, "feed.xml", page, vec![], None, &data)
+    }
+}
+
+/// The site path (URL without prefix) a page is written at.
+pub fn job_path(archive: &Archive, job: PageJob) -> String {
+    use PageJob::*;
+    match job {
+        Home => "/".into(),
+        Committee(i) => archive.committees[i].url.clone(),
+        Meeting(i) => archive.meetings[i].url.clone(),
+        Item(i) => archive.items[i].url.clone(),
+        Document(i) => archive.documents[i].url.clone(),
+        Topics => "/topics/".into(),
+        Topic(i, p) => paged_path(&archive.topics[i].url, p),
+        People => "/people/".into(),
+        Person(i) => archive.people[i].url.clone(),
+        Meetings => "/meetings/".into(),
+        Search => "/search/".into(),
+        NotFound => "/404.html".into(),
+        SiteFeed => "/feed.xml".into(),
+        CommitteeFeed(i) => format!("{}feed.xml", archive.committees[i].url),
+        TopicFeed(i) => format!("{}feed.xml", archive.topics[i].url),
     }
 }
 

@@ -3,6 +3,8 @@
 //! in parallel.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 
 use quorum::build::{self, BuildFailure, BuildOptions, BuildReport};

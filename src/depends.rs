@@ -1,0 +1,160 @@
+//! Which pages depend on which content file: the one place that decides
+//! what an edit affects, so `quorum serve` re-renders only those pages.
+//!
+//! Answers are site paths (URLs without prefix), so the answers for the
+//! archive before and after an edit can be merged: a page in the old
+//! answer but not in the new archive is one to delete.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Archive, Id, PageKey, Supporting};
+use crate::render::{self, PageJob};
+
+/// Pages whose content shows something of the page `key`.
+pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
+    let mut jobs = BTreeSet::new();
+    // Lists that every change can touch (titles, counts, latest items).
+    jobs.extend([
+        PageJob::Home,
+        PageJob::Meetings,
+        PageJob::Topics,
+        PageJob::People,
+        PageJob::SiteFeed,
+    ]);
+    match key {
+        PageKey::Committee(c) => {
+            jobs.insert(PageJob::Committee(c));
+            jobs.insert(PageJob::CommitteeFeed(c));
+            for &m in &a.committees[c].meetings {
+                meeting_and_items(a, m, &mut jobs);
+            }
+            for p in &a.committees[c].members {
+                jobs.insert(PageJob::Person(p.person));
+            }
+            backlinks(&a.committees[c].referenced_by, &mut jobs);
+        }
+        PageKey::Meeting(m) => {
+            let meeting = &a.meetings[m];
+            jobs.insert(PageJob::Committee(meeting.committee));
+            meeting_and_items(a, m, &mut jobs);
+            jobs.extend(
+                meeting
+                    .previous
+                    .into_iter()
+                    .chain(meeting.next)
+                    .map(PageJob::Meeting),
+            );
+            for p in meeting
+                .chair
+                .iter()
+                .chain(&meeting.attendees)
+                .chain(&meeting.apologies)
+            {
+                jobs.insert(PageJob::Person(p.person));
+            }
+            backlinks(&meeting.referenced_by, &mut jobs);
+        }
+        PageKey::Item(i) => item(a, i, &mut jobs),
+        PageKey::Document(d) => {
+            let doc = &a.documents[d];
+            jobs.insert(PageJob::Document(d));
+            jobs.insert(PageJob::Item(doc.item));
+            if let Some(author) = &doc.author {
+                jobs.insert(PageJob::Person(author.person));
+            }
+            backlinks(&doc.referenced_by, &mut jobs);
+        }
+    }
+    jobs
+}
+
+fn meeting_and_items(a: &Archive, m: Id, jobs: &mut BTreeSet<PageJob>) {
+    jobs.insert(PageJob::Meeting(m));
+    for &i in &a.meetings[m].items {
+        jobs.insert(PageJob::Item(i));
+    }
+}
+
+fn item(a: &Archive, i: Id, jobs: &mut BTreeSet<PageJob>) {
+    let item = &a.items[i];
+    jobs.insert(PageJob::Item(i));
+    jobs.insert(PageJob::Meeting(item.meeting));
+    jobs.insert(PageJob::Committee(item.committee));
+    jobs.insert(PageJob::CommitteeFeed(item.committee));
+    // Neighbours on the agenda show this item's title.
+    jobs.extend(
+        item.previous
+            .into_iter()
+            .chain(item.next)
+            .map(PageJob::Item),
+    );
+    for s in &item.supporting {
+        if let Supporting::Document(d) = *s {
+            jobs.insert(PageJob::Document(d));
+        }
+    }
+    for &t in &item.topics {
+        let pages = render::page_count(a.topics[t].items.len());
+        jobs.extend((0..pages).map(|p| PageJob::Topic(t, p)));
+        jobs.insert(PageJob::TopicFeed(t));
+    }
+    let people = item
+        .presenters
+        .iter()
+        .chain(item.declarations.iter().map(|d| &d.member))
+        .chain(item.actions.iter().filter_map(|a| a.owner.as_ref()));
+    for p in people {
+        jobs.insert(PageJob::Person(p.person));
+    }
+    // Items it lists as related, and pages listing it (related or linking).
+    jobs.extend(item.related.iter().map(|&r| PageJob::Item(r)));
+    backlinks(&item.referenced_by, jobs);
+}
+
+fn backlinks(keys: &[PageKey], jobs: &mut BTreeSet<PageJob>) {
+    for &k in keys {
+        jobs.insert(match k {
+            PageKey::Committee(c) => PageJob::Committee(c),
+            PageKey::Meeting(m) => PageJob::Meeting(m),
+            PageKey::Item(i) => PageJob::Item(i),
+            PageKey::Document(d) => PageJob::Document(d),
+        });
+    }
+}
+
+/// The page a content file (path under `content/`) is, if it is one.
+pub fn page_of(a: &Archive, source: &str) -> Option<PageKey> {
+    if let Some(c) = a.committees.iter().position(|c| c.source == source) {
+        return Some(PageKey::Committee(c));
+    }
+    if let Some(m) = a
+        .meetings
+        .iter()
+        .position(|m| m.source.as_deref() == Some(source))
+    {
+        return Some(PageKey::Meeting(m));
+    }
+    if let Some(i) = a.items.iter().position(|i| i.source == source) {
+        return Some(PageKey::Item(i));
+    }
+    a.documents
+        .iter()
+        .position(|d| d.source == source)
+        .map(PageKey::Document)
+}
+
+/// Site paths of the pages affected by a change to `sources`, in archive
+/// `a` (call it for the archive before and after the change).
+pub fn affected_paths(a: &Archive, sources: &[String]) -> BTreeSet<String> {
+    let mut paths = BTreeSet::new();
+    for source in sources {
+        if let Some(key) = page_of(a, source) {
+            paths.extend(
+                pages_showing(a, key)
+                    .into_iter()
+                    .map(|job| render::job_path(a, job)),
+            );
+        }
+    }
+    paths
+}

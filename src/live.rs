@@ -1,0 +1,385 @@
+//! The live site behind `quorum serve`: what the last good build read, kept
+//! in memory, so that an edit re-reads only the changed files, re-resolves
+//! in memory, and re-renders only the pages the model says depend on them.
+//! A change that reshapes the archive (a new folder, a template, the
+//! settings) takes a full, atomic rebuild instead.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::build::{self, BuildFailure, BuildOptions, INDEX_DIR};
+use crate::config::Config;
+use crate::depends;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::linkcheck::LinkChecker;
+use crate::load::{self, File, Loaded, Parsed, Withheld};
+use crate::model::{Archive, PageKey, Supporting};
+use crate::output;
+use crate::render::{self, Theme};
+use crate::resolve;
+use crate::schema::PublishStatus;
+use crate::search;
+use crate::urls::ContentPath;
+
+/// What applying a change did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// Only these pages were re-rendered (and these removed).
+    Incremental {
+        rendered: usize,
+        removed: usize,
+        elapsed: Duration,
+    },
+    /// The whole site was rebuilt.
+    Full { pages: usize, elapsed: Duration },
+}
+
+pub struct LiveSite {
+    options: BuildOptions,
+    config: Config,
+    loaded: Loaded,
+    theme: Arc<Theme>,
+    archive: Arc<Archive>,
+}
+
+impl LiveSite {
+    /// A full build, keeping what it read.
+    pub fn build(options: BuildOptions) -> Result<LiveSite, BuildFailure> {
+        let (report, loaded, theme) = build::build_keeping_sources(&options)?;
+        Ok(LiveSite {
+            config: report.archive.config.clone(),
+            options,
+            loaded,
+            theme: Arc::new(theme),
+            archive: Arc::new(report.archive),
+        })
+    }
+
+    pub fn archive(&self) -> Arc<Archive> {
+        Arc::clone(&self.archive)
+    }
+
+    pub fn theme(&self) -> Arc<Theme> {
+        Arc::clone(&self.theme)
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Applies changes to the files at `paths` (created, edited or deleted).
+    /// On error the live site is left exactly as it was.
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Applied, BuildFailure> {
+        let started = Instant::now();
+        match self.incremental_sources(paths) {
+            Some(rels) => self.incremental(&rels, started),
+            None => {
+                *self = LiveSite::build(self.options.clone())?;
+                Ok(Applied::Full {
+                    pages: render::jobs(&self.archive).len(),
+                    elapsed: started.elapsed(),
+                })
+            }
+        }
+    }
+
+    /// The changed content files, when every change can be applied alone.
+    fn incremental_sources(&self, paths: &[PathBuf]) -> Option<Vec<String>> {
+        let content = self.options.root.join(load::CONTENT_DIR);
+        let content = std::path::absolute(&content).unwrap_or(content);
+        let mut rels = BTreeSet::new();
+        for path in paths {
+            let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            let rel = path.strip_prefix(&content).ok()?;
+            if path.is_dir() {
+                return None;
+            }
+            let parts: Option<Vec<&str>> =
+                rel.components().map(|c| c.as_os_str().to_str()).collect();
+            let rel = parts?.join("/");
+            let name = rel.rsplit('/').next().unwrap_or_default();
+            if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
+                continue; // editor litter
+            }
+            rels.insert(rel);
+        }
+        Some(rels.into_iter().collect())
+    }
+
+    fn incremental(&mut self, rels: &[String], started: Instant) -> Result<Applied, BuildFailure> {
+        if rels.is_empty() {
+            return Ok(Applied::Incremental {
+                rendered: 0,
+                removed: 0,
+                elapsed: started.elapsed(),
+            });
+        }
+        let backup = self.loaded.clone();
+        match self.update_sources(rels) {
+            Ok(true) => {}
+            Ok(false) => {
+                self.loaded = backup;
+                return self.apply_full(started);
+            }
+            Err(d) => {
+                self.loaded = backup;
+                return Err(d.into());
+            }
+        }
+        let (archive, problems) = resolve::resolve(self.config.clone(), &self.loaded);
+        let diagnostics: Diagnostics = problems.into_iter().collect();
+        if diagnostics.has_errors() {
+            self.loaded = backup;
+            return Err(BuildFailure { diagnostics });
+        }
+        match self.write_changes(&archive, rels) {
+            Ok((rendered, removed)) => {
+                self.archive = Arc::new(archive);
+                Ok(Applied::Incremental {
+                    rendered,
+                    removed,
+                    elapsed: started.elapsed(),
+                })
+            }
+            Err(failure) => {
+                self.loaded = backup;
+                Err(failure)
+            }
+        }
+    }
+
+    fn apply_full(&mut self, started: Instant) -> Result<Applied, BuildFailure> {
+        *self = LiveSite::build(self.options.clone())?;
+        Ok(Applied::Full {
+            pages: render::jobs(&self.archive).len(),
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Re-reads `rels` into the cache. `Ok(false)`: the change reshapes the
+    /// archive and needs a full build.
+    fn update_sources(&mut self, rels: &[String]) -> Result<bool, Diagnostic> {
+        let options = build::load_options(&self.options, &self.config);
+        let root = self.options.root.clone();
+        let content = root.join(load::CONTENT_DIR);
+        for rel in rels {
+            let exists = content.join(rel).is_file();
+            if !exists && ContentPath::classify(rel).is_err() {
+                continue; // an editor's temporary file, already gone
+            }
+            let file = if exists {
+                Some(load::load_file(&root, rel, &options)?)
+            } else {
+                None
+            };
+            let path = ContentPath::classify(rel).ok();
+            let l = &mut self.loaded;
+            match (path, file) {
+                (Some(ContentPath::Meeting { committee, meeting }), file) => {
+                    if !l.meeting_folders.contains(&(committee, meeting)) {
+                        return Ok(false);
+                    }
+                    let new = match file {
+                        Some(File::Meeting(p)) => Some(p),
+                        _ => None,
+                    };
+                    upsert(&mut l.meetings, rel, new);
+                }
+                (
+                    Some(ContentPath::Item {
+                        committee, meeting, ..
+                    }),
+                    file,
+                ) => {
+                    if !l.meeting_folders.contains(&(committee, meeting)) {
+                        return Ok(false);
+                    }
+                    let new = match file {
+                        Some(File::Item(p)) => Some(p),
+                        _ => None,
+                    };
+                    let was_withheld = l.withheld.contains_key(rel);
+                    let now_withheld = new.as_ref().and_then(|p| withheld(p, options.drafts));
+                    let had_supporting = l
+                        .documents
+                        .iter()
+                        .any(|d| d.path.owner_item().as_deref() == Some(rel.as_str()))
+                        || l.attachments
+                            .iter()
+                            .any(|a| a.path.owner_item().as_deref() == Some(rel.as_str()));
+                    // Publishing, withholding or deleting an item with
+                    // supporting files changes which files are read.
+                    if was_withheld != now_withheld.is_some() && (exists || was_withheld)
+                        || (new.is_none() && had_supporting)
+                    {
+                        return Ok(false);
+                    }
+                    match now_withheld {
+                        Some(w) => {
+                            l.withheld.insert(rel.clone(), w);
+                        }
+                        None => {
+                            l.withheld.remove(rel);
+                            upsert(&mut l.items, rel, new);
+                        }
+                    }
+                }
+                (Some(ContentPath::Document { .. }), file) => {
+                    let owner = ContentPath::classify(rel).ok().and_then(|p| p.owner_item());
+                    if owner.is_some_and(|o| l.withheld.contains_key(&o)) {
+                        continue; // stays out with its item
+                    }
+                    let new = match file {
+                        Some(File::Document(p)) => Some(p),
+                        _ => None,
+                    };
+                    upsert(&mut l.documents, rel, new);
+                }
+                // Committees, attachments and anything else reshape more
+                // than one page tree: rebuild.
+                _ => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+
+    /// Renders the pages that depend on `rels` into the live output,
+    /// removes pages that no longer exist, and updates the search index.
+    fn write_changes(
+        &self,
+        archive: &Archive,
+        rels: &[String],
+    ) -> Result<(usize, usize), BuildFailure> {
+        let root = &self.options.root;
+        let out_dir = self.options.output_dir();
+        let old = &self.archive;
+        let mut affected = depends::affected_paths(old, rels);
+        affected.extend(depends::affected_paths(archive, rels));
+
+        let jobs = render::jobs(archive);
+        let paths: Vec<String> = jobs
+            .par_iter()
+            .map(|&j| render::job_path(archive, j))
+            .collect();
+        let selected: Vec<render::PageJob> = jobs
+            .iter()
+            .zip(&paths)
+            .filter(|(_, p)| affected.contains(*p))
+            .map(|(j, _)| *j)
+            .collect();
+        let mut files: std::collections::HashSet<String> = paths.iter().cloned().collect();
+        files.extend(self.theme.assets.keys().map(|k| format!("/{k}")));
+        files.extend(
+            archive
+                .attachments
+                .iter()
+                .map(|a| crate::urls::percent_decode(&a.url)),
+        );
+        if archive.config.base_url.is_some() {
+            files.insert("/sitemap.xml".into());
+        }
+        let gone: Vec<&String> = affected.iter().filter(|p| !files.contains(*p)).collect();
+
+        // Render and check first; write only when every page is good.
+        let checker = LinkChecker::new(root, &archive.prefix, files);
+        let pages = std::sync::Mutex::new(Vec::new());
+        let mut diagnostics: Diagnostics =
+            render::render(archive, &self.theme, root, &selected, |page| {
+                if page.url.ends_with('/') || page.url.ends_with(".html") {
+                    checker.scan(&page.url, &page.body, page.source.as_deref(), page.template);
+                }
+                pages.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+                Ok(())
+            })
+            .into_iter()
+            .collect();
+        diagnostics.extend(checker.finish());
+        if diagnostics.has_errors() {
+            return Err(BuildFailure { diagnostics });
+        }
+        let pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
+        let write_error =
+            |e: output::OutputError| BuildFailure::from(Diagnostic::error(&out_dir, e.to_string()));
+        pages
+            .par_iter()
+            .try_for_each(|p| {
+                output::replace_file(&out_dir, &render::output_path(&p.url), p.body.as_bytes())
+            })
+            .map_err(write_error)?;
+        for path in &gone {
+            output::remove_file(&out_dir, &render::output_path(path)).map_err(write_error)?;
+        }
+
+        // The index: changed pages (and an item's documents, which carry
+        // its topics) are replaced; removed pages are deleted.
+        let mut keys: Vec<PageKey> = Vec::new();
+        let mut removed_urls = Vec::new();
+        for rel in rels {
+            match depends::page_of(archive, rel) {
+                Some(key) => {
+                    keys.push(key);
+                    if let PageKey::Item(i) = key {
+                        keys.extend(archive.items[i].supporting.iter().filter_map(|s| match *s {
+                            Supporting::Document(d) => Some(PageKey::Document(d)),
+                            Supporting::Attachment(_) => None,
+                        }));
+                    }
+                }
+                None => {
+                    if let Some(key) = depends::page_of(old, rel) {
+                        removed_urls.push(format!("{}{}", old.prefix, old.page_url(key)));
+                    }
+                }
+            }
+        }
+        let index_dir = match &archive.config.search.index_dir {
+            Some(dir) => root.join(dir),
+            None => out_dir.join(INDEX_DIR),
+        };
+        search::index::update(archive, &index_dir, &keys, &removed_urls)
+            .map_err(|e| BuildFailure::from(Diagnostic::error(&index_dir, e.to_string())))?;
+        Ok((pages.len(), gone.len()))
+    }
+
+    /// Where the site is written.
+    pub fn output_dir(&self) -> PathBuf {
+        self.options.output_dir()
+    }
+
+    /// Where the search index is.
+    pub fn index_dir(&self) -> PathBuf {
+        self.options.index_dir(&self.config)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+}
+
+fn withheld(p: &Parsed<crate::schema::ItemMatter>, drafts: bool) -> Option<Withheld> {
+    if p.matter.exempt {
+        Some(Withheld::Exempt)
+    } else if p.matter.status == PublishStatus::Draft && !drafts {
+        Some(Withheld::Draft)
+    } else {
+        None
+    }
+}
+
+/// Puts `new` in place of the entry for `rel` (keeping path order), or
+/// removes the entry when `new` is `None`.
+fn upsert<M>(v: &mut Vec<Parsed<M>>, rel: &str, new: Option<Parsed<M>>) {
+    let found = v.binary_search_by(|p| p.rel.as_str().cmp(rel));
+    match (found, new) {
+        (Ok(i), Some(p)) => v[i] = p,
+        (Ok(i), None) => {
+            v.remove(i);
+        }
+        (Err(i), Some(p)) => v.insert(i, p),
+        (Err(_), None) => {}
+    }
+}

@@ -1,0 +1,451 @@
+//! `quorum serve`: the built site over HTTP, the members' search (page and
+//! JSON API), and in watch mode a live preview that rebuilds on every save
+//! and reloads open tabs (or shows the error over the page).
+
+mod files;
+mod search_page;
+mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::UNIX_EPOCH;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+use tower_http::compression::CompressionLayer;
+
+use crate::build::{BuildFailure, BuildOptions};
+use crate::live::LiveSite;
+use crate::model::Archive;
+use crate::render::context::SearchPage;
+use crate::render::{Theme, Views};
+use crate::search::{SearchError, SearchIndex};
+
+/// The longest request target accepted (path and query).
+pub const MAX_URI_BYTES: usize = 4096;
+const EVENTS_PATH: &str = "/__quorum/events";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("the first build failed")]
+    Build(#[from] BuildFailure),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("server error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot watch the archive for changes: {0}")]
+    Watch(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: SocketAddr,
+    /// Rebuild on changes and reload open tabs.
+    pub watch: bool,
+}
+
+/// What the server answers from; replaced whole after each rebuild.
+struct Snapshot {
+    archive: Arc<Archive>,
+    theme: Arc<Theme>,
+    search: Option<Arc<SearchIndex>>,
+    /// The last failed rebuild's diagnostics, shown over open pages.
+    error: Option<String>,
+}
+
+struct AppState {
+    snapshot: RwLock<Snapshot>,
+    events: broadcast::Sender<LiveEvent>,
+    watch: bool,
+    output_dir: PathBuf,
+    prefix: String,
+}
+
+#[derive(Debug, Clone)]
+enum LiveEvent {
+    Reload,
+    Error(String),
+}
+
+impl AppState {
+    fn snapshot(&self) -> std::sync::RwLockReadGuard<'_, Snapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Builds the site, then serves it until Ctrl-C or SIGTERM. `ready` is
+/// told the address once the server listens.
+pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    let build_options = options.build.clone();
+    let live = tokio::task::spawn_blocking(move || LiveSite::build(build_options))
+        .await
+        .map_err(|e| ServeError::Io(std::io::Error::other(e)))??;
+    let archive = live.archive();
+    let state = Arc::new(AppState {
+        snapshot: RwLock::new(Snapshot {
+            search: SearchIndex::open(&live.index_dir()).ok().map(Arc::new),
+            archive: Arc::clone(&archive),
+            theme: live.theme(),
+            error: None,
+        }),
+        events: broadcast::channel(16).0,
+        watch: options.watch,
+        output_dir: live.output_dir(),
+        prefix: archive.prefix.clone(),
+    });
+    let watcher = if options.watch {
+        Some(watch::start(live, Arc::clone(&state))?)
+    } else {
+        None
+    };
+
+    let prefix = state.prefix.clone();
+    let app = Router::new()
+        .route(&format!("{prefix}/search/"), get(search_html))
+        .route(&format!("{prefix}/api/search"), get(search_api))
+        .route(EVENTS_PATH, get(events))
+        .fallback(static_file)
+        .layer(CompressionLayer::new())
+        .with_state(Arc::clone(&state));
+    let listener = tokio::net::TcpListener::bind(options.bind)
+        .await
+        .map_err(|e| ServeError::Bind(options.bind, e))?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    drop(watcher);
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+fn too_long(uri: &Uri) -> Option<Response> {
+    (uri.to_string().len() > MAX_URI_BYTES)
+        .then(|| (StatusCode::URI_TOO_LONG, "The address is too long.\n").into_response())
+}
+
+async fn static_file(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(r) = too_long(&uri) {
+        return r;
+    }
+    if method != Method::GET && method != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+            "",
+        )
+            .into_response();
+    }
+    match files::resolve(&state.output_dir, &state.prefix, uri.path()) {
+        files::Target::File(path) => file_response(&state, &path, &headers, StatusCode::OK).await,
+        files::Target::Redirect(to) => {
+            let location = match uri.query() {
+                Some(q) => format!("{to}?{q}"),
+                None => to,
+            };
+            (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response()
+        }
+        files::Target::BadPath => (StatusCode::BAD_REQUEST, "Bad path.\n").into_response(),
+        files::Target::NotFound => not_found(&state).await,
+    }
+}
+
+async fn not_found(state: &AppState) -> Response {
+    let page = state.output_dir.join("404.html");
+    if page.is_file() {
+        return file_response(state, &page, &HeaderMap::new(), StatusCode::NOT_FOUND).await;
+    }
+    (StatusCode::NOT_FOUND, "Not found.\n").into_response()
+}
+
+async fn file_response(
+    state: &AppState,
+    path: &std::path::Path,
+    headers: &HeaderMap,
+    status: StatusCode,
+) -> Response {
+    let Ok(meta) = tokio::fs::metadata(path).await else {
+        return (StatusCode::NOT_FOUND, "Not found.\n").into_response();
+    };
+    let modified = meta.modified().unwrap_or(UNIX_EPOCH);
+    let nanos = modified
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let content_type = files::content_type(path);
+    let inject = state.watch && content_type.starts_with("text/html");
+    let etag = format!(
+        "\"{:x}-{:x}{}\"",
+        meta.len(),
+        nanos,
+        if inject { "-live" } else { "" }
+    );
+    let last_modified = httpdate::fmt_http_date(modified);
+    if status == StatusCode::OK && not_modified(headers, &etag, modified) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (header::LAST_MODIFIED, last_modified)],
+        )
+            .into_response();
+    }
+    let Ok(mut body) = tokio::fs::read(path).await else {
+        return (StatusCode::NOT_FOUND, "Not found.\n").into_response();
+    };
+    if inject {
+        body = inject_live_script(body);
+    }
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&last_modified) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+fn not_modified(headers: &HeaderMap, etag: &str, modified: std::time::SystemTime) -> bool {
+    if let Some(tags) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        return tags.split(',').any(|t| t.trim() == etag || t.trim() == "*");
+    }
+    match headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+    {
+        // HTTP dates have whole seconds.
+        Some(since) => {
+            modified
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0)
+                <= since
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0)
+        }
+        None => false,
+    }
+}
+
+/// The live-reload client: reloads on a rebuild, shows errors over the page.
+const LIVE_SCRIPT: &str = r#"<script>
+(function () {
+  var es = new EventSource("/__quorum/events");
+  function overlay(text) {
+    var o = document.getElementById("quorum-error");
+    if (!o) {
+      o = document.createElement("div");
+      o.id = "quorum-error";
+      o.setAttribute("role", "alert");
+      o.style.cssText = "position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(11,12,12,.94);color:#fff;padding:2rem;font:15px/1.5 monospace";
+      document.body.appendChild(o);
+    }
+    o.innerHTML = "<h2 style='color:#ffdd00;margin-top:0'>The last save has an error; the page shows the last good build</h2><pre style='white-space:pre-wrap'></pre>";
+    o.querySelector("pre").textContent = text;
+  }
+  es.addEventListener("reload", function () { location.reload(); });
+  es.addEventListener("error-report", function (e) { overlay(e.data); });
+})();
+</script>
+"#;
+
+fn inject_live_script(body: Vec<u8>) -> Vec<u8> {
+    let Ok(mut html) = String::from_utf8(body) else {
+        return Vec::new();
+    };
+    match html.rfind("</body>") {
+        Some(i) => html.insert_str(i, LIVE_SCRIPT),
+        None => html.push_str(LIVE_SCRIPT),
+    }
+    html.into_bytes()
+}
+
+async fn events(State(state): State<Arc<AppState>>) -> Response {
+    if !state.watch {
+        return (StatusCode::NOT_FOUND, "Not found.\n").into_response();
+    }
+    let current = state.snapshot().error.clone();
+    let first = tokio_stream::iter(current.map(|e| {
+        Ok::<_, std::convert::Infallible>(Event::default().event("error-report").data(e))
+    }));
+    let updates = BroadcastStream::new(state.events.subscribe()).filter_map(|e| {
+        e.ok().map(|e| {
+            Ok(match e {
+                LiveEvent::Reload => Event::default().event("reload").data(""),
+                LiveEvent::Error(text) => Event::default().event("error-report").data(text),
+            })
+        })
+    });
+    Sse::new(first.chain(updates))
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+async fn search_api(
+    State(state): State<Arc<AppState>>,
+    uri: Uri,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = too_long(&uri) {
+        return r;
+    }
+    let json_error = |status: StatusCode, message: String| {
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+    };
+    let (request, _) = match search_page::parse(pairs) {
+        Ok(r) => r,
+        Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
+    };
+    let Some(index) = state.snapshot().search.clone() else {
+        return json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the search index is not available".into(),
+        );
+    };
+    match tokio::task::spawn_blocking(move || index.search(&request)).await {
+        Ok(Ok(results)) => axum::Json(results).into_response(),
+        Ok(Err(e)) if e.is_bad_request() => json_error(StatusCode::BAD_REQUEST, e.to_string()),
+        Ok(Err(e)) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+async fn search_html(
+    State(state): State<Arc<AppState>>,
+    uri: Uri,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = too_long(&uri) {
+        return r;
+    }
+    let query_text = pairs
+        .iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let (archive, theme, index) = {
+        let s = state.snapshot();
+        (
+            Arc::clone(&s.archive),
+            Arc::clone(&s.theme),
+            s.search.clone(),
+        )
+    };
+    let prefix = state.prefix.clone();
+    let outcome = tokio::task::spawn_blocking(move || -> (StatusCode, SearchPage) {
+        let mut page = SearchPage {
+            server: true,
+            query: query_text
+                .chars()
+                .take(search_page::MAX_PARAM_CHARS)
+                .collect(),
+            ..SearchPage::default()
+        };
+        let (request, params) = match search_page::parse(pairs) {
+            Ok(r) => r,
+            Err(message) => {
+                page.error = Some(message);
+                return (StatusCode::BAD_REQUEST, page);
+            }
+        };
+        if !search_page::is_search(&params) {
+            return (StatusCode::OK, page);
+        }
+        let Some(index) = index else {
+            page.error = Some("The search index is not available: rebuild the site.".into());
+            return (StatusCode::SERVICE_UNAVAILABLE, page);
+        };
+        match index.search(&request) {
+            Ok(results) => {
+                page.results = Some(search_page::view(results, &params, &prefix));
+                (StatusCode::OK, page)
+            }
+            Err(e @ SearchError::Query(_)) | Err(e @ SearchError::Option(_)) => {
+                page.error = Some(match e.hint() {
+                    Some(h) => format!("{e}. {h}."),
+                    None => e.to_string(),
+                });
+                (StatusCode::BAD_REQUEST, page)
+            }
+            Err(e) => {
+                page.error = Some(e.to_string());
+                (StatusCode::INTERNAL_SERVER_ERROR, page)
+            }
+        }
+    })
+    .await;
+    let (status, page) = match outcome {
+        Ok(o) => o,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    match Views::new(&archive).search_page(&theme, &page) {
+        Ok(html) => {
+            let body = if state.watch {
+                inject_live_script(html.into_bytes())
+            } else {
+                html.into_bytes()
+            };
+            (
+                status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                body,
+            )
+                .into_response()
+        }
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("template error: {e}\n"),
+        )
+            .into_response(),
+    }
+}
