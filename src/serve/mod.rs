@@ -281,6 +281,7 @@ fn not_modified(headers: &HeaderMap, etag: &str, modified: std::time::SystemTime
 const LIVE_SCRIPT: &str = r#"<script>
 (function () {
   var es = new EventSource("/__quorum/events");
+  window.__quorumLive = es;
   function overlay(text) {
     var o = document.getElementById("quorum-error");
     if (!o) {
@@ -321,7 +322,8 @@ async fn events(State(state): State<Arc<AppState>>) -> Response {
     let updates = BroadcastStream::new(state.events.subscribe()).filter_map(|e| {
         e.ok().map(|e| {
             Ok(match e {
-                LiveEvent::Reload => Event::default().event("reload").data(""),
+                // Browsers drop events whose data is empty.
+                LiveEvent::Reload => Event::default().event("reload").data("rebuilt"),
                 LiveEvent::Error(text) => Event::default().event("error-report").data(text),
             })
         })

@@ -163,9 +163,47 @@ pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&
         req.push_str(b);
     }
     stream.write_all(req.as_bytes()).expect("send");
+    // Read until the message is complete by its own framing: some servers
+    // keep the connection open whatever the request says.
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("receive");
+    let mut buf = [0u8; 16384];
+    loop {
+        if let Some(total) = complete_length(&raw, method == "HEAD") {
+            raw.truncate(total);
+            break;
+        }
+        let n = stream.read(&mut buf).expect("receive");
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
     parse_response(&raw)
+}
+
+/// The full length of the response in `raw`, once it has all arrived.
+fn complete_length(raw: &[u8], head_only: bool) -> Option<usize> {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let status_has_no_body =
+        head.starts_with("http/1.1 304") || head.starts_with("http/1.1 204") || head_only;
+    if status_has_no_body {
+        return Some(split);
+    }
+    if let Some(len) = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return (raw.len() >= split + len).then_some(split + len);
+    }
+    if head.contains("transfer-encoding: chunked") {
+        return raw[split..]
+            .windows(5)
+            .position(|w| w == b"0\r\n\r\n")
+            .map(|p| split + p + 5);
+    }
+    None
 }
 
 fn parse_response(raw: &[u8]) -> Response {

@@ -1,0 +1,235 @@
+//! End to end in a real browser: headless Chromium (driven through
+//! chromedriver's WebDriver API) against `quorum serve` on loopback. A
+//! member searches and follows a hit; a clerk edits that item; the open tab
+//! reloads by itself and shows the new text.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::server::{Server, request};
+use common::*;
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    child: Child,
+    base: String,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        wait("chromedriver to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && request("GET", &format!("{base}/status"), &[], None).json()["value"]["ready"]
+                    == true
+        });
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]}
+        }}});
+        let r = request(
+            "POST",
+            &format!("{base}/session"),
+            &[],
+            Some(&caps.to_string()),
+        )
+        .json();
+        let session = r["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {r}"))
+            .to_owned();
+        Driver {
+            child,
+            base,
+            session,
+            _profile: profile,
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let body = body.to_string();
+        let r = request(
+            method,
+            &url,
+            &[],
+            if method == "GET" { None } else { Some(&body) },
+        )
+        .json();
+        if r["value"].get("error").is_some() {
+            panic!("webdriver {path}: {}", r["value"]);
+        }
+        r["value"].clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.call("POST", "/url", json!({ "url": url }));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.call(
+            "POST",
+            "/element",
+            json!({"using": "css selector", "value": css}),
+        );
+        v[ELEMENT].as_str().expect("element id").to_owned()
+    }
+
+    fn script(&self, js: &str) -> Value {
+        self.call("POST", "/execute/sync", json!({"script": js, "args": []}))
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = request(
+            "DELETE",
+            &format!("{}/session/{}", self.base, self.session),
+            &[],
+            None,
+        );
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn browser_available() -> bool {
+    let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !present {
+        // CI installs both (see .ci/run); there, a missing browser is a failure.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium and chromium-driver"
+        );
+        eprintln!("skipped: install Debian's chromium and chromium-driver to run the browser test");
+    }
+    present
+}
+
+#[test]
+fn search_follow_edit_and_see_the_tab_reload() {
+    if !browser_available() {
+        return;
+    }
+    let dir = example();
+    let server = Server::start(dir.path(), &[]);
+    let browser = Driver::start();
+
+    // A member searches from the search page.
+    browser.goto(&server.url("/search/"));
+    let input = browser.find("#q");
+    browser.call(
+        "POST",
+        &format!("/element/{input}/value"),
+        json!({"text": "bullying"}),
+    );
+    let button = browser.find("form.search-form button");
+    browser.call("POST", &format!("/element/{button}/click"), json!({}));
+    wait("search results", || {
+        browser
+            .script("return document.querySelectorAll('.hit-title a').length")
+            .as_u64()
+            .unwrap_or(0)
+            > 0
+    });
+    let marks = browser.script("return document.querySelectorAll('.snippet mark').length");
+    assert!(marks.as_u64().unwrap_or(0) > 0, "highlighted snippets");
+
+    // ...and follows the first hit.
+    let first = browser.find(".hit-title a");
+    browser.call("POST", &format!("/element/{first}/click"), json!({}));
+    let item_path = "/blackpool-rcc/2017-12-07/childrens-services-update/";
+    wait("the item page", || {
+        browser.script("return location.pathname") == item_path
+    });
+    assert_eq!(
+        browser.script("return document.querySelector('h1').textContent.trim()"),
+        "Children's Services Update Report"
+    );
+    wait("the live-reload connection", || {
+        browser.script("return !!window.__quorumLive && window.__quorumLive.readyState === 1")
+            == true
+    });
+    browser.script("window.__notReloadedYet = true; return null");
+
+    // A clerk edits the item; the open tab reloads with the new text.
+    let file = dir
+        .path()
+        .join("content/blackpool-rcc/2017-12-07/05-childrens-services-update.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replacen(
+        "The Chairman invited",
+        "Zebra crossings near schools were raised first. The Chairman invited",
+        1,
+    );
+    assert_ne!(text, edited);
+    std::fs::write(&file, edited).unwrap();
+    wait("the tab to reload with the edit", || {
+        browser.script("return window.__notReloadedYet === undefined && document.body.innerText.includes('Zebra crossings near schools')") == true
+    });
+
+    // A broken save shows the error over the page, which stays readable
+    // underneath; the next good save clears it.
+    wait("the live-reload connection", || {
+        browser.script("return !!window.__quorumLive && window.__quorumLive.readyState === 1")
+            == true
+    });
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replacen("title:", "titel:", 1)).unwrap();
+    wait("the error overlay", || {
+        let text = browser.script(
+            "var o = document.getElementById('quorum-error'); return o ? o.textContent : ''",
+        );
+        text.as_str()
+            .is_some_and(|t| t.contains("05-childrens-services-update.md") && t.contains("titel"))
+    });
+    assert_eq!(
+        browser.script("return document.querySelector('h1').textContent.trim()"),
+        "Children's Services Update Report"
+    );
+    std::fs::write(
+        &file,
+        good.replacen("Zebra crossings", "Pelican crossings", 1),
+    )
+    .unwrap();
+    wait("the fixed page without overlay", || {
+        browser.script("return !document.getElementById('quorum-error') && document.body.innerText.includes('Pelican crossings')") == true
+    });
+}
