@@ -173,18 +173,16 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Loaded, Them
         theme,
         mut diagnostics,
     } = read_sources(options)?;
+    let read = started.elapsed();
     let (archive, problems) = resolve::resolve(config, &loaded);
     diagnostics.extend(problems);
+    let resolved = started.elapsed();
     let mut report = write_site(options, archive, &theme, diagnostics, write)?;
-    report.timings.insert(
-        0,
-        (
-            "read + resolve",
-            started
-                .elapsed()
-                .saturating_sub(report.timings.iter().map(|t| t.1).sum()),
-        ),
-    );
+    report.timings.insert(0, ("read + parse", read));
+    report.timings.insert(1, ("resolve", resolved - read));
+    if let Some(total) = report.timings.iter_mut().find(|t| t.0 == "total") {
+        total.1 = started.elapsed();
+    }
     Ok((report, loaded, theme))
 }
 

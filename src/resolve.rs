@@ -285,6 +285,8 @@ impl Resolver {
         let mut items: Vec<Item> = Vec::new();
         let mut item_index: HashMap<String, Id> = HashMap::new();
         let mut slugs_seen: HashMap<(Id, String), String> = HashMap::new();
+        // Content path -> URL, for pages not at the URL their path implies.
+        let mut moved: HashMap<String, String> = HashMap::new();
         for file in item_files.iter() {
             let ContentPath::Item {
                 committee,
@@ -298,17 +300,30 @@ impl Resolver {
             let Some(&meeting_id) = meeting_index.get(&(committee.clone(), meeting.clone())) else {
                 continue; // the missing committee is already reported
             };
-            if let Some(other) = slugs_seen.insert((meeting_id, slug.clone()), file.rel.clone()) {
+            // Two items of one meeting may share a slug (the same title
+            // twice); the later one is published at `<slug>-<NN>` so both
+            // keep stable URLs, and the clerk is told.
+            let mut final_slug = slug.clone();
+            if let Some(other) = slugs_seen.get(&(meeting_id, slug.clone())) {
+                final_slug = format!("{slug}-{number:02}");
+                while slugs_seen.contains_key(&(meeting_id, final_slug.clone())) {
+                    final_slug.push_str("-x");
+                }
+                let url = format!("/{committee}/{meeting}/{final_slug}/");
                 self.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::warning(
                         file.display_path(),
-                        format!("agenda item slug `{slug}` is also used by content/{other}; both would be published at {}", file.path.url()),
+                        format!("agenda item slug `{slug}` is also used by content/{other} in this meeting; this item is published at {url}"),
                     )
-                    .with_hint("give one of the items a different name after its number"),
+                    .with_hint("rename one of the files after its number to give each item its own address"),
                 );
-                continue;
+                moved.insert(file.rel.clone(), url);
             }
-            let item = self.item(file, *number, slug, meeting_id, &meetings);
+            slugs_seen.insert((meeting_id, final_slug.clone()), file.rel.clone());
+            let mut item = self.item(file, *number, &final_slug, meeting_id, &meetings);
+            if let Some(url) = moved.get(&file.rel) {
+                item.url = url.clone();
+            }
             item_index.insert(file.rel.clone(), items.len());
             meetings[meeting_id].items.push(items.len());
             items.push(item);
@@ -339,10 +354,14 @@ impl Resolver {
             let m = &file.matter;
             let author = m.author.as_ref().and_then(|a| self.person_checked(file, a));
             document_index.insert(file.rel.clone(), documents.len());
+            let url = format!("{}{}/", items[item].url, urls::slugify(name));
+            if url != file.path.url() {
+                moved.insert(file.rel.clone(), url.clone());
+            }
             documents.push(Document {
                 item,
                 source: file.rel.clone(),
-                url: file.path.url(),
+                url,
                 slug: urls::slugify(name),
                 title: m
                     .title
@@ -374,9 +393,13 @@ impl Resolver {
                 continue;
             };
             attachment_index.insert(a.rel.clone(), attachments.len());
+            let url = format!("{}{}", items[item].url, urls::encode_path_segment(name));
+            if url != a.path.url() {
+                moved.insert(a.rel.clone(), url.clone());
+            }
             attachments.push(AttachmentFile {
                 item,
-                url: a.path.url(),
+                url,
                 title: name.clone(),
                 name: name.clone(),
                 source: a.rel,
@@ -445,6 +468,17 @@ impl Resolver {
             topics: std::mem::take(&mut self.topics),
             people: std::mem::take(&mut self.people),
         };
+
+        if !moved.is_empty() {
+            retarget_links(
+                &mut archive,
+                &moved,
+                item_files,
+                document_files,
+                meeting_files,
+                committee_files,
+            );
+        }
 
         // References: `related:` and `@/` links, and the backlinks they make.
         let index = Targets {
@@ -723,6 +757,69 @@ impl Resolver {
             if let Some(author) = &mut d.author {
                 author.person = person_new[author.person];
             }
+        }
+    }
+}
+
+/// Rewrites `@/` links to pages published away from the URL their path
+/// implies (see the slug collisions above). Only bodies that link to such
+/// a page are touched.
+fn retarget_links(
+    a: &mut Archive,
+    moved: &HashMap<String, String>,
+    items: &[Parsed<ItemMatter>],
+    documents: &[Parsed<crate::schema::DocumentMatter>],
+    meetings: &[Parsed<crate::schema::MeetingMatter>],
+    committees: &[Parsed<crate::schema::CommitteeMatter>],
+) {
+    fn fix<M>(
+        file: &Parsed<M>,
+        moved: &HashMap<String, String>,
+        prefix: &str,
+        body: &mut std::sync::Arc<crate::markdown::Rendered>,
+    ) {
+        for r in &file.references {
+            let Some(new) = moved.get(r.target.trim_start_matches('/')) else {
+                continue;
+            };
+            let Ok(path) = ContentPath::classify(r.target.trim_start_matches('/')) else {
+                continue;
+            };
+            let (old, new) = (
+                format!("href=\"{prefix}{}", path.url()),
+                format!("href=\"{prefix}{new}"),
+            );
+            let html = std::sync::Arc::make_mut(body).html.replace(&old, &new);
+            std::sync::Arc::make_mut(body).html = html;
+        }
+    }
+    let links_moved = |refs: &[crate::load::LocatedRef]| {
+        refs.iter()
+            .any(|r| moved.contains_key(r.target.trim_start_matches('/')))
+    };
+    let prefix = a.prefix.clone();
+    for file in items.iter().filter(|f| links_moved(&f.references)) {
+        if let Some(i) = a.items.iter().position(|x| x.source == file.rel) {
+            fix(file, moved, &prefix, &mut a.items[i].minutes);
+        }
+    }
+    for file in documents.iter().filter(|f| links_moved(&f.references)) {
+        if let Some(i) = a.documents.iter().position(|x| x.source == file.rel) {
+            fix(file, moved, &prefix, &mut a.documents[i].body);
+        }
+    }
+    for file in meetings.iter().filter(|f| links_moved(&f.references)) {
+        if let Some(i) = a
+            .meetings
+            .iter()
+            .position(|x| x.source.as_deref() == Some(file.rel.as_str()))
+        {
+            fix(file, moved, &prefix, &mut a.meetings[i].notes);
+        }
+    }
+    for file in committees.iter().filter(|f| links_moved(&f.references)) {
+        if let Some(i) = a.committees.iter().position(|x| x.source == file.rel) {
+            fix(file, moved, &prefix, &mut a.committees[i].remit);
         }
     }
 }

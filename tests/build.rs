@@ -313,3 +313,49 @@ fn init_makes_an_archive_that_builds_and_refuses_to_overwrite() {
         before
     );
 }
+
+#[test]
+fn items_sharing_a_slug_get_distinct_urls_and_a_warning() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/children/2024-02-01/07-update.md",
+        "---\ntitle: Update\n---\n\nFirst.\n",
+    );
+    write(
+        root,
+        "content/children/2024-02-01/09-update.md",
+        "---\ntitle: Update\n---\n\nSecond.\n",
+    );
+    write(
+        root,
+        "content/children/2024-02-01/09-update/note.md",
+        "---\ntitle: Note\n---\n\nNote text.\n",
+    );
+    write(
+        root,
+        "content/finance/2024-03-05/03-links.md",
+        "---\ntitle: Links\n---\n\n[second](@/children/2024-02-01/09-update.md) and [note](@/children/2024-02-01/09-update/note.md)\n",
+    );
+    let report = build_ok(root);
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("09-update.md") && w.contains("/children/2024-02-01/update-09/")),
+        "{warnings:?}"
+    );
+    assert!(page(root, "/children/2024-02-01/update/").contains("First."));
+    assert!(page(root, "/children/2024-02-01/update-09/").contains("Second."));
+    assert!(page(root, "/children/2024-02-01/update-09/note/").contains("Note text."));
+    let links = page(root, "/finance/2024-03-05/links/");
+    assert!(
+        links.contains(r#"href="/children/2024-02-01/update-09/""#),
+        "link retargeted"
+    );
+    assert!(
+        links.contains(r#"href="/children/2024-02-01/update-09/note/""#),
+        "document link retargeted"
+    );
+}

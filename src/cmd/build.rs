@@ -17,6 +17,9 @@ pub struct Args {
     /// Override base_url from quorum.toml
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Print how long each stage took
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl Args {
@@ -34,6 +37,11 @@ pub fn run(args: Args) -> ExitCode {
     let options = args.options();
     match build::build(&options) {
         Ok(report) => {
+            if args.timings {
+                for (stage, took) in &report.timings {
+                    eprintln!("  {stage:<20} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
             let a = &report.archive;
             super::report(report.diagnostics);
             let total = report.timings.last().map_or(0.0, |(_, d)| d.as_secs_f64());
