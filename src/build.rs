@@ -116,14 +116,25 @@ pub struct Sources {
 
 /// Reads settings, content (in parallel) and the theme (alongside).
 pub fn read_sources(options: &BuildOptions) -> Result<Sources, BuildFailure> {
-    let config = config(options)?;
+    // A quorum.toml with mistakes still lets the content be checked, so
+    // that every problem is reported in one run.
+    let mut early = Diagnostics::new();
+    let config = match config(options) {
+        Ok(c) => c,
+        Err(failure) if options.root.join(crate::config::CONFIG_FILE).is_file() => {
+            early.extend(failure.diagnostics);
+            Config::fallback()
+        }
+        Err(failure) => return Err(failure),
+    };
     let load_options = load_options(options, &config);
     let (loaded, theme) = rayon::join(
         || load::load(&options.root, &load_options),
         || Theme::load(&options.root, &config.theme),
     );
     let (loaded, problems) = loaded;
-    let mut diagnostics: Diagnostics = problems.into_iter().collect();
+    let mut diagnostics = early;
+    diagnostics.extend(problems);
     match theme {
         Ok(theme) => Ok(Sources {
             config,
@@ -274,7 +285,19 @@ pub fn write_site(
             }
         }
     }
-    diagnostics.extend(checker.finish());
+    // A file with errors of its own is reported for those; its broken
+    // links are the same mistakes seen again in the output.
+    let files_with_errors: HashSet<PathBuf> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.path.clone())
+        .collect();
+    diagnostics.extend(
+        checker
+            .finish()
+            .into_iter()
+            .filter(|d| !files_with_errors.contains(&d.path)),
+    );
     timings.push(("copy + link check", stage_started.elapsed()));
 
     if diagnostics.has_errors() {

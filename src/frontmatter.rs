@@ -83,7 +83,8 @@ pub fn parse<T: DeserializeOwned>(
     serde_yaml::from_str(yaml).map_err(|e| {
         let raw = e.to_string();
         let message = strip_location(&raw);
-        let mut d = Diagnostic::error(path, describe(message));
+        let message = message.as_str();
+        let mut d = Diagnostic::error(path, suggest::restate(message));
         if let Some(loc) = e.location() {
             d = d.at(file_text, split.yaml_line + loc.line(), loc.column());
         } else {
@@ -96,34 +97,18 @@ pub fn parse<T: DeserializeOwned>(
     })
 }
 
-/// serde_yaml appends " at line N column M"; we print positions ourselves.
-fn strip_location(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
+/// serde_yaml puts " at line N column M" into messages, counted from the
+/// start of the YAML; we print the file's own positions instead.
+fn strip_location(message: &str) -> String {
+    let mut out = message.to_owned();
+    while let Some(i) = out.find(" at line ") {
+        let rest = &out[i + " at line ".len()..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
+            .map_or(out.len(), |e| i + " at line ".len() + e);
+        out.replace_range(i..end, "");
     }
-}
-
-/// Restates serde's wording in the clerk's terms (keys, lists, text).
-fn describe(message: &str) -> String {
-    let (path, msg) = match message.split_once(": ") {
-        Some((p, m)) if !p.contains(' ') => (Some(p), m),
-        _ => (None, message),
-    };
-    let msg = msg
-        .replace("missing field", "missing required key")
-        .replace("unknown field", "unknown key")
-        .replace("a sequence", "a list")
-        .replace("struct ", "")
-        .replace("a map", "a set of `key: value` lines");
-    let msg = match msg.find(", expected") {
-        Some(i) if msg.starts_with("unknown key") => msg[..i].to_owned(),
-        _ => msg,
-    };
-    match path {
-        Some(p) => format!("{p}: {msg}"),
-        None => msg,
-    }
+    out
 }
 
 fn hint_for(message: &str, known_keys: &[&str]) -> Option<String> {
@@ -141,6 +126,11 @@ fn hint_for(message: &str, known_keys: &[&str]) -> Option<String> {
     }
     if message.contains("expected a sequence") {
         return Some("write a list, either `[first, second]` or one `- entry` per line".to_owned());
+    }
+    if message.contains("quoted scalar") {
+        return Some(
+            "a quote (\" or ') is opened but never closed; close it on the same value".to_owned(),
+        );
     }
     if message.contains("did not find expected key") || message.contains("mapping values") {
         return Some(

@@ -163,7 +163,9 @@ pub fn remove_file(dir: &Path, rel: &str) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Leftovers of builds that were killed before they could clean up.
+/// Leftovers of builds that were killed before they could clean up. A
+/// build killed between the two renames of `commit` leaves the previous
+/// site as `.old-*` and no output folder: it is put back, never deleted.
 fn remove_stale(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
@@ -179,10 +181,15 @@ fn remove_stale(target: &Path) {
     };
     for entry in entries.flatten() {
         let n = entry.file_name().to_string_lossy().into_owned();
-        if let Some(rest) = n.strip_prefix(&prefix)
-            && (rest.starts_with("staging-") || rest.starts_with("old-"))
-            && !pid_alive(rest.rsplit('-').next().unwrap_or(""))
-        {
+        let Some(rest) = n.strip_prefix(&prefix) else {
+            continue;
+        };
+        if pid_alive(rest.rsplit('-').next().unwrap_or("")) {
+            continue;
+        }
+        if rest.starts_with("old-") && !target.exists() {
+            let _ = fs::rename(entry.path(), target);
+        } else if rest.starts_with("staging-") || rest.starts_with("old-") {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
@@ -250,6 +257,27 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert!(!out.join("stale.html").exists());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_build_killed_mid_swap_gets_its_previous_site_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        // What a kill between the two renames leaves: the old site set
+        // aside by a process that no longer runs, and no output folder.
+        let old = tmp.path().join(".output.old-999999999");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        let s = Staging::new(&out, tmp.path()).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
+        drop(s);
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
     }
 
     #[test]

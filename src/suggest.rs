@@ -25,6 +25,28 @@ pub fn for_unknown_field(message: &str, known: &[&str]) -> Option<String> {
     }
 }
 
+/// Restates serde's wording in a clerk's terms: keys, lists, text.
+pub fn restate(message: &str) -> String {
+    let (path, msg) = match message.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') => (Some(p), m),
+        _ => (None, message),
+    };
+    let msg = msg
+        .replace("missing field", "missing required key")
+        .replace("unknown field", "unknown key")
+        .replace("a sequence", "a list")
+        .replace("struct ", "")
+        .replace("a map", "a set of `key: value` lines");
+    let msg = match msg.find(", expected") {
+        Some(i) if msg.starts_with("unknown key") => msg[..i].to_owned(),
+        _ => msg,
+    };
+    match path {
+        Some(p) => format!("{p}: {msg}"),
+        None => msg,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,107 @@
+//! Bad archives, one per kind of mistake (and one with several): each
+//! build must fail with exit status 1, name the file and line, leave the
+//! previous output untouched, and print exactly the messages snapshotted
+//! here (review changes with `cargo insta review`).
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+/// Builds `tests/fixtures/bad/<name>` over a previous output and returns
+/// the rendered messages, with the temporary folder's path redacted.
+fn failed_build(name: &str) -> String {
+    let dir = fixture(&format!("bad/{name}"));
+    let root = dir.path();
+    write(root, "output/index.html", "previous site");
+    let before = snapshot_tree(&root.join("output"));
+    let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["build", "--root"])
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run quorum");
+    let stderr =
+        String::from_utf8_lossy(&out.stderr).replace(&root.display().to_string(), "[ROOT]");
+    assert_eq!(out.status.code(), Some(1), "{name} must fail:\n{stderr}");
+    assert_eq!(
+        snapshot_tree(&root.join("output")),
+        before,
+        "{name}: previous output changed"
+    );
+    assert!(stderr.contains("Nothing was written"), "{stderr}");
+    stderr
+}
+
+macro_rules! bad_archive {
+    ($($test:ident: $name:literal => $located:literal,)*) => {$(
+        #[test]
+        fn $test() {
+            let messages = failed_build($name);
+            assert!(messages.contains($located), "{} should name {}:\n{messages}", $name, $located);
+            insta::assert_snapshot!($name, messages);
+        }
+    )*};
+}
+
+bad_archive! {
+    yaml_syntax: "yaml-syntax" => "content/c/2024-01-01/02-bad.md:",
+    type_error: "type-error" => "content/c/2024-01-01/02-bad.md:3:",
+    missing_title: "missing-title" => "content/c/2024-01-01/02-bad.md:2:",
+    unknown_key: "unknown-key" => "content/c/2024-01-01/02-bad.md:3:1",
+    bad_date: "bad-date" => "content/c/2024-01-01/02-bad.md:4:",
+    broken_at_link: "broken-at-link" => "content/c/2024-01-01/02-bad.md:7:5",
+    broken_anchor: "broken-anchor" => "content/c/2024-01-01/02-bad.md:5:5",
+    meeting_folder_not_date: "meeting-folder-not-date" => "content/c/december",
+    meeting_date_mismatch: "meeting-date-mismatch" => "content/c/2024-01-01/_meeting.md:2:1",
+    item_outside_meeting: "item-outside-meeting" => "content/c/01-stray.md",
+    related_missing: "related-missing" => "content/c/2024-01-01/02-bad.md:5:",
+    documents_missing: "documents-missing" => "content/c/2024-01-01/02-bad.md:4:",
+    not_utf8: "not-utf8" => "content/c/2024-01-01/02-bad.md:5",
+    unclosed_front_matter: "unclosed-front-matter" => "content/c/2024-01-01/02-bad.md:1:1",
+    empty_file: "empty-file" => "content/c/2024-01-01/02-bad.md",
+    binary_file: "binary-file" => "content/c/2024-01-01/02-bad.md",
+    broken_relative_link: "broken-relative-link" => "content/c/2024-01-01/02-bad.md:5:",
+    template_error: "template-error" => "themes/default/templates/item.html:4:",
+    missing_committee_file: "missing-committee-file" => "content/d",
+    several_mistakes: "several-mistakes" => "quorum.toml:2:1",
+}
+
+#[test]
+fn several_mistakes_are_all_reported_sorted_by_file_and_line() {
+    let messages = failed_build("several-mistakes");
+    let order: Vec<usize> = [
+        "content/c/2024-01-01/02-bad.md:3",
+        // A file whose front matter fails to parse is reported for that;
+        // its other keys cannot be checked until it parses.
+        "content/c/2024-01-01/03-worse.md:4",
+        "content/c/2024-01-01/_meeting.md:2",
+        "quorum.toml:2",
+    ]
+    .iter()
+    .map(|at| {
+        messages
+            .find(at)
+            .unwrap_or_else(|| panic!("{at} missing:\n{messages}"))
+    })
+    .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "sorted by file then line:\n{messages}");
+}
+
+#[test]
+fn check_reports_the_same_without_writing() {
+    let dir = fixture("bad/several-mistakes");
+    let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("errors, 0 warnings in 4 files"), "{stderr}");
+    assert!(!dir.path().join("output").exists());
+}

@@ -1,0 +1,137 @@
+//! No input makes Quorum panic: property tests over the entry points a
+//! fuzzer would target (front-matter splitting and parsing, Markdown and
+//! reference rewriting, path classification, the query language) and over
+//! whole builds with arbitrary bytes in a content file.
+//!
+//! cargo fuzz needs a nightly toolchain, which the project's machines do not
+//! have; these properties run on stable in every `cargo test`.
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use quorum::schema::{CommitteeMatter, DocumentMatter, ItemMatter, MeetingMatter};
+
+fn parse_all(text: &str) {
+    let path = std::path::Path::new("content/c/2024-01-01/01-x.md");
+    if let Ok(split) = quorum::frontmatter::split(text) {
+        let _ = quorum::frontmatter::parse::<ItemMatter>(&split, text, path, ItemMatter::KEYS);
+        let _ =
+            quorum::frontmatter::parse::<MeetingMatter>(&split, text, path, MeetingMatter::KEYS);
+        let _ = quorum::frontmatter::parse::<CommitteeMatter>(
+            &split,
+            text,
+            path,
+            CommitteeMatter::KEYS,
+        );
+        let _ =
+            quorum::frontmatter::parse::<DocumentMatter>(&split, text, path, DocumentMatter::KEYS);
+        let _ = quorum::markdown::render(split.body, "/p", 3);
+    }
+}
+
+/// Front matter made of plausible pieces, so the parser gets past the
+/// first character more often than with uniform noise.
+fn front_matter() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("title: A".to_owned()),
+        Just("topics: [a, b".to_owned()),
+        Just("presenters:\n  - {name: X, role:".to_owned()),
+        Just("related: [\"@/c/2024-01-01/02-y.md#x\"]".to_owned()),
+        Just("actions:\n  - {action: a, due: 2024-02-30}".to_owned()),
+        Just("item: -1".to_owned()),
+        Just("exempt: maybe".to_owned()),
+        "[a-z_]{1,8}: .{0,20}",
+        ".{0,30}",
+    ];
+    (prop::collection::vec(line, 0..8), ".{0,200}")
+        .prop_map(|(lines, body)| format!("---\n{}\n---\n{body}", lines.join("\n")))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn front_matter_never_panics(text in front_matter()) {
+        parse_all(&text);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+        parse_all(&text);
+        parse_all(&format!("---\n{text}"));
+        parse_all(&format!("---\n{text}\n---\n{text}"));
+    }
+
+    #[test]
+    fn markdown_links_and_headings_never_panic(text in "([#\\[\\]()@/:.a-z0-9 \n*_`>|-]|\\PC){0,300}") {
+        let r = quorum::markdown::render(&text, "/prefix", 3);
+        for reference in &r.references {
+            let _ = quorum::urls::ContentPath::classify(&reference.target);
+        }
+        let _ = quorum::markdown::render_inline(&text, "");
+    }
+
+    #[test]
+    fn path_classification_never_panics(path in "([a-z0-9_./-]|\\PC){0,80}") {
+        if let Ok(p) = quorum::urls::ContentPath::classify(&path) {
+            let _ = p.url();
+            let _ = p.owner_item();
+        }
+    }
+
+    #[test]
+    fn the_query_language_never_panics(q in "([a-z :()\"-]|OR|\\PC){0,120}") {
+        let _ = quorum::search::query::parse(&q);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes in an item file give a diagnostic or a page.
+    #[test]
+    fn any_bytes_in_a_content_file_build_or_fail_cleanly(bytes in prop::collection::vec(any::<u8>(), 0..600), as_text in any::<bool>()) {
+        let dir = fixture("override");
+        let file = dir.path().join("content/c/2024-01-01/02-fuzz.md");
+        let bytes = if as_text { String::from_utf8_lossy(&bytes).into_owned().into_bytes() } else { bytes };
+        std::fs::write(&file, &bytes).unwrap();
+        match quorum::build::check(&quorum::build::BuildOptions::new(dir.path())) {
+            Ok(_) => {}
+            Err(failure) => prop_assert!(failure.diagnostics.has_errors()),
+        }
+    }
+}
+
+#[test]
+fn very_large_and_deeply_nested_input_is_refused_with_a_message() {
+    let dir = fixture("override");
+    let big = "a".repeat((quorum::load::MAX_MARKDOWN_BYTES + 1) as usize);
+    write(
+        dir.path(),
+        "content/c/2024-01-01/03-huge.md",
+        &format!("---\ntitle: Huge\n---\n{big}"),
+    );
+    let mut deep = String::from("content/c/2024-01-01/04-x");
+    for i in 0..40 {
+        deep.push_str(&format!("/d{i}"));
+    }
+    write(
+        dir.path(),
+        &format!("{deep}/file.md"),
+        "---\ntitle: Deep\n---\n",
+    );
+    let failure = build(dir.path()).expect_err("refused");
+    let text = messages(&failure);
+    assert!(
+        text.contains("more than the 8 MiB a Markdown file may have"),
+        "{text}"
+    );
+    assert!(
+        text.contains("nested deeper than the content layout allows"),
+        "{text}"
+    );
+    // Deeply nested Markdown structures render without overflowing the stack.
+    let nested = format!("{}text", "> ".repeat(5000));
+    let _ = quorum::markdown::render(&nested, "", 3);
+}
