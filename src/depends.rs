@@ -14,28 +14,28 @@ use crate::render::{self, PageJob};
 pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
     let mut jobs = BTreeSet::new();
     // Lists that every change can touch (titles, counts, latest items).
+    jobs.extend((0..render::page_count(a.meetings.len())).map(PageJob::Meetings));
     jobs.extend([
         PageJob::Home,
-        PageJob::Meetings,
         PageJob::Topics,
         PageJob::People,
         PageJob::SiteFeed,
     ]);
     match key {
         PageKey::Committee(c) => {
-            jobs.insert(PageJob::Committee(c));
+            committee(a, c, &mut jobs);
             jobs.insert(PageJob::CommitteeFeed(c));
             for &m in &a.committees[c].meetings {
                 meeting_and_items(a, m, &mut jobs);
             }
             for p in &a.committees[c].members {
-                jobs.insert(PageJob::Person(p.person));
+                person(a, p.person, &mut jobs);
             }
             backlinks(&a.committees[c].referenced_by, &mut jobs);
         }
         PageKey::Meeting(m) => {
             let meeting = &a.meetings[m];
-            jobs.insert(PageJob::Committee(meeting.committee));
+            committee(a, meeting.committee, &mut jobs);
             meeting_and_items(a, m, &mut jobs);
             jobs.extend(
                 meeting
@@ -50,7 +50,7 @@ pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
                 .chain(&meeting.attendees)
                 .chain(&meeting.apologies)
             {
-                jobs.insert(PageJob::Person(p.person));
+                person(a, p.person, &mut jobs);
             }
             backlinks(&meeting.referenced_by, &mut jobs);
         }
@@ -60,12 +60,21 @@ pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
             jobs.insert(PageJob::Document(d));
             jobs.insert(PageJob::Item(doc.item));
             if let Some(author) = &doc.author {
-                jobs.insert(PageJob::Person(author.person));
+                person(a, author.person, &mut jobs);
             }
             backlinks(&doc.referenced_by, &mut jobs);
         }
     }
     jobs
+}
+
+fn committee(a: &Archive, c: Id, jobs: &mut BTreeSet<PageJob>) {
+    let pages = render::page_count(a.committees[c].meetings.len());
+    jobs.extend((0..pages).map(|p| PageJob::Committee(c, p)));
+}
+
+fn person(a: &Archive, p: Id, jobs: &mut BTreeSet<PageJob>) {
+    jobs.extend((0..render::person_pages(&a.people[p])).map(|page| PageJob::Person(p, page)));
 }
 
 fn meeting_and_items(a: &Archive, m: Id, jobs: &mut BTreeSet<PageJob>) {
@@ -79,7 +88,7 @@ fn item(a: &Archive, i: Id, jobs: &mut BTreeSet<PageJob>) {
     let item = &a.items[i];
     jobs.insert(PageJob::Item(i));
     jobs.insert(PageJob::Meeting(item.meeting));
-    jobs.insert(PageJob::Committee(item.committee));
+    committee(a, item.committee, jobs);
     jobs.insert(PageJob::CommitteeFeed(item.committee));
     // Neighbours on the agenda show this item's title.
     jobs.extend(
@@ -104,7 +113,7 @@ fn item(a: &Archive, i: Id, jobs: &mut BTreeSet<PageJob>) {
         .chain(item.declarations.iter().map(|d| &d.member))
         .chain(item.actions.iter().filter_map(|a| a.owner.as_ref()));
     for p in people {
-        jobs.insert(PageJob::Person(p.person));
+        person(a, p.person, jobs);
     }
     // Items it lists as related, and pages listing it (related or linking).
     jobs.extend(item.related.iter().map(|&r| PageJob::Item(r)));
@@ -114,7 +123,7 @@ fn item(a: &Archive, i: Id, jobs: &mut BTreeSet<PageJob>) {
 fn backlinks(keys: &[PageKey], jobs: &mut BTreeSet<PageJob>) {
     for &k in keys {
         jobs.insert(match k {
-            PageKey::Committee(c) => PageJob::Committee(c),
+            PageKey::Committee(c) => PageJob::Committee(c, 0),
             PageKey::Meeting(m) => PageJob::Meeting(m),
             PageKey::Item(i) => PageJob::Item(i),
             PageKey::Document(d) => PageJob::Document(d),

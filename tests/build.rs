@@ -359,3 +359,48 @@ fn items_sharing_a_slug_get_distinct_urls_and_a_warning() {
         "document link retargeted"
     );
 }
+
+#[test]
+fn long_lists_paginate_at_stable_urls() {
+    let dir = fixture("override");
+    let root = dir.path();
+    // 230 items on one topic, presented by one person, over 230 meetings.
+    for n in 0..230u32 {
+        let day =
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(n.into());
+        write(
+            root,
+            &format!("content/c/{day}/01-item-{n}.md"),
+            &format!(
+                "---\ntitle: Item {n}\ntopics: [Budget]\npresenters: [Pat Busy]\n---\n\nText.\n"
+            ),
+        );
+    }
+    build_ok(root);
+    for url in [
+        "/topics/budget/",
+        "/topics/budget/page/2/",
+        "/topics/budget/page/3/",
+        "/people/pat-busy/page/3/",
+        "/c/page/3/",
+        "/meetings/page/3/",
+    ] {
+        assert!(exists(root, url), "missing {url}");
+    }
+    assert!(!exists(root, "/topics/budget/page/4/"));
+    let first = page(root, "/topics/budget/");
+    assert!(
+        first.contains("Item 229") && !first.contains("Item 29<"),
+        "newest first, 100 a page"
+    );
+    assert!(
+        first.contains(r#"href="/topics/budget/page/2/""#),
+        "pager links"
+    );
+    let last = page(root, "/people/pat-busy/page/3/");
+    assert!(
+        last.contains("Item 0<") || last.contains("Item 0 "),
+        "oldest on the last page"
+    );
+    assert!(page(root, "/meetings/page/2/").contains("rel=\"prev\""));
+}

@@ -165,9 +165,10 @@ pub struct Counts {
 #[derive(Debug, Serialize)]
 pub struct CommitteePage {
     pub committee: CommitteeView,
-    /// Meetings by year, newest year first.
+    /// This page's meetings by year, newest first.
     pub years: Vec<Group<MeetingSummary>>,
     pub referenced_by: Vec<RefView>,
+    pub pager: Pager,
 }
 
 #[derive(Debug, Serialize)]
@@ -346,6 +347,8 @@ pub struct PersonPage {
     pub declarations: Vec<PersonDeclaration>,
     pub actions: Vec<PersonAction>,
     pub authored: Vec<Link>,
+    /// Long lists are split over pages; page N shows the Nth share of each.
+    pub pager: Pager,
 }
 
 #[derive(Debug, Serialize)]
@@ -365,6 +368,7 @@ pub struct PersonAction {
 #[derive(Debug, Serialize)]
 pub struct MeetingsPage {
     pub years: Vec<Group<MeetingSummary>>,
+    pub pager: Pager,
 }
 
 /// `search.html`. Rendered statically with no results (`server` false) and

@@ -42,7 +42,8 @@ pub struct RenderedPage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PageJob {
     Home,
-    Committee(Id),
+    /// A committee, and which page of its meetings.
+    Committee(Id, usize),
     Meeting(Id),
     Item(Id),
     Document(Id),
@@ -50,8 +51,10 @@ pub enum PageJob {
     /// A topic, and which page of its timeline (0-based).
     Topic(Id, usize),
     People,
-    Person(Id),
-    Meetings,
+    /// A person, and which page of their lists.
+    Person(Id, usize),
+    /// Which page of all meetings, newest first.
+    Meetings(usize),
     Search,
     NotFound,
     SiteFeed,
@@ -65,15 +68,16 @@ pub fn jobs(archive: &Archive) -> Vec<PageJob> {
         PageJob::Home,
         PageJob::Topics,
         PageJob::People,
-        PageJob::Meetings,
         PageJob::Search,
         PageJob::NotFound,
         PageJob::SiteFeed,
     ];
-    jobs.extend(
-        (0..archive.committees.len())
-            .flat_map(|i| [PageJob::Committee(i), PageJob::CommitteeFeed(i)]),
-    );
+    jobs.extend((0..archive.committees.len()).flat_map(|i| {
+        let pages = page_count(archive.committees[i].meetings.len());
+        (0..pages)
+            .map(move |p| PageJob::Committee(i, p))
+            .chain([PageJob::CommitteeFeed(i)])
+    }));
     jobs.extend((0..archive.meetings.len()).map(PageJob::Meeting));
     jobs.extend((0..archive.items.len()).map(PageJob::Item));
     jobs.extend((0..archive.documents.len()).map(PageJob::Document));
@@ -81,8 +85,34 @@ pub fn jobs(archive: &Archive) -> Vec<PageJob> {
         jobs.extend((0..page_count(t.items.len())).map(|p| PageJob::Topic(i, p)));
         jobs.push(PageJob::TopicFeed(i));
     }
-    jobs.extend((0..archive.people.len()).map(PageJob::Person));
+    jobs.extend((0..page_count(archive.meetings.len())).map(PageJob::Meetings));
+    for (i, p) in archive.people.iter().enumerate() {
+        jobs.extend((0..person_pages(p)).map(|page| PageJob::Person(i, page)));
+    }
     jobs
+}
+
+/// One page's share of a list.
+fn chunk<T>(v: &[T], page: usize) -> &[T] {
+    let start = (page * PAGE_SIZE).min(v.len());
+    &v[start..(start + PAGE_SIZE).min(v.len())]
+}
+
+/// A person's lists are paged together: page N shows the Nth share of each.
+pub fn person_pages(p: &Person) -> usize {
+    [
+        p.presented.len(),
+        p.chaired.len(),
+        p.attended.len(),
+        p.apologies.len(),
+        p.declarations.len(),
+        p.actions.len(),
+        p.authored.len(),
+    ]
+    .into_iter()
+    .map(page_count)
+    .max()
+    .unwrap_or(1)
 }
 
 /// Pages a list of `n` entries takes.
@@ -379,8 +409,9 @@ impl<'a> Views<'a> {
                 page.feed = Some(self.site.feed.clone());
                 self.finish(theme, "index.html", page, vec![], None, &data)
             }
-            PageJob::Committee(i) => {
+            PageJob::Committee(i, page_no) => {
                 let c = &a.committees[i];
+                let newest_first: Vec<Id> = c.meetings.iter().rev().copied().collect();
                 let data = CommitteePage {
                     committee: CommitteeView {
                         title: c.title.clone(),
@@ -391,10 +422,12 @@ impl<'a> Views<'a> {
                         members: self.people(&c.members),
                         extra: c.extra.clone(),
                     },
-                    years: self.meetings_by_year(c.meetings.iter().copied()),
+                    years: self.meetings_by_year(chunk(&newest_first, page_no).iter().copied()),
                     referenced_by: self.references(&c.referenced_by),
+                    pager: self.pager(&c.url, page_no, page_count(c.meetings.len())),
                 };
-                let mut page = self.page(&c.title, &c.url, "committee");
+                let path = paged_path(&c.url, page_no);
+                let mut page = self.page(&paged_title(&c.title, page_no), &path, "committee");
                 page.feed = Some(self.url(&format!("{}feed.xml", c.url)));
                 page.description = c
                     .authority
@@ -645,41 +678,43 @@ impl<'a> Views<'a> {
                     &data,
                 )
             }
-            PageJob::Person(i) => {
+            PageJob::Person(i, page_no) => {
                 let p = &a.people[i];
+                let first = page_no == 0;
                 let data = PersonPage {
                     person: self.person_entry(i),
-                    memberships: p
-                        .memberships
-                        .iter()
-                        .map(|&c| self.committee_link(c))
-                        .collect(),
-                    presented: p
-                        .presented
+                    memberships: if first {
+                        p.memberships
+                            .iter()
+                            .map(|&c| self.committee_link(c))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    presented: chunk(&p.presented, page_no)
                         .iter()
                         .map(|&it| self.item_summary(it))
                         .collect(),
-                    chaired: p.chaired.iter().map(|&m| self.meeting_summary(m)).collect(),
-                    attended: p
-                        .attended
+                    chaired: chunk(&p.chaired, page_no)
                         .iter()
                         .map(|&m| self.meeting_summary(m))
                         .collect(),
-                    apologies: p
-                        .apologies
+                    attended: chunk(&p.attended, page_no)
                         .iter()
                         .map(|&m| self.meeting_summary(m))
                         .collect(),
-                    declarations: p
-                        .declarations
+                    apologies: chunk(&p.apologies, page_no)
+                        .iter()
+                        .map(|&m| self.meeting_summary(m))
+                        .collect(),
+                    declarations: chunk(&p.declarations, page_no)
                         .iter()
                         .map(|&(it, k)| PersonDeclaration {
                             item: self.item_summary(it),
                             interest: a.items[it].declarations[k].interest.clone(),
                         })
                         .collect(),
-                    actions: p
-                        .actions
+                    actions: chunk(&p.actions, page_no)
                         .iter()
                         .map(|&(it, k)| PersonAction {
                             item: self.item_summary(it),
@@ -687,30 +722,37 @@ impl<'a> Views<'a> {
                             due: a.items[it].actions[k].due.map(DateView::new),
                         })
                         .collect(),
-                    authored: p
-                        .authored
+                    authored: chunk(&p.authored, page_no)
                         .iter()
                         .map(|&d| self.link(&a.documents[d].title, &a.documents[d].url))
                         .collect(),
+                    pager: self.pager(&p.url, page_no, person_pages(p)),
                 };
                 let crumbs = vec![self.home_crumb(), self.link("People", "/people/")];
+                let path = paged_path(&p.url, page_no);
                 self.finish(
                     theme,
                     "person.html",
-                    self.page(&p.name, &p.url, "person"),
+                    self.page(&paged_title(&p.name, page_no), &path, "person"),
                     crumbs,
                     None,
                     &data,
                 )
             }
-            PageJob::Meetings => {
+            PageJob::Meetings(page_no) => {
+                let mut all: Vec<Id> = (0..a.meetings.len()).collect();
+                all.sort_by_key(|&m| {
+                    std::cmp::Reverse((a.meetings[m].date, a.meetings[m].folder.clone()))
+                });
                 let data = MeetingsPage {
-                    years: self.meetings_by_year(0..a.meetings.len()),
+                    years: self.meetings_by_year(chunk(&all, page_no).iter().copied()),
+                    pager: self.pager("/meetings/", page_no, page_count(all.len())),
                 };
+                let path = paged_path("/meetings/", page_no);
                 self.finish(
                     theme,
                     "meetings.html",
-                    self.page("All meetings", "/meetings/", "meetings"),
+                    self.page(&paged_title("All meetings", page_no), &path, "meetings"),
                     home(),
                     None,
                     &data,
@@ -913,20 +955,28 @@ pub fn job_path(archive: &Archive, job: PageJob) -> String {
     use PageJob::*;
     match job {
         Home => "/".into(),
-        Committee(i) => archive.committees[i].url.clone(),
+        Committee(i, p) => paged_path(&archive.committees[i].url, p),
         Meeting(i) => archive.meetings[i].url.clone(),
         Item(i) => archive.items[i].url.clone(),
         Document(i) => archive.documents[i].url.clone(),
         Topics => "/topics/".into(),
         Topic(i, p) => paged_path(&archive.topics[i].url, p),
         People => "/people/".into(),
-        Person(i) => archive.people[i].url.clone(),
-        Meetings => "/meetings/".into(),
+        Person(i, p) => paged_path(&archive.people[i].url, p),
+        Meetings(p) => paged_path("/meetings/", p),
         Search => "/search/".into(),
         NotFound => "/404.html".into(),
         SiteFeed => "/feed.xml".into(),
         CommitteeFeed(i) => format!("{}feed.xml", archive.committees[i].url),
         TopicFeed(i) => format!("{}feed.xml", archive.topics[i].url),
+    }
+}
+
+fn paged_title(title: &str, page: usize) -> String {
+    if page == 0 {
+        title.to_owned()
+    } else {
+        format!("{title} (page {})", page + 1)
     }
 }
 
