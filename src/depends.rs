@@ -14,7 +14,6 @@ use crate::render::{self, PageJob};
 pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
     let mut jobs = BTreeSet::new();
     // Lists that every change can touch (titles, counts, latest items).
-    jobs.extend((0..render::page_count(a.meetings.len())).map(PageJob::Meetings));
     jobs.extend([
         PageJob::Home,
         PageJob::Topics,
@@ -23,6 +22,8 @@ pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
     ]);
     match key {
         PageKey::Committee(c) => {
+            // Every meeting list names its committee.
+            jobs.extend((0..render::page_count(a.meetings.len())).map(PageJob::Meetings));
             committee(a, c, &mut jobs);
             jobs.insert(PageJob::CommitteeFeed(c));
             for &m in &a.committees[c].meetings {
@@ -35,6 +36,7 @@ pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
         }
         PageKey::Meeting(m) => {
             let meeting = &a.meetings[m];
+            jobs.insert(meetings_page(a, m));
             committee(a, meeting.committee, &mut jobs);
             meeting_and_items(a, m, &mut jobs);
             jobs.extend(
@@ -68,6 +70,18 @@ pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
     jobs
 }
 
+/// The page of the all-meetings list that shows meeting `m`. Meetings come
+/// and go only with folders, which take a full rebuild, so the list's
+/// pagination is the same before and after an incremental change.
+fn meetings_page(a: &Archive, m: Id) -> PageJob {
+    let position = a
+        .meetings_newest_first()
+        .iter()
+        .position(|&x| x == m)
+        .unwrap_or(0);
+    PageJob::Meetings(position / render::PAGE_SIZE)
+}
+
 fn committee(a: &Archive, c: Id, jobs: &mut BTreeSet<PageJob>) {
     let pages = render::page_count(a.committees[c].meetings.len());
     jobs.extend((0..pages).map(|p| PageJob::Committee(c, p)));
@@ -88,6 +102,8 @@ fn item(a: &Archive, i: Id, jobs: &mut BTreeSet<PageJob>) {
     let item = &a.items[i];
     jobs.insert(PageJob::Item(i));
     jobs.insert(PageJob::Meeting(item.meeting));
+    // Its meeting's line in the all-meetings list counts its items.
+    jobs.insert(meetings_page(a, item.meeting));
     committee(a, item.committee, jobs);
     jobs.insert(PageJob::CommitteeFeed(item.committee));
     // Neighbours on the agenda show this item's title.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::build::{self, BuildFailure, BuildOptions, INDEX_DIR};
+use crate::build::{self, BuildFailure, BuildOptions};
 use crate::config::Config;
 use crate::depends;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -119,6 +119,10 @@ impl LiveSite {
             });
         }
         let backup = self.loaded.clone();
+        let before = match rels {
+            [rel] => find(&self.loaded.items, rel),
+            _ => None,
+        };
         match self.update_sources(rels) {
             Ok(true) => {}
             Ok(false) => {
@@ -130,7 +134,21 @@ impl LiveSite {
                 return Err(d.into());
             }
         }
-        let (archive, problems) = resolve::resolve(self.config.clone(), &self.loaded);
+        // An edit to an item's words patches the model; anything that
+        // could move links, lists or names re-resolves the whole archive.
+        let patched = before.and_then(|old| {
+            let new = find(&self.loaded.items, &old.rel)?;
+            let i = self
+                .archive
+                .items
+                .iter()
+                .position(|it| it.source == old.rel)?;
+            resolve::patch_item(&self.archive, i, &old, &new)
+        });
+        let (archive, problems) = match patched {
+            Some(archive) => (archive, Vec::new()),
+            None => resolve::resolve(self.config.clone(), &self.loaded),
+        };
         let diagnostics: Diagnostics = problems.into_iter().collect();
         if diagnostics.has_errors() {
             self.loaded = backup;
@@ -138,7 +156,10 @@ impl LiveSite {
         }
         match self.write_changes(&archive, rels) {
             Ok((rendered, removed)) => {
-                self.archive = Arc::new(archive);
+                // Freeing ten thousand items takes longer than rendering
+                // a page: let the pool do it after the change is live.
+                let old = std::mem::replace(&mut self.archive, Arc::new(archive));
+                rayon::spawn(move || drop(old));
                 Ok(Applied::Incremental {
                     rendered,
                     removed,
@@ -304,18 +325,30 @@ impl LiveSite {
         let pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
         let write_error =
             |e: output::OutputError| BuildFailure::from(Diagnostic::error(&out_dir, e.to_string()));
-        pages
-            .par_iter()
-            .try_for_each(|p| {
-                output::replace_file(&out_dir, &render::output_path(&p.url), p.body.as_bytes())
-            })
-            .map_err(write_error)?;
-        for path in &gone {
-            output::remove_file(&out_dir, &render::output_path(path)).map_err(write_error)?;
-        }
+        let write_pages = || -> Result<(), BuildFailure> {
+            pages
+                .par_iter()
+                .try_for_each(|p| {
+                    output::replace_file(&out_dir, &render::output_path(&p.url), p.body.as_bytes())
+                })
+                .map_err(write_error)?;
+            for path in &gone {
+                output::remove_file(&out_dir, &render::output_path(path)).map_err(write_error)?;
+            }
+            Ok(())
+        };
+        // Pages and index are independent once every page has rendered
+        // cleanly: write both at once.
+        let (written, indexed) = rayon::join(write_pages, || self.update_index(archive, rels));
+        written?;
+        indexed?;
+        Ok((pages.len(), gone.len()))
+    }
 
-        // The index: changed pages (and an item's documents, which carry
-        // its topics) are replaced; removed pages are deleted.
+    /// Replaces the index documents of changed pages (and an item's
+    /// documents, which carry its topics) and deletes those of removed ones.
+    fn update_index(&self, archive: &Archive, rels: &[String]) -> Result<(), BuildFailure> {
+        let old = &self.archive;
         let mut keys: Vec<PageKey> = Vec::new();
         let mut removed_urls = Vec::new();
         for rel in rels {
@@ -336,13 +369,9 @@ impl LiveSite {
                 }
             }
         }
-        let index_dir = match &archive.config.search.index_dir {
-            Some(dir) => root.join(dir),
-            None => out_dir.join(INDEX_DIR),
-        };
+        let index_dir = self.options.index_dir(&archive.config);
         search::index::update(archive, &index_dir, &keys, &removed_urls)
-            .map_err(|e| BuildFailure::from(Diagnostic::error(&index_dir, e.to_string())))?;
-        Ok((pages.len(), gone.len()))
+            .map_err(|e| BuildFailure::from(Diagnostic::error(&index_dir, e.to_string())))
     }
 
     /// Where the site is written.
@@ -370,16 +399,21 @@ fn withheld(p: &Parsed<crate::schema::ItemMatter>, drafts: bool) -> Option<Withh
     }
 }
 
+fn find<M>(v: &[Arc<Parsed<M>>], rel: &str) -> Option<Arc<Parsed<M>>> {
+    let i = v.binary_search_by(|p| p.rel.as_str().cmp(rel)).ok()?;
+    Some(Arc::clone(&v[i]))
+}
+
 /// Puts `new` in place of the entry for `rel` (keeping path order), or
 /// removes the entry when `new` is `None`.
-fn upsert<M>(v: &mut Vec<Parsed<M>>, rel: &str, new: Option<Parsed<M>>) {
+fn upsert<M>(v: &mut Vec<Arc<Parsed<M>>>, rel: &str, new: Option<Parsed<M>>) {
     let found = v.binary_search_by(|p| p.rel.as_str().cmp(rel));
     match (found, new) {
-        (Ok(i), Some(p)) => v[i] = p,
+        (Ok(i), Some(p)) => v[i] = Arc::new(p),
         (Ok(i), None) => {
             v.remove(i);
         }
-        (Err(i), Some(p)) => v.insert(i, p),
+        (Err(i), Some(p)) => v.insert(i, Arc::new(p)),
         (Err(_), None) => {}
     }
 }

@@ -123,12 +123,14 @@ pub enum Withheld {
 /// Everything under `content/`, parsed, in path order.
 #[derive(Debug, Default, Clone)]
 pub struct Loaded {
-    pub committees: Vec<Parsed<CommitteeMatter>>,
-    pub meetings: Vec<Parsed<MeetingMatter>>,
+    // Shared, so that `quorum serve` keeps a copy of the last good state
+    // for the cost of reference counts.
+    pub committees: Vec<Arc<Parsed<CommitteeMatter>>>,
+    pub meetings: Vec<Arc<Parsed<MeetingMatter>>>,
     /// Meeting folders, whether or not they have a `_meeting.md`.
     pub meeting_folders: Vec<(String, String)>,
-    pub items: Vec<Parsed<ItemMatter>>,
-    pub documents: Vec<Parsed<DocumentMatter>>,
+    pub items: Vec<Arc<Parsed<ItemMatter>>>,
+    pub documents: Vec<Arc<Parsed<DocumentMatter>>>,
     pub attachments: Vec<Attachment>,
     /// Items left out, by path, so references to them get a clear error.
     pub withheld: BTreeMap<String, Withheld>,
@@ -234,8 +236,8 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
     };
     for result in results {
         match result {
-            Ok(File::Committee(p)) => loaded.committees.push(p),
-            Ok(File::Meeting(p)) => loaded.meetings.push(p),
+            Ok(File::Committee(p)) => loaded.committees.push(Arc::new(p)),
+            Ok(File::Meeting(p)) => loaded.meetings.push(Arc::new(p)),
             Ok(File::Item(p)) => {
                 let withheld = if p.matter.exempt {
                     Some(Withheld::Exempt)
@@ -248,10 +250,10 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
                     Some(w) => {
                         loaded.withheld.insert(p.rel, w);
                     }
-                    None => loaded.items.push(p),
+                    None => loaded.items.push(Arc::new(p)),
                 }
             }
-            Ok(File::Document(p)) => loaded.documents.push(p),
+            Ok(File::Document(p)) => loaded.documents.push(Arc::new(p)),
             Ok(File::Attachment(a)) => loaded.attachments.push(a),
             Err(d) => diagnostics.push(d),
         }

@@ -26,7 +26,7 @@ pub enum PageKey {
     Document(Id),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Archive {
     pub config: Config,
     /// Path prefix of every URL (from `base_url`), e.g. "" or "/minutes".
@@ -34,8 +34,9 @@ pub struct Archive {
     pub committees: Vec<Committee>,
     /// By committee, then date.
     pub meetings: Vec<Meeting>,
-    /// By committee, meeting, agenda order.
-    pub items: Vec<Item>,
+    /// By committee, meeting, agenda order. Shared, so that `quorum serve`
+    /// can patch one item into a copy of the archive cheaply.
+    pub items: Vec<Arc<Item>>,
     pub documents: Vec<Document>,
     pub attachments: Vec<AttachmentFile>,
     /// By name.
@@ -51,7 +52,7 @@ pub struct PersonRole {
     pub role: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Committee {
     pub slug: String,
     /// Source path under `content/`.
@@ -68,7 +69,7 @@ pub struct Committee {
     pub extra: Extra,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Meeting {
     pub committee: Id,
     /// Folder name: the date, with an optional suffix.
@@ -105,7 +106,7 @@ pub struct Declaration {
     pub interest: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Item {
     pub committee: Id,
     pub meeting: Id,
@@ -143,7 +144,7 @@ pub enum Supporting {
     Attachment(Id),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document {
     pub item: Id,
     pub source: String,
@@ -158,7 +159,7 @@ pub struct Document {
     pub extra: Extra,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AttachmentFile {
     pub item: Id,
     pub source: String,
@@ -170,7 +171,7 @@ pub struct AttachmentFile {
     pub bytes: u64,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Topic {
     pub slug: String,
     pub name: String,
@@ -180,7 +181,7 @@ pub struct Topic {
     pub items: Vec<Id>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Person {
     pub slug: String,
     pub name: String,
@@ -213,6 +214,28 @@ impl Archive {
             PageKey::Item(i) => &self.items[i].url,
             PageKey::Document(i) => &self.documents[i].url,
         }
+    }
+
+    /// Every meeting, newest first (ties by folder): the all-meetings list.
+    pub fn meetings_newest_first(&self) -> Vec<Id> {
+        let mut all: Vec<Id> = (0..self.meetings.len()).collect();
+        all.sort_by(|&x, &y| {
+            let (x, y) = (&self.meetings[x], &self.meetings[y]);
+            y.date.cmp(&x.date).then_with(|| y.folder.cmp(&x.folder))
+        });
+        all
+    }
+
+    /// Each item's place in the newest-first order, so that many lists can
+    /// be sorted by one integer instead of comparing dates and folders.
+    pub fn item_ranks(&self) -> Vec<usize> {
+        let mut all: Vec<Id> = (0..self.items.len()).collect();
+        self.sort_items_newest_first(&mut all);
+        let mut rank = vec![0; all.len()];
+        for (r, i) in all.into_iter().enumerate() {
+            rank[i] = r;
+        }
+        rank
     }
 
     /// Newest first, ties in agenda order: the order of every item list.

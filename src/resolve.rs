@@ -5,7 +5,12 @@
 //! `related:`/`documents:` entries, `@/` links and their anchors, slug
 //! collisions, topics (with aliases) and people, and the backlinks.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+// Keys are the archive's own paths and names, not attacker-chosen input
+// to a long-running service, so a fast non-DoS-resistant hash is right.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -33,12 +38,14 @@ pub fn resolve(config: Config, loaded: &Loaded) -> (Archive, Vec<Diagnostic>) {
     let mut r = Resolver {
         prefix: config.path_prefix(),
         diagnostics: Vec::new(),
-        topic_index: HashMap::new(),
-        person_index: HashMap::new(),
+        topic_index: HashMap::default(),
+        person_index: HashMap::default(),
         topics: Vec::new(),
         people: Vec::new(),
-        aliases: HashMap::new(),
-        vocabulary: HashMap::new(),
+        aliases: HashMap::default(),
+        vocabulary: HashMap::default(),
+        topic_written: HashMap::default(),
+        person_written: HashMap::default(),
     };
     r.index_vocabulary(&config);
     let archive = r.build(config, loaded);
@@ -57,6 +64,10 @@ struct Resolver {
     topics: Vec<Topic>,
     person_index: HashMap<String, Id>,
     people: Vec<Person>,
+    /// Topics and people as written -> id: the same names recur on
+    /// thousands of pages, and slugifying each time dominated resolving.
+    topic_written: HashMap<String, Option<Id>>,
+    person_written: HashMap<String, Option<Id>>,
 }
 
 impl Resolver {
@@ -72,6 +83,15 @@ impl Resolver {
     }
 
     fn topic(&mut self, written: &str) -> Option<Id> {
+        if let Some(&id) = self.topic_written.get(written) {
+            return id;
+        }
+        let id = self.new_topic(written);
+        self.topic_written.insert(written.to_owned(), id);
+        id
+    }
+
+    fn new_topic(&mut self, written: &str) -> Option<Id> {
         let key = urls::slugify(written);
         if key.is_empty() {
             return None;
@@ -98,19 +118,14 @@ impl Resolver {
     }
 
     fn person(&mut self, p: &PersonName) -> Option<PersonRole> {
-        let slug = urls::slugify(&p.name);
-        if slug.is_empty() {
-            return None;
-        }
-        let id = *self.person_index.entry(slug.clone()).or_insert_with(|| {
-            self.people.push(Person {
-                url: format!("/people/{slug}/"),
-                slug,
-                name: p.name.clone(),
-                ..Person::default()
-            });
-            self.people.len() - 1
-        });
+        let id = match self.person_written.get(&p.name) {
+            Some(&id) => id?,
+            None => {
+                let id = self.new_person(&p.name);
+                self.person_written.insert(p.name.clone(), id);
+                id?
+            }
+        };
         if let Some(role) = &p.role
             && !self.people[id].roles.contains(role)
         {
@@ -120,6 +135,22 @@ impl Resolver {
             person: id,
             role: p.role.clone(),
         })
+    }
+
+    fn new_person(&mut self, name: &str) -> Option<Id> {
+        let slug = urls::slugify(name);
+        if slug.is_empty() {
+            return None;
+        }
+        Some(*self.person_index.entry(slug.clone()).or_insert_with(|| {
+            self.people.push(Person {
+                url: format!("/people/{slug}/"),
+                slug,
+                name: name.to_owned(),
+                ..Person::default()
+            });
+            self.people.len() - 1
+        }))
     }
 
     fn people_of<M>(&mut self, file: &Parsed<M>, names: &[PersonName]) -> Vec<PersonRole> {
@@ -161,7 +192,7 @@ impl Resolver {
 
         // Committees.
         let mut committees = Vec::new();
-        let mut committee_index: HashMap<String, Id> = HashMap::new();
+        let mut committee_index: HashMap<String, Id> = HashMap::default();
         for file in committee_files.iter() {
             let ContentPath::Committee { committee } = &file.path else {
                 continue;
@@ -192,7 +223,7 @@ impl Resolver {
             .iter()
             .filter_map(|f| match &f.path {
                 ContentPath::Meeting { committee, meeting } => {
-                    Some(((committee.clone(), meeting.clone()), f))
+                    Some(((committee.clone(), meeting.clone()), &**f))
                 }
                 _ => None,
             })
@@ -200,8 +231,8 @@ impl Resolver {
         meeting_folders.sort();
         meeting_folders.dedup();
         let mut meetings = Vec::new();
-        let mut meeting_index: HashMap<(String, String), Id> = HashMap::new();
-        let mut missing_committee_reported = std::collections::HashSet::new();
+        let mut meeting_index: HashMap<(String, String), Id> = HashMap::default();
+        let mut missing_committee_reported = HashSet::default();
         for (committee_slug, folder) in &meeting_folders {
             let Some(&committee) = committee_index.get(committee_slug) else {
                 if missing_committee_reported.insert(committee_slug.clone()) {
@@ -283,10 +314,10 @@ impl Resolver {
 
         // Items.
         let mut items: Vec<Item> = Vec::new();
-        let mut item_index: HashMap<String, Id> = HashMap::new();
-        let mut slugs_seen: HashMap<(Id, String), String> = HashMap::new();
+        let mut item_index: HashMap<String, Id> = HashMap::default();
+        let mut slugs_seen: HashMap<(Id, String), String> = HashMap::default();
         // Content path -> URL, for pages not at the URL their path implies.
-        let mut moved: HashMap<String, String> = HashMap::new();
+        let mut moved: HashMap<String, String> = HashMap::default();
         for file in item_files.iter() {
             let ContentPath::Item {
                 committee,
@@ -329,8 +360,9 @@ impl Resolver {
             items.push(item);
         }
         for m in &mut meetings {
-            m.items
-                .sort_by_key(|&i| (items[i].order, items[i].slug.clone()));
+            m.items.sort_by(|&x, &y| {
+                (items[x].order, &items[x].slug).cmp(&(items[y].order, &items[y].slug))
+            });
             for pair in m.items.windows(2) {
                 items[pair[0]].next = Some(pair[1]);
                 items[pair[1]].previous = Some(pair[0]);
@@ -339,7 +371,7 @@ impl Resolver {
 
         // Supporting documents and attachments.
         let mut documents = Vec::new();
-        let mut document_index: HashMap<String, Id> = HashMap::new();
+        let mut document_index: HashMap<String, Id> = HashMap::default();
         for file in document_files.iter() {
             let Some(owner) = file.path.owner_item() else {
                 continue;
@@ -376,7 +408,7 @@ impl Resolver {
             });
         }
         let mut attachments = Vec::new();
-        let mut attachment_index: HashMap<String, Id> = HashMap::new();
+        let mut attachment_index: HashMap<String, Id> = HashMap::default();
         for a in attachment_files {
             let a = a.clone();
             let Some(owner) = a.path.owner_item() else {
@@ -407,6 +439,15 @@ impl Resolver {
                 bytes: a.bytes,
             });
         }
+        // Each item's supporting files in path order, gathered in one pass.
+        let mut unlisted: Vec<Vec<(&str, Supporting)>> = vec![Vec::new(); items.len()];
+        for (i, d) in documents.iter().enumerate() {
+            unlisted[d.item].push((d.source.as_str(), Supporting::Document(i)));
+        }
+        for (i, a) in attachments.iter().enumerate() {
+            unlisted[a.item].push((a.source.as_str(), Supporting::Attachment(i)));
+        }
+        let mut titles: Vec<(Supporting, String)> = Vec::new();
         // Order and title them as each item's `documents:` says.
         for file in item_files.iter() {
             let Some(&item) = item_index.get(&file.rel) else {
@@ -417,10 +458,10 @@ impl Resolver {
             for entry in &file.matter.documents {
                 let rel = format!("{folder}/{}", entry.file);
                 if let Some(&d) = document_index.get(&rel) {
-                    documents[d].title = entry.title.clone();
+                    titles.push((Supporting::Document(d), entry.title.clone()));
                     listed.push(Supporting::Document(d));
                 } else if let Some(&a) = attachment_index.get(&rel) {
-                    attachments[a].title = entry.title.clone();
+                    titles.push((Supporting::Attachment(a), entry.title.clone()));
                     listed.push(Supporting::Attachment(a));
                 } else {
                     self.diagnostics.push(
@@ -437,23 +478,18 @@ impl Resolver {
                     );
                 }
             }
-            let mut rest: Vec<(&str, Supporting)> = documents
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| d.item == item)
-                .map(|(i, d)| (d.source.as_str(), Supporting::Document(i)))
-                .chain(
-                    attachments
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, a)| a.item == item)
-                        .map(|(i, a)| (a.source.as_str(), Supporting::Attachment(i))),
-                )
-                .filter(|(_, s)| !listed.contains(s))
-                .collect();
+            let mut rest = std::mem::take(&mut unlisted[item]);
+            rest.retain(|(_, s)| !listed.contains(s));
             rest.sort_by_key(|(source, _)| *source);
             listed.extend(rest.into_iter().map(|(_, s)| s));
             items[item].supporting = listed;
+        }
+        drop(unlisted);
+        for (s, title) in titles {
+            match s {
+                Supporting::Document(d) => documents[d].title = title,
+                Supporting::Attachment(a) => attachments[a].title = title,
+            }
         }
 
         // Document authors are people too.
@@ -462,7 +498,7 @@ impl Resolver {
             config,
             committees,
             meetings,
-            items,
+            items: items.into_iter().map(Arc::new).collect(),
             documents,
             attachments,
             topics: std::mem::take(&mut self.topics),
@@ -498,7 +534,7 @@ impl Resolver {
                 let target = entry.trim().trim_start_matches("@/");
                 match index.find(target) {
                     Ok(Some(PageKey::Item(other))) if other != item => {
-                        archive.items[item].related.push(other);
+                        Arc::make_mut(&mut archive.items[item]).related.push(other);
                         backlinks.entry(PageKey::Item(other)).or_default().push(PageKey::Item(item));
                     }
                     Ok(Some(PageKey::Item(_))) => self.diagnostics.push(
@@ -551,7 +587,7 @@ impl Resolver {
             match target {
                 PageKey::Committee(i) => archive.committees[i].referenced_by = sources,
                 PageKey::Meeting(i) => archive.meetings[i].referenced_by = sources,
-                PageKey::Item(i) => archive.items[i].referenced_by = sources,
+                PageKey::Item(i) => Arc::make_mut(&mut archive.items[i]).referenced_by = sources,
                 PageKey::Document(i) => archive.documents[i].referenced_by = sources,
             }
         }
@@ -585,9 +621,9 @@ impl Resolver {
             .actions
             .iter()
             .map(|a| Action {
-                action: a.action.clone(),
+                action: String::new(), // set with the rest of the text below
                 owner: a.owner.as_ref().and_then(|o| self.person_checked(file, o)),
-                due: a.due.map(|d| d.0),
+                due: None,
             })
             .collect();
         let declarations = m
@@ -600,36 +636,38 @@ impl Resolver {
                 })
             })
             .collect();
-        Item {
+        let mut item = Item {
             committee: meetings[meeting].committee,
             meeting,
             source: file.rel.clone(),
             url: file.path.url(),
-            number: m.item.clone().unwrap_or_else(|| order.to_string()),
+            number: String::new(),
             order,
             slug: slug.to_owned(),
-            title: m.title.clone(),
-            purpose: m.purpose.clone().filter(|p| !p.trim().is_empty()),
+            title: String::new(),
+            purpose: None,
             presenters,
             topics,
-            decisions: m.decisions.clone(),
+            decisions: Vec::new(),
             actions,
             declarations,
             related: Vec::new(),
             supporting: Vec::new(),
             draft: m.status == crate::schema::PublishStatus::Draft,
-            minutes: file.body.clone(),
+            minutes: Arc::default(),
             previous: None,
             next: None,
             referenced_by: Vec::new(),
-            extra: m.extra.clone(),
-        }
+            extra: Default::default(),
+        };
+        set_item_text(&mut item, file);
+        item
     }
 
     #[allow(clippy::too_many_arguments)]
     fn check_body_links<M>(
         &mut self,
-        files: &[Parsed<M>],
+        files: &[Arc<Parsed<M>>],
         archive: &Archive,
         index: &Targets,
         backlinks: &mut BTreeMap<PageKey, Vec<PageKey>>,
@@ -670,23 +708,23 @@ impl Resolver {
     fn index_people_and_topics(&mut self, a: &mut Archive) {
         for (c, committee) in a.committees.iter().enumerate() {
             for m in &committee.members {
-                push_unique(&mut a.people[m.person].memberships, c);
+                a.people[m.person].memberships.push(c);
             }
         }
         for (mi, meeting) in a.meetings.iter().enumerate() {
             if let Some(chair) = &meeting.chair {
-                push_unique(&mut a.people[chair.person].chaired, mi);
+                a.people[chair.person].chaired.push(mi);
             }
             for p in &meeting.attendees {
-                push_unique(&mut a.people[p.person].attended, mi);
+                a.people[p.person].attended.push(mi);
             }
             for p in &meeting.apologies {
-                push_unique(&mut a.people[p.person].apologies, mi);
+                a.people[p.person].apologies.push(mi);
             }
         }
         for (ii, item) in a.items.iter().enumerate() {
             for p in &item.presenters {
-                push_unique(&mut a.people[p.person].presented, ii);
+                a.people[p.person].presented.push(ii);
             }
             for (k, d) in item.declarations.iter().enumerate() {
                 a.people[d.member.person].declarations.push((ii, k));
@@ -702,19 +740,28 @@ impl Resolver {
         }
         for (di, doc) in a.documents.iter().enumerate() {
             if let Some(author) = &doc.author {
-                push_unique(&mut a.people[author.person].authored, di);
+                a.people[author.person].authored.push(di);
             }
         }
         // Newest first everywhere.
-        let meeting_key = |m: &Id, meetings: &[Meeting]| {
-            std::cmp::Reverse((meetings[*m].date, meetings[*m].folder.clone()))
-        };
+        let rank = a.item_ranks();
+        let meeting_rank = inverse(&a.meetings_newest_first());
         let mut people = std::mem::take(&mut a.people);
         for p in &mut people {
-            a.sort_items_newest_first(&mut p.presented);
-            p.chaired.sort_by_key(|m| meeting_key(m, &a.meetings));
-            p.attended.sort_by_key(|m| meeting_key(m, &a.meetings));
-            p.apologies.sort_by_key(|m| meeting_key(m, &a.meetings));
+            for list in [
+                &mut p.memberships,
+                &mut p.chaired,
+                &mut p.attended,
+                &mut p.apologies,
+                &mut p.presented,
+                &mut p.authored,
+            ] {
+                dedup_ids(list);
+            }
+            p.presented.sort_unstable_by_key(|&i| rank[i]);
+            p.chaired.sort_unstable_by_key(|&m| meeting_rank[m]);
+            p.attended.sort_unstable_by_key(|&m| meeting_rank[m]);
+            p.apologies.sort_unstable_by_key(|&m| meeting_rank[m]);
             p.declarations
                 .sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
             p.actions
@@ -722,7 +769,7 @@ impl Resolver {
         }
         let mut topics = std::mem::take(&mut a.topics);
         for t in &mut topics {
-            a.sort_items_newest_first(&mut t.items);
+            t.items.sort_unstable_by_key(|&i| rank[i]);
         }
         // Topics and people are listed by name; ids are remapped to match.
         let topic_order = sort_order(&topics, |t| t.name.to_lowercase());
@@ -732,6 +779,8 @@ impl Resolver {
         let topic_new = inverse(&topic_order);
         let person_new = inverse(&people_order);
         for item in &mut a.items {
+            // Sole owner here: make_mut never copies during resolve.
+            let item = Arc::make_mut(item);
             item.topics.iter_mut().for_each(|t| *t = topic_new[*t]);
             remap_roles(&mut item.presenters, &person_new);
             for action in &mut item.actions {
@@ -761,16 +810,89 @@ impl Resolver {
     }
 }
 
+/// Copies what an item file says in words (title, purpose, decisions,
+/// action texts, minutes...) into its model: everything that does not tie
+/// it to other pages. Shared by a full resolve and `patch_item`, so both
+/// give the same item.
+fn set_item_text(item: &mut Item, file: &Parsed<ItemMatter>) {
+    let m = &file.matter;
+    item.number = m.item.clone().unwrap_or_else(|| item.order.to_string());
+    item.title = m.title.clone();
+    item.purpose = m.purpose.clone().filter(|p| !p.trim().is_empty());
+    item.decisions = m.decisions.clone();
+    for (action, written) in item.actions.iter_mut().zip(&m.actions) {
+        action.action = written.action.clone();
+        action.due = written.due.map(|d| d.0);
+    }
+    // Declarations naming no usable person are left out (and reported), so
+    // the lists line up only when none was; a full resolve set them already.
+    if item.declarations.len() == m.declarations.len() {
+        for (d, written) in item.declarations.iter_mut().zip(&m.declarations) {
+            d.interest = written.interest.clone();
+        }
+    }
+    item.minutes = file.body.clone();
+    item.extra = m.extra.clone();
+}
+
+/// `archive` with item `i` re-read from `new`, when `new` differs from
+/// `old` (the file `archive` was resolved from) only in words: the same
+/// topics, people, related items, documents, status, links and headings,
+/// so nothing else in the archive can change. `None` when the edit may
+/// reshape the archive; then resolve it whole. This is what keeps a
+/// clerk's typing in `quorum serve` from re-resolving ten thousand items.
+pub fn patch_item(
+    archive: &Archive,
+    i: Id,
+    old: &Parsed<ItemMatter>,
+    new: &Parsed<ItemMatter>,
+) -> Option<Archive> {
+    let (o, n) = (&old.matter, &new.matter);
+    let item = archive.items.get(i)?;
+    let same_links = old.references.len() == new.references.len()
+        && old
+            .references
+            .iter()
+            .zip(&new.references)
+            .all(|(x, y)| x.target == y.target && x.anchor == y.anchor);
+    let same_shape = item.source == new.rel
+        && o.topics == n.topics
+        && o.presenters == n.presenters
+        && o.related == n.related
+        && o.documents == n.documents
+        && o.status == n.status
+        && o.exempt == n.exempt
+        && o.actions.len() == n.actions.len()
+        && o.actions.iter().zip(&n.actions).all(|(x, y)| x.owner == y.owner)
+        && o.declarations.len() == n.declarations.len()
+        && o.declarations
+            .iter()
+            .zip(&n.declarations)
+            .all(|(x, y)| x.member == y.member)
+        && item.declarations.len() == n.declarations.len()
+        && same_links
+        && old.body.anchors == new.body.anchors
+        // A body whose links were retargeted at moved pages is not the
+        // file's own rendering; leave those to a full resolve.
+        && Arc::ptr_eq(&old.body, &item.minutes);
+    if !same_shape {
+        return None;
+    }
+    let mut archive = archive.clone();
+    set_item_text(Arc::make_mut(&mut archive.items[i]), new);
+    Some(archive)
+}
+
 /// Rewrites `@/` links to pages published away from the URL their path
 /// implies (see the slug collisions above). Only bodies that link to such
 /// a page are touched.
 fn retarget_links(
     a: &mut Archive,
     moved: &HashMap<String, String>,
-    items: &[Parsed<ItemMatter>],
-    documents: &[Parsed<crate::schema::DocumentMatter>],
-    meetings: &[Parsed<crate::schema::MeetingMatter>],
-    committees: &[Parsed<crate::schema::CommitteeMatter>],
+    items: &[Arc<Parsed<ItemMatter>>],
+    documents: &[Arc<Parsed<crate::schema::DocumentMatter>>],
+    meetings: &[Arc<Parsed<crate::schema::MeetingMatter>>],
+    committees: &[Arc<Parsed<crate::schema::CommitteeMatter>>],
 ) {
     fn fix<M>(
         file: &Parsed<M>,
@@ -800,7 +922,12 @@ fn retarget_links(
     let prefix = a.prefix.clone();
     for file in items.iter().filter(|f| links_moved(&f.references)) {
         if let Some(i) = a.items.iter().position(|x| x.source == file.rel) {
-            fix(file, moved, &prefix, &mut a.items[i].minutes);
+            fix(
+                file,
+                moved,
+                &prefix,
+                &mut Arc::make_mut(&mut a.items[i]).minutes,
+            );
         }
     }
     for file in documents.iter().filter(|f| links_moved(&f.references)) {
@@ -824,10 +951,11 @@ fn retarget_links(
     }
 }
 
-fn push_unique(v: &mut Vec<Id>, id: Id) {
-    if !v.contains(&id) {
-        v.push(id);
-    }
+/// Lists are collected with duplicates and deduplicated once, so that a
+/// person on thousands of pages costs linear time, not quadratic.
+fn dedup_ids(v: &mut Vec<Id>) {
+    v.sort_unstable();
+    v.dedup();
 }
 
 fn sort_order<T>(v: &[T], key: impl Fn(&T) -> String) -> Vec<Id> {

@@ -372,10 +372,7 @@ impl<'a> Views<'a> {
         let home = || vec![self.home_crumb()];
         match job {
             PageJob::Home => {
-                let mut meetings: Vec<Id> = (0..a.meetings.len()).collect();
-                meetings.sort_by_key(|&m| {
-                    std::cmp::Reverse((a.meetings[m].date, a.meetings[m].folder.clone()))
-                });
+                let meetings = a.meetings_newest_first();
                 let mut topics: Vec<CountedLink> = a
                     .topics
                     .iter()
@@ -740,10 +737,7 @@ impl<'a> Views<'a> {
                 )
             }
             PageJob::Meetings(page_no) => {
-                let mut all: Vec<Id> = (0..a.meetings.len()).collect();
-                all.sort_by_key(|&m| {
-                    std::cmp::Reverse((a.meetings[m].date, a.meetings[m].folder.clone()))
-                });
+                let all = a.meetings_newest_first();
                 let data = MeetingsPage {
                     years: self.meetings_by_year(chunk(&all, page_no).iter().copied()),
                     pager: self.pager("/meetings/", page_no, page_count(all.len())),

@@ -1,0 +1,155 @@
+//! Latency of the two interactive paths on a real archive: in-process
+//! search queries (p50/p99 over a fixed query set) and a one-item edit to
+//! rebuilt pages and index in `quorum serve`'s live site.
+//!
+//! `QUORUM_BENCH_ROOT=DIR cargo bench --bench latency` (bench/run does this
+//! for each generated archive). Without the variable it uses a copy of the
+//! example archive. It prints figures; it asserts nothing.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use quorum::build::BuildOptions;
+use quorum::live::{Applied, LiveSite};
+use quorum::search::{SearchIndex, SearchRequest, Sort};
+
+const QUERIES: &[&str] = &[
+    "ofsted",
+    "looked after children",
+    "\"foster carers\"",
+    "fostering OR adoption",
+    "budget -overspend",
+    "title:report",
+    "topic:safeguarding",
+    "caseloads social workers",
+    "exclusions",
+    "safegaurding",
+    "school improvement plan",
+    "\"children in care\" placements",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    // `cargo bench` passes "--bench"; this harness takes no arguments.
+    let root = match std::env::var_os("QUORUM_BENCH_ROOT") {
+        Some(r) => PathBuf::from(r),
+        None => example_copy(),
+    };
+    let options = BuildOptions::new(&root);
+    let started = Instant::now();
+    let mut live = LiveSite::build(options.clone()).expect("the archive builds");
+    let items = live.archive().items.len();
+    println!(
+        "archive: {} ({items} items), full build {:.0} ms",
+        root.display(),
+        ms(started.elapsed())
+    );
+
+    // Search, in process, on the index the build wrote.
+    let index = SearchIndex::open(&live.index_dir()).expect("index");
+    let mut times = Vec::new();
+    for round in 0..30 {
+        for (i, q) in QUERIES.iter().enumerate() {
+            let request = SearchRequest {
+                query: (*q).to_owned(),
+                sort: if i % 3 == 0 {
+                    Sort::Newest
+                } else {
+                    Sort::Relevance
+                },
+                ..SearchRequest::default()
+            };
+            let t = Instant::now();
+            let r = index.search(&request).expect("query");
+            if round > 0 {
+                times.push(t.elapsed());
+            }
+            std::hint::black_box(r);
+        }
+    }
+    times.sort();
+    println!(
+        "search: {} queries, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        times.len(),
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(*times.last().expect("timed"))
+    );
+
+    // One-item edits through the live site, as `quorum serve` applies them:
+    // first edits in words (patched into the model), then edits adding a
+    // link to another item (which re-resolve the whole archive).
+    let archive = live.archive();
+    let item = &archive.items[items / 2];
+    let file = root.join("content").join(&item.source);
+    let original = std::fs::read_to_string(&file).expect("item file");
+    let words = |n: usize| format!("{original}\n\nEdited in benchmark round {n}.\n");
+    // A different target each round, so that every save changes the links.
+    let link = |n: usize| {
+        let other = &archive.items[(items / 3 + n) % items].source;
+        format!("{original}\n\nRound {n} follows [an earlier item](@/{other}).\n")
+    };
+    for (label, edit) in [
+        ("edit in words", &words as &dyn Fn(usize) -> String),
+        ("edit adding a link", &link),
+    ] {
+        let mut edits = Vec::new();
+        let mut pages = 0;
+        for n in 0..9 {
+            // A clerk saves at most a few times a second; the pause also
+            // lets the previous edit's old model be freed, as in serve.
+            std::thread::sleep(Duration::from_millis(300));
+            std::fs::write(&file, edit(n)).expect("edit");
+            match live.apply(std::slice::from_ref(&file)) {
+                Ok(Applied::Incremental {
+                    rendered, elapsed, ..
+                }) => {
+                    edits.push(elapsed);
+                    pages = rendered;
+                }
+                Ok(Applied::Full { elapsed, .. }) => {
+                    println!("{label}: took a full rebuild ({:.0} ms)", ms(elapsed))
+                }
+                Err(e) => panic!("edit failed: {e}"),
+            }
+        }
+        std::fs::write(&file, &original).expect("restore");
+        let _ = live.apply(std::slice::from_ref(&file));
+        if edits.is_empty() {
+            continue;
+        }
+        edits.sort();
+        println!(
+            "{label} to rebuilt pages + index: median {:.1} ms, min {:.1} ms, max {:.1} ms over {} edits ({pages} pages each)",
+            ms(percentile(&edits, 0.5)),
+            ms(edits[0]),
+            ms(*edits.last().expect("timed")),
+            edits.len()
+        );
+    }
+}
+
+fn example_copy() -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("quorum-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for entry in walkdir::WalkDir::new(repo.join("content")) {
+        let entry = entry.expect("walk");
+        let target = dir.join(entry.path().strip_prefix(repo).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    std::fs::copy(repo.join("quorum.toml"), dir.join("quorum.toml")).expect("config");
+    dir
+}

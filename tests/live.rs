@@ -1,0 +1,80 @@
+//! The live site behind `quorum serve`: after any edit, its model must be
+//! exactly what a fresh build of the edited archive resolves, whether the
+//! edit was patched in (words only) or re-resolved (links, topics...).
+
+mod common;
+
+use std::path::Path;
+
+use quorum::build::{self, BuildOptions};
+use quorum::live::{Applied, LiveSite};
+
+const ITEM: &str = "content/children/2024-02-01/04-fostering.md";
+
+fn edit(root: &Path, from: &str, to: &str) -> std::path::PathBuf {
+    let file = root.join(ITEM);
+    let text = std::fs::read_to_string(&file).expect("item");
+    assert!(
+        text.contains(from),
+        "fixture changed: {from:?} not in {ITEM}"
+    );
+    std::fs::write(&file, text.replace(from, to)).expect("edit");
+    file
+}
+
+/// Applies one edit and checks the live model against a fresh resolve.
+fn assert_live_matches_fresh(from: &str, to: &str, expect_text: &str) {
+    let dir = common::fixture("basic");
+    let options = BuildOptions::new(dir.path());
+    let mut live = LiveSite::build(options.clone()).expect("builds");
+    let file = edit(dir.path(), from, to);
+    let applied = live.apply(&[file]).expect("edit applies");
+    assert!(
+        matches!(applied, Applied::Incremental { .. }),
+        "{applied:?}"
+    );
+
+    let (fresh, _) = build::load_archive(&options).expect("fresh resolve");
+    assert_eq!(format!("{:?}", live.archive()), format!("{fresh:?}"));
+    let page = std::fs::read_to_string(
+        live.output_dir()
+            .join("children/2024-02-01/fostering/index.html"),
+    )
+    .expect("item page");
+    assert!(
+        page.contains(expect_text),
+        "item page lacks {expect_text:?}"
+    );
+}
+
+#[test]
+fn an_edit_in_words_gives_the_model_a_fresh_build_would() {
+    assert_live_matches_fresh(
+        "Fostering rose",
+        "Fostering rose sharply",
+        "Fostering rose sharply",
+    );
+}
+
+#[test]
+fn a_new_title_gives_the_model_a_fresh_build_would() {
+    assert_live_matches_fresh(
+        "title: Fostering Update",
+        "title: Fostering Review",
+        "Fostering Review",
+    );
+}
+
+#[test]
+fn a_new_topic_gives_the_model_a_fresh_build_would() {
+    assert_live_matches_fresh("Fostering]", "Fostering, Adoption]", "Adoption");
+}
+
+#[test]
+fn a_new_link_gives_the_model_a_fresh_build_would() {
+    assert_live_matches_fresh(
+        "heard.",
+        "heard, after [the budget](@/finance/2024-01-10/01-budget.md).",
+        "the budget",
+    );
+}
