@@ -623,9 +623,31 @@ impl Snippets {
     fn new(searcher: &Searcher, query: &dyn Query, f: &Fields) -> Result<Snippets, SearchError> {
         let mut generators = Vec::new();
         for field in [f.body, f.decisions, f.purpose, f.title] {
-            let mut g = SnippetGenerator::create(searcher, query, field)?;
-            g.set_max_num_chars(SNIPPET_CHARS);
-            generators.push((field, g));
+            // As tantivy's own generator weighs terms (rarer ones count
+            // more), with an analyzer that stems only candidate words:
+            // stemming every word of every hit was most of a query's time.
+            let mut terms: Vec<Term> = Vec::new();
+            query.query_terms(&mut |term, _| {
+                if term.field() == field {
+                    terms.push(term.clone());
+                }
+            });
+            let mut weighted: BTreeMap<String, f32> = BTreeMap::new();
+            for term in &terms {
+                let value = term.value();
+                let Some(text) = value.as_str() else {
+                    continue;
+                };
+                let freq = searcher.doc_freq(term)?;
+                if freq > 0 {
+                    weighted.insert(text.to_owned(), 1.0 / (1.0 + freq as f32));
+                }
+            }
+            let analyzer = schema::snippet_analyzer(weighted.keys().map(String::as_str));
+            generators.push((
+                field,
+                SnippetGenerator::new(weighted, analyzer, field, SNIPPET_CHARS),
+            ));
         }
         Ok(Snippets { generators })
     }
