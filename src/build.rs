@@ -221,23 +221,12 @@ pub fn write_site(
         None
     };
     let jobs = render::jobs(&archive);
-    let mut files: HashSet<String> = HashSet::new();
-    let page_urls: Vec<String> = jobs
+    let page_paths: Vec<String> = jobs
         .par_iter()
         .map(|&j| render::job_path(&archive, j))
         .collect();
-    files.extend(page_urls);
-    files.extend(theme.assets.keys().map(|k| format!("/{k}")));
-    files.extend(
-        archive
-            .attachments
-            .iter()
-            .map(|a| percent_decode_path(&a.url)),
-    );
     let sitemap = archive.config.base_url.is_some();
-    if sitemap {
-        files.insert("/sitemap.xml".into());
-    }
+    let files = site_files(&archive, theme, page_paths.iter().cloned());
     let checker = LinkChecker::new(root, &archive.prefix, files);
     let bytes = std::sync::atomic::AtomicU64::new(0);
     let render_problems = render::render(&archive, theme, root, &jobs, |page| {
@@ -268,18 +257,16 @@ pub fn write_site(
                 }
                 .err()
             })
-            .chain(
-                archive
-                    .attachments
-                    .par_iter()
-                    .filter_map(|a| s.copy(&percent_decode_path(&a.url)[1..], &a.file).err()),
-            )
+            .chain(archive.attachments.par_iter().filter_map(|a| {
+                s.copy(&crate::urls::percent_decode(&a.url)[1..], &a.file)
+                    .err()
+            }))
             .map(|e| Diagnostic::error(options.output_dir(), e.to_string()))
             .collect();
         diagnostics.extend(copy_problems);
         copied = theme.assets.len() + archive.attachments.len();
         if sitemap {
-            let xml = sitemap_xml(&archive, &jobs);
+            let xml = sitemap_xml(&archive, &page_paths);
             if let Err(e) = s.write("sitemap.xml", xml.as_bytes()) {
                 diagnostics.push(Diagnostic::error(options.output_dir(), e.to_string()));
             }
@@ -344,11 +331,29 @@ pub fn write_site(
     })
 }
 
-fn percent_decode_path(url: &str) -> String {
-    crate::urls::percent_decode(url)
+/// Every file a build of `archive` publishes, as site paths (`/a/b/`,
+/// `/style.css`): what the link checker accepts as a target. Shared by full
+/// builds and `quorum serve`'s incremental ones.
+pub fn site_files(
+    archive: &Archive,
+    theme: &Theme,
+    page_paths: impl IntoIterator<Item = String>,
+) -> HashSet<String> {
+    let mut files: HashSet<String> = page_paths.into_iter().collect();
+    files.extend(theme.assets.keys().map(|k| format!("/{k}")));
+    files.extend(
+        archive
+            .attachments
+            .iter()
+            .map(|a| crate::urls::percent_decode(&a.url)),
+    );
+    if archive.config.base_url.is_some() {
+        files.insert("/sitemap.xml".into());
+    }
+    files
 }
 
-fn sitemap_xml(archive: &Archive, jobs: &[render::PageJob]) -> String {
+fn sitemap_xml(archive: &Archive, page_paths: &[String]) -> String {
     let base = archive.config.base_url.as_deref().unwrap_or_default();
     let origin = {
         let after = base.find("://").map_or(0, |i| i + 3);
@@ -357,15 +362,12 @@ fn sitemap_xml(archive: &Archive, jobs: &[render::PageJob]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for &job in jobs {
-        let url = render::job_path(archive, job);
-        if url.ends_with('/') {
-            xml.push_str(&format!(
-                "  <url><loc>{origin}{}{}</loc></url>\n",
-                archive.prefix,
-                xml_escape(&url)
-            ));
-        }
+    for url in page_paths.iter().filter(|u| u.ends_with('/')) {
+        xml.push_str(&format!(
+            "  <url><loc>{origin}{}{}</loc></url>\n",
+            archive.prefix,
+            xml_escape(url)
+        ));
     }
     xml.push_str("</urlset>\n");
     xml

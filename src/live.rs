@@ -16,12 +16,11 @@ use crate::config::Config;
 use crate::depends;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkChecker;
-use crate::load::{self, File, Loaded, Parsed, Withheld};
+use crate::load::{self, File, Loaded, Parsed};
 use crate::model::{Archive, PageKey, Supporting};
 use crate::output;
 use crate::render::{self, Theme};
 use crate::resolve;
-use crate::schema::PublishStatus;
 use crate::search;
 use crate::urls::ContentPath;
 
@@ -224,7 +223,7 @@ impl LiveSite {
                         _ => None,
                     };
                     let was_withheld = l.withheld.contains_key(rel);
-                    let now_withheld = new.as_ref().and_then(|p| withheld(p, options.drafts));
+                    let now_withheld = new.as_ref().and_then(|p| load::withheld(p, options.drafts));
                     let had_supporting = l
                         .documents
                         .iter()
@@ -292,17 +291,7 @@ impl LiveSite {
             .filter(|(_, p)| affected.contains(*p))
             .map(|(j, _)| *j)
             .collect();
-        let mut files: std::collections::HashSet<String> = paths.iter().cloned().collect();
-        files.extend(self.theme.assets.keys().map(|k| format!("/{k}")));
-        files.extend(
-            archive
-                .attachments
-                .iter()
-                .map(|a| crate::urls::percent_decode(&a.url)),
-        );
-        if archive.config.base_url.is_some() {
-            files.insert("/sitemap.xml".into());
-        }
+        let files = build::site_files(archive, &self.theme, paths);
         let gone: Vec<&String> = affected.iter().filter(|p| !files.contains(*p)).collect();
 
         // Render and check first; write only when every page is good.
@@ -386,16 +375,6 @@ impl LiveSite {
 
     pub fn root(&self) -> &Path {
         &self.options.root
-    }
-}
-
-fn withheld(p: &Parsed<crate::schema::ItemMatter>, drafts: bool) -> Option<Withheld> {
-    if p.matter.exempt {
-        Some(Withheld::Exempt)
-    } else if p.matter.status == PublishStatus::Draft && !drafts {
-        Some(Withheld::Draft)
-    } else {
-        None
     }
 }
 

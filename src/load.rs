@@ -148,6 +148,18 @@ pub enum File {
     Attachment(Attachment),
 }
 
+/// Why an item is left out of a build (`drafts`: built with --drafts), if
+/// it is.
+pub fn withheld(p: &Parsed<ItemMatter>, drafts: bool) -> Option<Withheld> {
+    if p.matter.exempt {
+        Some(Withheld::Exempt)
+    } else if p.matter.status == PublishStatus::Draft && !drafts {
+        Some(Withheld::Draft)
+    } else {
+        None
+    }
+}
+
 /// Loads the archive's content. Returns what could be parsed and every
 /// problem found; the caller decides whether errors stop the build.
 pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
@@ -238,21 +250,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
         match result {
             Ok(File::Committee(p)) => loaded.committees.push(Arc::new(p)),
             Ok(File::Meeting(p)) => loaded.meetings.push(Arc::new(p)),
-            Ok(File::Item(p)) => {
-                let withheld = if p.matter.exempt {
-                    Some(Withheld::Exempt)
-                } else if p.matter.status == PublishStatus::Draft && !options.drafts {
-                    Some(Withheld::Draft)
-                } else {
-                    None
-                };
-                match withheld {
-                    Some(w) => {
-                        loaded.withheld.insert(p.rel, w);
-                    }
-                    None => loaded.items.push(Arc::new(p)),
+            Ok(File::Item(p)) => match withheld(&p, options.drafts) {
+                Some(w) => {
+                    loaded.withheld.insert(p.rel, w);
                 }
-            }
+                None => loaded.items.push(Arc::new(p)),
+            },
             Ok(File::Document(p)) => loaded.documents.push(Arc::new(p)),
             Ok(File::Attachment(a)) => loaded.attachments.push(a),
             Err(d) => diagnostics.push(d),
