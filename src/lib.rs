@@ -11,6 +11,7 @@
 // size in a Result does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod body;
 pub mod build;
 pub mod config;
 pub mod depends;

@@ -12,9 +12,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
+use crate::body::Body;
 use crate::diagnostic::{self, Diagnostic};
 use crate::frontmatter;
-use crate::markdown::{self, Rendered};
+use crate::markdown;
 use crate::schema::{CommitteeMatter, DocumentMatter, ItemMatter, MeetingMatter, PublishStatus};
 use crate::urls::ContentPath;
 
@@ -68,8 +69,7 @@ pub struct Parsed<M> {
     /// stages can point at a value.
     pub yaml: String,
     pub yaml_line: usize,
-    /// Shared with the model, so re-resolving after an edit copies nothing.
-    pub body: Arc<Rendered>,
+    pub body: Body,
     pub references: Vec<LocatedRef>,
 }
 
@@ -123,6 +123,8 @@ pub enum Withheld {
 /// Everything under `content/`, parsed, in path order.
 #[derive(Debug, Default, Clone)]
 pub struct Loaded {
+    /// The `content/` folder read, where bodies are read again from.
+    pub content_dir: PathBuf,
     // Shared, so that `quorum serve` keeps a copy of the last good state
     // for the cost of reference counts.
     pub committees: Vec<Arc<Parsed<CommitteeMatter>>>,
@@ -242,6 +244,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
         .collect();
 
     let mut loaded = Loaded {
+        content_dir: content.clone(),
         files,
         meeting_folders,
         ..Loaded::default()
@@ -416,8 +419,8 @@ fn parse<M: DeserializeOwned>(
     } else {
         3
     };
-    let body = markdown::render(split.body, &options.prefix, top_level);
-    let references = body
+    let rendered = markdown::render(split.body, &options.prefix, top_level);
+    let references = rendered
         .references
         .iter()
         .map(|r| LocatedRef {
@@ -426,13 +429,14 @@ fn parse<M: DeserializeOwned>(
             at: Located::in_text(text, split.body_offset + r.offset),
         })
         .collect();
+    let body = Body::new(&rel, split.body_offset, split.body, top_level, rendered);
     Ok(Parsed {
         rel,
         path,
         matter,
         yaml: split.yaml.to_owned(),
         yaml_line: split.yaml_line,
-        body: Arc::new(body),
+        body,
         references,
     })
 }

@@ -4,6 +4,7 @@
 //! stage can check each one against the archive and report its line.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use rustc_hash::FxHashMap;
 
 use crate::urls::{self, ContentPath};
 
@@ -42,6 +43,17 @@ fn options() -> Options {
 /// that it nests under the page's own headings whatever level the clerk
 /// started at (and the page keeps a single h1).
 pub fn render(body: &str, prefix: &str, top_level: u8) -> Rendered {
+    render_linked(body, prefix, top_level, &FxHashMap::default())
+}
+
+/// As [`render`], with `@/` links to the content paths in `moved` pointed
+/// at the URLs it gives (pages published away from their path's URL).
+pub fn render_linked(
+    body: &str,
+    prefix: &str,
+    top_level: u8,
+    moved: &FxHashMap<String, String>,
+) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let shift = top_level.saturating_sub(largest_heading(body));
@@ -83,8 +95,9 @@ pub fn render(body: &str, prefix: &str, top_level: u8) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite_link(&dest_url, prefix, range.start, &mut out.references)
-                    .map_or(dest_url, CowStr::from);
+                let dest_url =
+                    rewrite_link(&dest_url, prefix, moved, range.start, &mut out.references)
+                        .map_or(dest_url, CowStr::from);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -96,24 +109,43 @@ pub fn render(body: &str, prefix: &str, top_level: u8) -> Rendered {
                 if heading.is_some() {
                     heading_text.push_str(t);
                 }
-                out.text.push_str(t);
+                add_text(&mut out.text, &event);
                 events.push(event);
             }
-            Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
-                events.push(event);
+            other => {
+                add_text(&mut out.text, &other);
+                events.push(other);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                push_text_break(&mut out.text);
-                events.push(event);
-            }
-            other => events.push(other),
         }
     }
     html::push_html(&mut out.html, events.into_iter());
     let trimmed = out.text.trim_end().len();
     out.text.truncate(trimmed);
     out
+}
+
+/// The plain text of `body`, as [`render`] gives it, without making HTML:
+/// what the search index needs, at a fraction of the cost.
+pub fn text(body: &str) -> String {
+    let mut text = String::with_capacity(body.len());
+    for event in Parser::new_ext(body, options()) {
+        add_text(&mut text, &event);
+    }
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    text
+}
+
+/// What `event` adds to a body's plain text.
+fn add_text(text: &mut String, event: &Event) {
+    match event {
+        Event::Text(t) | Event::Code(t) => text.push_str(t),
+        Event::SoftBreak | Event::HardBreak => text.push(' '),
+        Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            push_text_break(text)
+        }
+        _ => {}
+    }
 }
 
 /// Renders a one-paragraph field (a purpose, a decision) inline: emphasis
@@ -188,6 +220,7 @@ fn unique_anchor(seen: &mut Vec<String>, text: &str, start: &Event) -> String {
 fn rewrite_link(
     dest: &str,
     prefix: &str,
+    moved: &FxHashMap<String, String>,
     offset: usize,
     references: &mut Vec<Reference>,
 ) -> Option<String> {
@@ -203,7 +236,10 @@ fn rewrite_link(
     });
     // An unclassifiable target is reported by resolve; the link keeps a
     // harmless placeholder meanwhile.
-    let url = ContentPath::classify(path).ok()?.url();
+    let url = match moved.get(path.trim_start_matches('/')) {
+        Some(url) => url.clone(),
+        None => ContentPath::classify(path).ok()?.url(),
+    };
     Some(match anchor {
         Some(a) => format!("{prefix}{url}#{a}"),
         None => format!("{prefix}{url}"),
@@ -268,6 +304,13 @@ mod tests {
             2,
         );
         assert_eq!(r.text, "Some bold and a link.\none\ntwo");
+    }
+
+    #[test]
+    fn text_alone_matches_the_text_of_a_full_render() {
+        let body = "# Budget\n\nSome **bold**, `code` and [a link](@/x.md).\nNext line  \nhard.\n\n\
+                    | a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n> quoted\n";
+        assert_eq!(text(body), render(body, "", 2).text);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::body::{Bodies, Body};
 use crate::config::Config;
-use crate::markdown::Rendered;
 use crate::schema::{Extra, MinutesStatus};
 
 /// Index of an entity in its `Archive` vector.
@@ -43,6 +43,9 @@ pub struct Archive {
     pub topics: Vec<Topic>,
     /// By name.
     pub people: Vec<Person>,
+    /// Where the bodies below are read from when a page or the index
+    /// needs their words.
+    pub bodies: Bodies,
 }
 
 /// A person named in a particular capacity.
@@ -62,7 +65,7 @@ pub struct Committee {
     pub short: Option<String>,
     pub authority: Option<String>,
     pub members: Vec<PersonRole>,
-    pub remit: Arc<Rendered>,
+    pub remit: Body,
     /// Oldest first.
     pub meetings: Vec<Id>,
     pub referenced_by: Vec<PageKey>,
@@ -83,7 +86,7 @@ pub struct Meeting {
     pub attendees: Vec<PersonRole>,
     pub apologies: Vec<PersonRole>,
     pub status: MinutesStatus,
-    pub notes: Arc<Rendered>,
+    pub notes: Body,
     /// In agenda order.
     pub items: Vec<Id>,
     /// The committee's previous and next meetings.
@@ -130,7 +133,7 @@ pub struct Item {
     /// lists, in its order, then the rest by file name.
     pub supporting: Vec<Supporting>,
     pub draft: bool,
-    pub minutes: Arc<Rendered>,
+    pub minutes: Body,
     pub previous: Option<Id>,
     pub next: Option<Id>,
     pub referenced_by: Vec<PageKey>,
@@ -154,7 +157,7 @@ pub struct Document {
     pub date: Option<NaiveDate>,
     pub author: Option<PersonRole>,
     pub kind: Option<String>,
-    pub body: Arc<Rendered>,
+    pub body: Body,
     pub referenced_by: Vec<PageKey>,
     pub extra: Extra,
 }

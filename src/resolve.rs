@@ -12,6 +12,7 @@ use std::sync::Arc;
 // to a long-running service, so a fast non-DoS-resistant hash is right.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use crate::body::{Bodies, Body};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::{Loaded, Parsed, Withheld};
@@ -503,18 +504,12 @@ impl Resolver {
             attachments,
             topics: std::mem::take(&mut self.topics),
             people: std::mem::take(&mut self.people),
+            bodies: Bodies {
+                content_dir: loaded.content_dir.clone(),
+                prefix: self.prefix.clone(),
+                moved,
+            },
         };
-
-        if !moved.is_empty() {
-            retarget_links(
-                &mut archive,
-                &moved,
-                item_files,
-                document_files,
-                meeting_files,
-                committee_files,
-            );
-        }
 
         // References: `related:` and `@/` links, and the backlinks they make.
         let index = Targets {
@@ -654,7 +649,7 @@ impl Resolver {
             related: Vec::new(),
             supporting: Vec::new(),
             draft: m.status == crate::schema::PublishStatus::Draft,
-            minutes: Arc::default(),
+            minutes: Body::default(),
             previous: None,
             next: None,
             referenced_by: Vec::new(),
@@ -863,7 +858,10 @@ pub fn patch_item(
         && o.status == n.status
         && o.exempt == n.exempt
         && o.actions.len() == n.actions.len()
-        && o.actions.iter().zip(&n.actions).all(|(x, y)| x.owner == y.owner)
+        && o.actions
+            .iter()
+            .zip(&n.actions)
+            .all(|(x, y)| x.owner == y.owner)
         && o.declarations.len() == n.declarations.len()
         && o.declarations
             .iter()
@@ -871,84 +869,13 @@ pub fn patch_item(
             .all(|(x, y)| x.member == y.member)
         && item.declarations.len() == n.declarations.len()
         && same_links
-        && old.body.anchors == new.body.anchors
-        // A body whose links were retargeted at moved pages is not the
-        // file's own rendering; leave those to a full resolve.
-        && Arc::ptr_eq(&old.body, &item.minutes);
+        && old.body.anchors == new.body.anchors;
     if !same_shape {
         return None;
     }
     let mut archive = archive.clone();
     set_item_text(Arc::make_mut(&mut archive.items[i]), new);
     Some(archive)
-}
-
-/// Rewrites `@/` links to pages published away from the URL their path
-/// implies (see the slug collisions above). Only bodies that link to such
-/// a page are touched.
-fn retarget_links(
-    a: &mut Archive,
-    moved: &HashMap<String, String>,
-    items: &[Arc<Parsed<ItemMatter>>],
-    documents: &[Arc<Parsed<crate::schema::DocumentMatter>>],
-    meetings: &[Arc<Parsed<crate::schema::MeetingMatter>>],
-    committees: &[Arc<Parsed<crate::schema::CommitteeMatter>>],
-) {
-    fn fix<M>(
-        file: &Parsed<M>,
-        moved: &HashMap<String, String>,
-        prefix: &str,
-        body: &mut std::sync::Arc<crate::markdown::Rendered>,
-    ) {
-        for r in &file.references {
-            let Some(new) = moved.get(r.target.trim_start_matches('/')) else {
-                continue;
-            };
-            let Ok(path) = ContentPath::classify(r.target.trim_start_matches('/')) else {
-                continue;
-            };
-            let (old, new) = (
-                format!("href=\"{prefix}{}", path.url()),
-                format!("href=\"{prefix}{new}"),
-            );
-            let html = std::sync::Arc::make_mut(body).html.replace(&old, &new);
-            std::sync::Arc::make_mut(body).html = html;
-        }
-    }
-    let links_moved = |refs: &[crate::load::LocatedRef]| {
-        refs.iter()
-            .any(|r| moved.contains_key(r.target.trim_start_matches('/')))
-    };
-    let prefix = a.prefix.clone();
-    for file in items.iter().filter(|f| links_moved(&f.references)) {
-        if let Some(i) = a.items.iter().position(|x| x.source == file.rel) {
-            fix(
-                file,
-                moved,
-                &prefix,
-                &mut Arc::make_mut(&mut a.items[i]).minutes,
-            );
-        }
-    }
-    for file in documents.iter().filter(|f| links_moved(&f.references)) {
-        if let Some(i) = a.documents.iter().position(|x| x.source == file.rel) {
-            fix(file, moved, &prefix, &mut a.documents[i].body);
-        }
-    }
-    for file in meetings.iter().filter(|f| links_moved(&f.references)) {
-        if let Some(i) = a
-            .meetings
-            .iter()
-            .position(|x| x.source.as_deref() == Some(file.rel.as_str()))
-        {
-            fix(file, moved, &prefix, &mut a.meetings[i].notes);
-        }
-    }
-    for file in committees.iter().filter(|f| links_moved(&f.references)) {
-        if let Some(i) = a.committees.iter().position(|x| x.source == file.rel) {
-            fix(file, moved, &prefix, &mut a.committees[i].remit);
-        }
-    }
 }
 
 /// Lists are collected with duplicates and deduplicated once, so that a

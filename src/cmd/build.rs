@@ -38,13 +38,21 @@ pub fn run(args: Args) -> ExitCode {
     match build::build(&options) {
         Ok(report) => {
             if args.timings {
-                for (stage, took) in &report.timings {
-                    eprintln!("  {stage:<20} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                for t in &report.timings {
+                    let peak = t
+                        .peak_rss
+                        .map(|b| format!("   peak {:>6} MiB", b / (1024 * 1024)))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "  {:<20} {:>8.1} ms{peak}",
+                        t.stage,
+                        t.took.as_secs_f64() * 1000.0
+                    );
                 }
             }
             let a = &report.archive;
             super::report(report.diagnostics);
-            let total = report.timings.last().map_or(0.0, |(_, d)| d.as_secs_f64());
+            let total = report.timings.last().map_or(0.0, |t| t.took.as_secs_f64());
             eprintln!(
                 "Built {} pages ({} committees, {} meetings, {} items, {} topics, {} people), copied {} files and indexed {} documents into {} in {:.2}s",
                 report.pages,

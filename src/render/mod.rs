@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::body::BodyError;
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
 use crate::model::*;
@@ -136,9 +137,11 @@ where
     let mut errors: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|&job| {
-            let page = views
-                .render(theme, job)
-                .map_err(|(template, e)| theme.diagnostic(root, Some(template), &e));
+            let page = views.render(theme, job).map_err(|e| match e {
+                PageError::Template(template, e) => theme.diagnostic(root, Some(template), &e),
+                PageError::Body(e) => Diagnostic::error(e.path(), e.to_string())
+                    .with_hint("build again once the file is saved"),
+            });
             page.and_then(&sink).err()
         })
         .collect();
@@ -154,7 +157,16 @@ pub struct Views<'a> {
     site: SiteView,
 }
 
-type RenderResult = Result<RenderedPage, (&'static str, tera::Error)>;
+/// Why a page could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("template {0}: {1}")]
+    Template(&'static str, tera::Error),
+    #[error(transparent)]
+    Body(#[from] BodyError),
+}
+
+type RenderResult = Result<RenderedPage, PageError>;
 
 impl<'a> Views<'a> {
     pub fn new(archive: &'a Archive) -> Views<'a> {
@@ -357,7 +369,7 @@ impl<'a> Views<'a> {
         let common = self.common(page, breadcrumbs);
         let body = theme
             .render(template, &common, data)
-            .map_err(|e| (template, e))?;
+            .map_err(|e| PageError::Template(template, e))?;
         Ok(RenderedPage {
             url: path,
             source: source.map(str::to_owned),
@@ -415,7 +427,7 @@ impl<'a> Views<'a> {
                         short: c.short.clone(),
                         authority: c.authority.clone(),
                         url: self.url(&c.url),
-                        remit_html: c.remit.html.clone(),
+                        remit_html: a.bodies.render(&c.remit)?.html,
                         members: self.people(&c.members),
                         extra: c.extra.clone(),
                     },
@@ -453,7 +465,7 @@ impl<'a> Views<'a> {
                         attendees: self.people(&m.attendees),
                         apologies: self.people(&m.apologies),
                         status: status_name(m.status),
-                        notes_html: m.notes.html.clone(),
+                        notes_html: a.bodies.render(&m.notes)?.html,
                         extra: m.extra.clone(),
                     },
                     committee: self.committee_link(m.committee),
@@ -527,7 +539,7 @@ impl<'a> Views<'a> {
                             .map(|p| markdown::render_inline(p, &a.prefix)),
                         presenters: self.people(&item.presenters),
                         topics: item.topics.iter().map(|&t| self.topic_link(t)).collect(),
-                        minutes_html: item.minutes.html.clone(),
+                        minutes_html: a.bodies.render(&item.minutes)?.html,
                         decisions_html: item
                             .decisions
                             .iter()
@@ -584,7 +596,7 @@ impl<'a> Views<'a> {
                         kind: doc.kind.clone(),
                         date: doc.date.map(DateView::new),
                         author: doc.author.as_ref().map(|p| self.person(p)),
-                        body_html: doc.body.html.clone(),
+                        body_html: a.bodies.render(&doc.body)?.html,
                         referenced_by: self.references(&doc.referenced_by),
                         extra: doc.extra.clone(),
                     },

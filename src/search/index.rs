@@ -92,13 +92,13 @@ pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
     let keys = all_keys(archive);
     let mut count = 0;
     for batch in keys.chunks(DOCUMENT_BATCH) {
-        let docs: Vec<TantivyDocument> = batch
+        let docs: Vec<Option<TantivyDocument>> = batch
             .par_iter()
-            .filter_map(|&k| document(archive, &fields, k))
-            .collect();
-        count += docs.len();
-        for doc in docs {
+            .map(|&k| document(archive, &fields, k))
+            .collect::<Result<_, _>>()?;
+        for doc in docs.into_iter().flatten() {
             writer.add_document(doc)?;
+            count += 1;
         }
     }
     writer.commit()?;
@@ -125,7 +125,7 @@ pub fn update(
         writer.delete_term(Term::from_field_text(fields.url, url));
     }
     for &page in pages {
-        if let Some(doc) = document(archive, &fields, page) {
+        if let Some(doc) = document(archive, &fields, page)? {
             writer.delete_term(Term::from_field_text(
                 fields.url,
                 &format!("{}{}", archive.prefix, archive.page_url(page)),
@@ -151,8 +151,13 @@ fn all_keys(a: &Archive) -> Vec<PageKey> {
         .collect()
 }
 
-/// The index document of one page (committees are not indexed).
-pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Option<TantivyDocument> {
+/// The index document of one page (committees are not indexed). Its body
+/// is read again from its file.
+pub fn document(
+    a: &Archive,
+    f: &Fields,
+    key: PageKey,
+) -> Result<Option<TantivyDocument>, SearchError> {
     let mut d = TantivyDocument::default();
     let (kind, committee, date, topics): (&str, Id, NaiveDate, &[Id]) = match key {
         PageKey::Item(i) => {
@@ -163,8 +168,9 @@ pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Option<TantivyDocument
                 d.add_text(f.purpose, p);
                 d.add_text(f.spelling, p);
             }
-            d.add_text(f.body, &item.minutes.text);
-            d.add_text(f.spelling, &item.minutes.text);
+            let text = a.bodies.text(&item.minutes)?;
+            d.add_text(f.spelling, &text);
+            d.add_text(f.body, text);
             for decision in &item.decisions {
                 let text = crate::markdown::plain_text(decision);
                 d.add_text(f.spelling, &text);
@@ -193,8 +199,9 @@ pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Option<TantivyDocument
             let doc = &a.documents[i];
             let item = &a.items[doc.item];
             d.add_text(f.title, &doc.title);
-            d.add_text(f.body, &doc.body.text);
-            d.add_text(f.spelling, &doc.body.text);
+            let text = a.bodies.text(&doc.body)?;
+            d.add_text(f.spelling, &text);
+            d.add_text(f.body, text);
             if let Some(author) = &doc.author {
                 add_person(a, f, &mut d, author.person);
             }
@@ -209,14 +216,15 @@ pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Option<TantivyDocument
                 crate::render::context::DateView::new(m.date).long
             );
             d.add_text(f.title, &title);
-            d.add_text(f.body, &m.notes.text);
-            d.add_text(f.spelling, &m.notes.text);
+            let text = a.bodies.text(&m.notes)?;
+            d.add_text(f.spelling, &text);
+            d.add_text(f.body, text);
             for p in m.chair.iter().chain(&m.attendees).chain(&m.apologies) {
                 add_person(a, f, &mut d, p.person);
             }
             ("meeting", m.committee, m.date, &[][..])
         }
-        PageKey::Committee(_) => return None,
+        PageKey::Committee(_) => return Ok(None),
     };
     d.add_text(f.spelling, a.page_url(key));
     d.add_text(f.kind, kind);
@@ -246,7 +254,7 @@ pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Option<TantivyDocument
         Facet::from_path(["year", date.year().to_string().as_str()]),
     );
     d.add_facet(f.facets, Facet::from_path(["kind", kind]));
-    Some(d)
+    Ok(Some(d))
 }
 
 fn add_person(a: &Archive, f: &Fields, d: &mut TantivyDocument, person: Id) {

@@ -46,6 +46,8 @@ pub enum SearchError {
     Corrupt(String),
     #[error("search index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Body(#[from] crate::body::BodyError),
 }
 
 impl SearchError {
