@@ -4,7 +4,9 @@
 //!
 //! `QUORUM_BENCH_ROOT=DIR cargo bench --bench latency` (bench/run does this
 //! for each generated archive). Without the variable it uses a copy of the
-//! example archive. It prints figures; it asserts nothing.
+//! example archive. `QUORUM_BENCH_SEARCH_ONLY=1` times the queries alone on
+//! the index an earlier build left in DIR/output, with each query's median.
+//! It prints figures; it asserts nothing.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -44,6 +46,12 @@ fn main() {
         None => example_copy(),
     };
     let options = BuildOptions::new(&root);
+    if std::env::var_os("QUORUM_BENCH_SEARCH_ONLY").is_some() {
+        let index = SearchIndex::open(&options.output_dir().join(quorum::build::INDEX_DIR))
+            .expect("an index built before (run `quorum build` first)");
+        time_queries(&index, true);
+        return;
+    }
     let started = Instant::now();
     let mut live = LiveSite::build(options.clone()).expect("the archive builds");
     let items = live.archive().items.len();
@@ -55,34 +63,7 @@ fn main() {
 
     // Search, in process, on the index the build wrote.
     let index = SearchIndex::open(&live.index_dir()).expect("index");
-    let mut times = Vec::new();
-    for round in 0..30 {
-        for (i, q) in QUERIES.iter().enumerate() {
-            let request = SearchRequest {
-                query: (*q).to_owned(),
-                sort: if i % 3 == 0 {
-                    Sort::Newest
-                } else {
-                    Sort::Relevance
-                },
-                ..SearchRequest::default()
-            };
-            let t = Instant::now();
-            let r = index.search(&request).expect("query");
-            if round > 0 {
-                times.push(t.elapsed());
-            }
-            std::hint::black_box(r);
-        }
-    }
-    times.sort();
-    println!(
-        "search: {} queries, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        times.len(),
-        ms(percentile(&times, 0.5)),
-        ms(percentile(&times, 0.99)),
-        ms(*times.last().expect("timed"))
-    );
+    time_queries(&index, false);
 
     // One-item edits through the live site, as `quorum serve` applies them:
     // first edits in words (patched into the model), then edits adding a
@@ -134,6 +115,52 @@ fn main() {
             ms(*edits.last().expect("timed")),
             edits.len()
         );
+    }
+}
+
+/// Runs the query set 30 times (the first round warms caches) and prints
+/// p50/p99 over all, and with `each`, every query's median.
+fn time_queries(index: &SearchIndex, each: bool) {
+    let mut times = Vec::new();
+    let mut by_query = vec![Vec::new(); QUERIES.len()];
+    let mut totals = vec![0; QUERIES.len()];
+    for round in 0..30 {
+        for (i, q) in QUERIES.iter().enumerate() {
+            let request = SearchRequest {
+                query: (*q).to_owned(),
+                sort: if i % 3 == 0 {
+                    Sort::Newest
+                } else {
+                    Sort::Relevance
+                },
+                ..SearchRequest::default()
+            };
+            let t = Instant::now();
+            let r = index.search(&request).expect("query");
+            if round > 0 {
+                times.push(t.elapsed());
+                by_query[i].push(t.elapsed());
+            }
+            totals[i] = r.total;
+            std::hint::black_box(r);
+        }
+    }
+    times.sort();
+    println!(
+        "search: {} queries, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        times.len(),
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(*times.last().expect("timed"))
+    );
+    if each {
+        for ((q, mut t), total) in QUERIES.iter().zip(by_query).zip(totals) {
+            t.sort();
+            println!(
+                "  {:>7.2} ms  {total:>7} hits  {q}",
+                ms(percentile(&t, 0.5))
+            );
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! returns hits with highlighted snippets, facet counts and any spelling
 //! corrections it made.
 
+pub mod facets;
 pub mod index;
 pub mod query;
 pub mod schema;
@@ -13,10 +14,12 @@ pub mod schema;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
@@ -28,6 +31,7 @@ use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
+use facets::{FacetCounter, FacetTable, MatchCounts};
 pub use index::Meta;
 use query::{Expr, QueryError, Scope};
 use schema::Fields;
@@ -169,6 +173,9 @@ pub struct SearchResults {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
+    /// The reader's current generation, and its segments' facets.
+    searcher: Searcher,
+    facet_tables: Vec<Arc<FacetTable>>,
     fields: Fields,
     meta: Meta,
     dir: PathBuf,
@@ -180,6 +187,20 @@ impl std::fmt::Debug for SearchIndex {
             .field("dir", &self.dir)
             .finish()
     }
+}
+
+/// The facet field's name in the schema.
+const FACETS_FIELD: &str = "facets";
+
+/// The reader's searcher, with a facet table for each of its segments.
+fn current(reader: &IndexReader) -> Result<(Searcher, Vec<Arc<FacetTable>>), SearchError> {
+    let searcher = reader.searcher();
+    let tables = searcher
+        .segment_readers()
+        .iter()
+        .map(|r| FacetTable::build(r, FACETS_FIELD).map(Arc::new))
+        .collect::<tantivy::Result<_>>()?;
+    Ok((searcher, tables))
 }
 
 impl SearchIndex {
@@ -198,9 +219,12 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let (searcher, facet_tables) = current(&reader)?;
         Ok(SearchIndex {
             index,
             reader,
+            searcher,
+            facet_tables,
             fields,
             meta,
             dir: dir.to_owned(),
@@ -210,6 +234,7 @@ impl SearchIndex {
     /// Picks up changes written since the index was opened.
     pub fn reload(&mut self) -> Result<(), SearchError> {
         self.reader.reload()?;
+        (self.searcher, self.facet_tables) = current(&self.reader)?;
         let meta_text = std::fs::read(self.dir.join(index::META_FILE))
             .map_err(|e| SearchError::Io(self.dir.clone(), e))?;
         self.meta =
@@ -233,58 +258,73 @@ impl SearchIndex {
             )));
         }
         let expr = query::parse(&request.query)?;
-        let searcher = self.reader.searcher();
+        let searcher = &self.searcher;
         let mut compiler = Compiler {
             fields: &self.fields,
-            searcher: &searcher,
+            searcher,
             stemmed: schema::stemmed_analyzer(),
             plain: schema::plain_analyzer(),
             corrections: Vec::new(),
         };
         let main = compiler.compile(&expr);
         let corrections = std::mem::take(&mut compiler.corrections);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
-        clauses.extend(self.filters(request)?.into_iter().map(|q| (Occur::Must, q)));
-        let full = BooleanQuery::new(clauses);
+        let filters = self.filters(request)?;
+        // The query as compiled when nothing narrows it: wrapped in another
+        // BooleanQuery, a union of terms would lose block-max WAND.
+        let full: Box<dyn Query> = if filters.is_empty() {
+            main.box_clone()
+        } else {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
+            clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
+            Box::new(BooleanQuery::new(clauses))
+        };
 
         let offset = (request.page - 1) * request.limit;
-        let mut facet_collector = FacetCollector::for_field("facets");
-        for facet in ["/committee", "/topic", "/year", "/kind"] {
-            facet_collector.add_facet(facet);
-        }
-        let (addresses, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) =
-            match request.sort {
-                Sort::Relevance => {
-                    let top = TopDocs::with_limit(request.limit).and_offset(offset);
-                    searcher.search(&full, &(top, Count, facet_collector))?
-                }
-                Sort::Newest => {
-                    let top = TopDocs::with_limit(request.limit)
-                        .and_offset(offset)
-                        .order_by_fast_field::<i64>("date", Order::Desc);
-                    let (hits, count, facets) =
-                        searcher.search(&full, &(top, Count, facet_collector))?;
-                    (
-                        hits.into_iter().map(|(_, a)| (0.0, a)).collect(),
-                        count,
-                        facets,
-                    )
-                }
-            };
+        let counter = FacetCounter {
+            tables: &self.facet_tables,
+            field: FACETS_FIELD,
+        };
+        let (addresses, counts): (Vec<(f32, DocAddress)>, MatchCounts) = match request.sort {
+            Sort::Relevance => {
+                // Apart, and side by side: alone, the top hits are found by
+                // block-max WAND, which skips most matches, and the counts
+                // are gathered without scoring any. Together, every match
+                // would be scored.
+                let top = TopDocs::with_limit(request.limit).and_offset(offset);
+                let (hits, counts) = rayon::join(
+                    || searcher.search(&full, &top),
+                    || searcher.search(&full, &counter),
+                );
+                (hits?, counts?)
+            }
+            Sort::Newest => {
+                let top = TopDocs::with_limit(request.limit)
+                    .and_offset(offset)
+                    .order_by_fast_field::<i64>("date", Order::Desc);
+                let (hits, counts) = rayon::join(
+                    || searcher.search(&full, &top),
+                    || searcher.search(&full, &counter),
+                );
+                (hits?.into_iter().map(|(_, a)| (0.0, a)).collect(), counts?)
+            }
+        };
 
-        let snippets = Snippets::new(&searcher, &*main, &self.fields)?;
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, address) in addresses {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&doc, score, &snippets));
-        }
+        let snippets = Snippets::new(searcher, &*main, &self.fields)?;
+        // Finding a passage means analysing each hit's text: in parallel.
+        let hits = addresses
+            .into_par_iter()
+            .map(|(score, address)| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(self.hit(&doc, score, &snippets))
+            })
+            .collect::<Result<Vec<Hit>, SearchError>>()?;
         Ok(SearchResults {
             query: request.query.clone(),
-            total,
+            total: counts.total,
             page: request.page,
             limit: request.limit,
             hits,
-            facets: self.facets(&facet_counts),
+            facets: self.facets(&counts),
             corrections,
         })
     }
@@ -369,37 +409,30 @@ impl SearchIndex {
         }
     }
 
-    fn facets(&self, counts: &tantivy::collector::FacetCounts) -> Facets {
+    fn facets(&self, counts: &MatchCounts) -> Facets {
         let collect = |root: &str, names: &dyn Fn(&str) -> String| -> Vec<FacetCount> {
             let mut v: Vec<FacetCount> = counts
-                .get(root)
-                .map(|(facet, count)| {
-                    let value = facet
-                        .to_path()
-                        .last()
-                        .map(|s| s.to_string())
-                        .unwrap_or_default();
-                    FacetCount {
-                        name: names(&value),
-                        value,
-                        count,
-                    }
+                .under(root)
+                .map(|(value, count)| FacetCount {
+                    name: names(value),
+                    value: value.to_owned(),
+                    count,
                 })
                 .collect();
             v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
             v
         };
-        let mut year = collect("/year", &|y| y.to_owned());
+        let mut year = collect("year", &|y| y.to_owned());
         year.sort_by(|a, b| b.value.cmp(&a.value));
         Facets {
-            committee: collect("/committee", &|s| {
+            committee: collect("committee", &|s| {
                 self.meta
                     .committees
                     .get(s)
                     .cloned()
                     .unwrap_or_else(|| s.to_owned())
             }),
-            topic: collect("/topic", &|s| {
+            topic: collect("topic", &|s| {
                 self.meta
                     .topics
                     .get(s)
@@ -407,7 +440,7 @@ impl SearchIndex {
                     .unwrap_or_else(|| s.to_owned())
             }),
             year,
-            kind: collect("/kind", &|k| k.to_owned()),
+            kind: collect("kind", &|k| k.to_owned()),
         }
     }
 
@@ -471,6 +504,10 @@ impl Compiler<'_> {
         }
         if !positive {
             clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        // One part alone is that part (see `full` in `search`).
+        if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
+            return clauses.remove(0).1;
         }
         Box::new(BooleanQuery::new(clauses))
     }
