@@ -345,14 +345,19 @@ pub fn write_site(
         // configured to live elsewhere.
         let separate = match &archive.config.search.index_dir {
             None => {
-                indexed = search::index::write(&archive, &site.dir().join(INDEX_DIR))
-                    .map_err(index_error)?;
+                let dir = site
+                    .fresh_dir(INDEX_DIR)
+                    .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
+                indexed = search::index::write(&archive, &dir).map_err(index_error)?;
                 None
             }
             Some(_) => {
                 let stage = Staging::new(&index_dir, root)
                     .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
-                indexed = search::index::write(&archive, stage.dir()).map_err(index_error)?;
+                let dir = stage
+                    .fresh_dir("")
+                    .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
+                indexed = search::index::write(&archive, &dir).map_err(index_error)?;
                 Some(stage)
             }
         };

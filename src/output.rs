@@ -3,8 +3,11 @@
 //! A failed or interrupted build therefore never touches the live site.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rustc_hash::FxHashSet;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -18,12 +21,25 @@ pub enum OutputError {
     Unsafe { path: PathBuf, reason: String },
 }
 
-/// A build being written. Dropped without [`Staging::commit`], it removes
-/// itself and leaves the output folder as it was.
+/// A build being written. Dropped without [`Staging::commit`], it leaves
+/// the output folder as it was.
+///
+/// The site a commit replaces is kept beside the output as
+/// `.<output>.previous`, and the next build is written over it: a page
+/// that exists already is overwritten in place, and only what this build
+/// did not write is removed before the swap. Rebuilding a site of 10,000
+/// pages then allocates almost no new files, which on ext4 is most of the
+/// cost of writing it (and deleting the previous site was another second).
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
+    /// Whether `dir` is a previous build being written over.
+    reused: bool,
+    /// With `reused`: what this build wrote, and folders it made afresh
+    /// (the search index), so that the rest can be swept.
+    written: Mutex<FxHashSet<String>>,
+    fresh: Mutex<Vec<String>>,
     committed: bool,
 }
 
@@ -32,6 +48,17 @@ fn sibling(target: &Path, tag: &str) -> PathBuf {
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     target.with_file_name(format!(".{name}.{tag}"))
+}
+
+/// Where the site a commit replaced is kept, to be written over next time.
+fn spare(target: &Path) -> PathBuf {
+    sibling(target, "previous")
+}
+
+/// A real folder, not a link to one: a build only ever writes over and
+/// sweeps a tree it made itself.
+fn is_real_dir(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
 impl Staging {
@@ -51,13 +78,25 @@ impl Staging {
         if dir.exists() {
             let _ = fs::remove_dir_all(&dir);
         }
-        fs::create_dir_all(&dir).map_err(|source| OutputError::Stage {
-            path: dir.clone(),
-            source,
-        })?;
+        // Renaming claims the previous site, so two builds never share it.
+        let reused = is_real_dir(&spare(target))
+            && fs::rename(spare(target), &dir).is_ok()
+            && (safe_to_write_over(&dir) || {
+                let _ = fs::remove_dir_all(&dir);
+                false
+            });
+        if !reused {
+            fs::create_dir_all(&dir).map_err(|source| OutputError::Stage {
+                path: dir.clone(),
+                source,
+            })?;
+        }
         Ok(Staging {
             target: target.to_owned(),
             dir,
+            reused,
+            written: Mutex::default(),
+            fresh: Mutex::default(),
             committed: false,
         })
     }
@@ -68,34 +107,134 @@ impl Staging {
 
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let path = self.dir.join(rel);
-        let err = |source| OutputError::Write {
-            path: path.clone(),
-            source,
-        };
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(err)?;
-        }
-        let mut file = io::BufWriter::new(fs::File::create(&path).map_err(err)?);
-        file.write_all(bytes).map_err(err)?;
-        file.flush().map_err(err)
+        self.place(rel, |path| fs::write(path, bytes))
     }
 
     /// Copies a file in as is.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        self.place(rel, |path| fs::copy(from, path).map(|_| ()))
+    }
+
+    /// An empty folder at `rel` ("" for the whole staging folder), for a
+    /// writer that needs one (the search index); the sweep leaves it alone.
+    pub fn fresh_dir(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let path = if rel.is_empty() {
+            self.dir.clone()
+        } else {
+            self.dir.join(rel)
+        };
+        let err = |source| OutputError::Write {
+            path: path.clone(),
+            source,
+        };
+        if self.reused && path.exists() {
+            fs::remove_dir_all(&path).map_err(err)?;
+        }
+        fs::create_dir_all(&path).map_err(err)?;
+        lock(&self.fresh).push(rel.to_owned());
+        Ok(path)
+    }
+
+    /// Runs `make` to create the file at `rel`, making its folder first.
+    /// Over a previous build, a file may stand where a folder is now
+    /// needed, or the other way round: it is removed and `make` retried.
+    fn place(&self, rel: &str, make: impl Fn(&Path) -> io::Result<()>) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
         let err = |source| OutputError::Write {
             path: path.clone(),
             source,
         };
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(err)?;
+        let attempt = || -> io::Result<()> {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            make(&path)
+        };
+        match attempt() {
+            Ok(()) => {}
+            Err(_) if self.reused => {
+                self.clear_way(&path);
+                attempt().map_err(err)?;
+            }
+            Err(e) => return Err(err(e)),
         }
-        fs::copy(from, &path).map(|_| ()).map_err(err)
+        if self.reused {
+            lock(&self.written).insert(rel.to_owned());
+        }
+        Ok(())
     }
 
-    /// Swaps the staged build in for the output folder.
+    /// Removes what a previous build left in the way of `path`: a folder
+    /// where the file goes, or a file where one of its folders goes.
+    fn clear_way(&self, path: &Path) {
+        if is_real_dir(path) {
+            let _ = fs::remove_dir_all(path);
+        }
+        for ancestor in path.ancestors().skip(1) {
+            if ancestor == self.dir {
+                break;
+            }
+            if fs::symlink_metadata(ancestor).is_ok_and(|m| !m.is_dir()) {
+                let _ = fs::remove_file(ancestor);
+            }
+        }
+    }
+
+    /// Removes, from a previous build being written over, every file this
+    /// build did not write and the folders left empty.
+    fn sweep(&self) -> Result<(), OutputError> {
+        let written = lock(&self.written);
+        let fresh = lock(&self.fresh);
+        if fresh.iter().any(String::is_empty) {
+            return Ok(());
+        }
+        let kept = |rel: &str| {
+            written.contains(rel)
+                || fresh.iter().any(|f| {
+                    rel == f
+                        || rel
+                            .strip_prefix(f.as_str())
+                            .is_some_and(|r| r.starts_with('/'))
+                })
+        };
+        let walker = walkdir::WalkDir::new(&self.dir)
+            .min_depth(1)
+            .contents_first(true);
+        for entry in walker {
+            let entry = entry.map_err(|e| OutputError::Write {
+                path: e.path().map_or_else(|| self.dir.clone(), Path::to_owned),
+                source: e.into(),
+            })?;
+            let Ok(rel) = entry.path().strip_prefix(&self.dir) else {
+                continue;
+            };
+            let rel = rel
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/");
+            if kept(&rel) {
+                continue;
+            }
+            let removed = if entry.file_type().is_dir() {
+                // Only succeeds once empty: folders with kept files stay.
+                let _ = fs::remove_dir(entry.path());
+                Ok(())
+            } else {
+                fs::remove_file(entry.path())
+            };
+            removed.map_err(|source| OutputError::Write {
+                path: entry.path().to_owned(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Swaps the staged build in for the output folder; the replaced site
+    /// is kept as the next build's starting point.
     pub fn commit(mut self) -> Result<(), OutputError> {
+        if self.reused {
+            self.sweep()?;
+        }
         let old = sibling(&self.target, &format!("old-{}", std::process::id()));
         let swap_err = |source| OutputError::Swap {
             path: self.target.clone(),
@@ -114,16 +253,50 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            let _ = fs::remove_dir_all(&old);
+            keep_as_spare(&old, &self.target);
         }
         Ok(())
     }
 }
 
+/// Whether writing over the tree at `dir` can only change that tree: no
+/// symbolic links (which a write would follow out of it) and no file
+/// hard-linked elsewhere (say, by a deploy tool), which would change too.
+/// Quorum never makes either; anything else gets a fresh tree.
+fn safe_to_write_over(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir).into_iter().all(|entry| {
+        let Ok(entry) = entry else { return false };
+        let kind = entry.file_type();
+        if kind.is_symlink() {
+            return false;
+        }
+        #[cfg(unix)]
+        if kind.is_file() {
+            use std::os::unix::fs::MetadataExt;
+            return entry.metadata().is_ok_and(|m| m.nlink() == 1);
+        }
+        true
+    })
+}
+
+/// Keeps `dir` (a whole previous build) to be written over next time, or
+/// removes it when another build has kept one meanwhile.
+fn keep_as_spare(dir: &Path, target: &Path) {
+    if spare(target).exists() || fs::rename(dir, spare(target)).is_err() {
+        let _ = fs::remove_dir_all(dir);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock leaves a set that is still valid.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+            // A half-written tree is still a fine starting point.
+            keep_as_spare(&self.dir, &self.target);
         }
     }
 }
@@ -190,7 +363,7 @@ fn remove_stale(target: &Path) {
         if rest.starts_with("old-") && !target.exists() {
             let _ = fs::rename(entry.path(), target);
         } else if rest.starts_with("staging-") || rest.starts_with("old-") {
-            let _ = fs::remove_dir_all(entry.path());
+            keep_as_spare(&entry.path(), target);
         }
     }
 }
@@ -242,7 +415,96 @@ mod tests {
             s.write("index.html", b"new").unwrap();
         }
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+        assert!(!names(tmp.path()).iter().any(|n| n.contains("staging")));
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_rebuild_writes_over_the_previous_site_and_sweeps_what_it_did_not_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let build = |pages: &[(&str, &str)], index: &str| {
+            let s = Staging::new(&out, tmp.path()).unwrap();
+            for (rel, text) in pages {
+                s.write(rel, text.as_bytes()).unwrap();
+            }
+            let dir = s.fresh_dir("search-index").unwrap();
+            assert_eq!(
+                fs::read_dir(&dir).unwrap().count(),
+                0,
+                "index folder is empty"
+            );
+            fs::write(dir.join(index), "segment").unwrap();
+            s.commit().unwrap();
+        };
+        build(
+            &[("index.html", "1"), ("a/index.html", "a1"), ("b", "file b")],
+            "one",
+        );
+        build(&[("index.html", "2"), ("c/index.html", "c2")], "two");
+        // The third build gets the first one's tree to write over: `a` goes,
+        // and `b` (a file there) must become a folder.
+        build(&[("index.html", "3"), ("b/index.html", "b3")], "three");
+        assert_eq!(
+            files(&out),
+            ["b/index.html", "index.html", "search-index/three"]
+        );
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "3");
+        assert_eq!(names(tmp.path()), [".output.previous", "output"]);
+        assert_eq!(
+            files(&tmp.path().join(".output.previous")),
+            ["c/index.html", "index.html", "search-index/two"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_previous_site_holding_a_link_is_not_written_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir_all(&elsewhere).unwrap();
+        fs::write(elsewhere.join("index.html"), "not ours").unwrap();
+        let spare = tmp.path().join(".output.previous");
+        fs::create_dir_all(&spare).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, spare.join("a")).unwrap();
+        let s = Staging::new(&out, tmp.path()).unwrap();
+        s.write("a/index.html", b"ours").unwrap();
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "ours"
+        );
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+            "not ours"
+        );
     }
 
     #[test]
@@ -256,7 +518,7 @@ mod tests {
         s.commit().unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert!(!out.join("stale.html").exists());
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+        assert_eq!(names(tmp.path()), [".output.previous", "output"]);
     }
 
     #[test]
