@@ -262,6 +262,24 @@ pub fn write_site(
     } else {
         None
     };
+    // The index is built into the staged site (or a staging folder of its
+    // own, when configured to live elsewhere) alongside the pages; a build
+    // that fails drops it with them.
+    let index_dir = options.index_dir(&archive.config);
+    let index_stage: Option<(PathBuf, Option<Staging>)> = match &staging {
+        None => None,
+        Some(site) => Some(match &archive.config.search.index_dir {
+            None => (site.fresh_dir(INDEX_DIR), None),
+            Some(_) => {
+                let stage = Staging::new(&index_dir, root)
+                    .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
+                (stage.fresh_dir(""), Some(stage))
+            }
+        })
+        .map(|(dir, stage)| dir.map(|d| (d, stage)))
+        .transpose()
+        .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?,
+    };
     let jobs = render::jobs(&archive);
     let page_paths: Vec<String> = jobs
         .par_iter()
@@ -271,20 +289,49 @@ pub fn write_site(
     let files = site_files(&archive, theme, page_paths.iter().cloned());
     let checker = LinkChecker::new(root, &archive.prefix, files);
     let bytes = std::sync::atomic::AtomicU64::new(0);
-    let render_problems = render::render(&archive, theme, root, &jobs, |page| {
-        if page.url.ends_with('/') || page.url.ends_with(".html") {
-            checker.scan(&page.url, &page.body, page.source.as_deref(), page.template);
-        }
-        bytes.fetch_add(page.body.len() as u64, std::sync::atomic::Ordering::Relaxed);
-        match &staging {
-            Some(s) => s
-                .write(&render::output_path(&page.url), page.body.as_bytes())
-                .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string())),
-            None => Ok(()),
-        }
+    let (render_problems, index_result) = std::thread::scope(|scope| {
+        // Its own thread, not a rayon worker: adding documents blocks while
+        // tantivy's writer threads catch up, and a blocked worker would
+        // take a core from the pages. The writer fills the time the pages
+        // spend waiting on the file system.
+        let index = index_stage.as_ref().map(|(dir, _)| {
+            scope.spawn(|| {
+                let started = Instant::now();
+                (search::index::write(&archive, dir), started.elapsed())
+            })
+        });
+        let problems = render::render(&archive, theme, root, &jobs, |page| {
+            if page.url.ends_with('/') || page.url.ends_with(".html") {
+                checker.scan(&page.url, &page.body, page.source.as_deref(), page.template);
+            }
+            bytes.fetch_add(page.body.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            match &staging {
+                Some(s) => s
+                    .write(&render::output_path(&page.url), page.body.as_bytes())
+                    .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string())),
+                None => Ok(()),
+            }
+        });
+        timings.push(Timing::now("render + write", stage_started.elapsed()));
+        let index_result = index.map(|handle| match handle.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        });
+        (problems, index_result)
     });
     diagnostics.extend(render_problems);
-    timings.push(Timing::now("render + write", stage_started.elapsed()));
+    let mut indexed = 0;
+    if let Some((result, took)) = index_result {
+        timings.push(Timing::now("search index (alongside)", took));
+        match result {
+            Ok(n) => indexed = n,
+            Err(search::SearchError::Body(e)) => diagnostics.push(
+                Diagnostic::error(e.path(), e.to_string())
+                    .with_hint("build again once the file is saved"),
+            ),
+            Err(e) => diagnostics.push(Diagnostic::error(&index_dir, e.to_string())),
+        }
+    }
 
     let stage_started = Instant::now();
     let mut copied = 0;
@@ -332,39 +379,10 @@ pub fn write_site(
     if diagnostics.has_errors() {
         return Err(BuildFailure { diagnostics });
     }
-    let mut indexed = 0;
     if let Some(site) = staging {
-        let stage_started = Instant::now();
-        let index_dir = options.index_dir(&archive.config);
-        let index_error = |e: search::SearchError| match e {
-            search::SearchError::Body(e) => Diagnostic::error(e.path(), e.to_string())
-                .with_hint("build again once the file is saved"),
-            e => Diagnostic::error(&index_dir, e.to_string()),
-        };
-        // The index is swapped in with the site, or beside it when it is
-        // configured to live elsewhere.
-        let separate = match &archive.config.search.index_dir {
-            None => {
-                let dir = site
-                    .fresh_dir(INDEX_DIR)
-                    .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
-                indexed = search::index::write(&archive, &dir).map_err(index_error)?;
-                None
-            }
-            Some(_) => {
-                let stage = Staging::new(&index_dir, root)
-                    .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
-                let dir = stage
-                    .fresh_dir("")
-                    .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
-                indexed = search::index::write(&archive, &dir).map_err(index_error)?;
-                Some(stage)
-            }
-        };
-        timings.push(Timing::now("search index", stage_started.elapsed()));
         site.commit()
             .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
-        if let Some(stage) = separate {
+        if let Some((_, Some(stage))) = index_stage {
             stage
                 .commit()
                 .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;

@@ -105,8 +105,16 @@ impl Staging {
         &self.dir
     }
 
-    /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder.
+    /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging
+    /// folder. Over a previous build, a file that already holds exactly
+    /// these bytes is left as it is: no write, no disk traffic, and its
+    /// modification time still says when it last changed (which is what
+    /// rsync and HTTP caches go by).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        if self.reused && same_bytes(&self.dir.join(rel), bytes) {
+            lock(&self.written).insert(rel.to_owned());
+            return Ok(());
+        }
         self.place(rel, |path| fs::write(path, bytes))
     }
 
@@ -285,6 +293,22 @@ fn keep_as_spare(dir: &Path, target: &Path) {
     if spare(target).exists() || fs::rename(dir, spare(target)).is_err() {
         let _ = fs::remove_dir_all(dir);
     }
+}
+
+/// Whether the regular file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    {
+        return false;
+    }
+    let mut existing = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut existing).is_ok() && existing == bytes
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -481,6 +505,27 @@ mod tests {
             files(&tmp.path().join(".output.previous")),
             ["c/index.html", "index.html", "search-index/two"]
         );
+    }
+
+    #[test]
+    fn unchanged_pages_are_not_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let build = |text: &str| {
+            let s = Staging::new(&out, tmp.path()).unwrap();
+            s.write("same/index.html", b"unchanged").unwrap();
+            s.write("index.html", text.as_bytes()).unwrap();
+            s.commit().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let modified = |p: &str| fs::metadata(out.join(p)).unwrap().modified().unwrap();
+        build("1");
+        let first = modified("same/index.html");
+        build("2");
+        build("3"); // written over the first build's tree
+        assert_eq!(modified("same/index.html"), first);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "3");
+        assert!(modified("index.html") > first);
     }
 
     #[cfg(unix)]
