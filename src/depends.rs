@@ -131,8 +131,9 @@ fn item(a: &Archive, i: Id, jobs: &mut BTreeSet<PageJob>) {
     for p in people {
         person(a, p.person, jobs);
     }
-    // Items it lists as related, and pages listing it (related or linking).
-    jobs.extend(item.related.iter().map(|&r| PageJob::Item(r)));
+    // Pages it lists as related or links to (their backlinks name it),
+    // and pages listing it.
+    backlinks(&item.refers_to, jobs);
     backlinks(&item.referenced_by, jobs);
 }
 

@@ -142,7 +142,7 @@ impl LiveSite {
                 .items
                 .iter()
                 .position(|it| it.source == old.rel)?;
-            resolve::patch_item(&self.archive, i, &old, &new)
+            resolve::patch_item(&self.archive, i, &old, &new, &self.loaded.withheld)
         });
         let (archive, problems) = match patched {
             Some(archive) => (archive, Vec::new()),

@@ -137,6 +137,9 @@ pub struct Item {
     pub previous: Option<Id>,
     pub next: Option<Id>,
     pub referenced_by: Vec<PageKey>,
+    /// The pages its `related:` list and body links point at, in order:
+    /// they show it among their backlinks.
+    pub refers_to: Vec<PageKey>,
     pub extra: Extra,
 }
 

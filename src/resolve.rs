@@ -579,6 +579,11 @@ impl Resolver {
             sources.sort();
             sources.dedup();
             sources.retain(|&s| s != target);
+            for &source in &sources {
+                if let PageKey::Item(i) = source {
+                    Arc::make_mut(&mut archive.items[i]).refers_to.push(target);
+                }
+            }
             match target {
                 PageKey::Committee(i) => archive.committees[i].referenced_by = sources,
                 PageKey::Meeting(i) => archive.meetings[i].referenced_by = sources,
@@ -653,6 +658,7 @@ impl Resolver {
             previous: None,
             next: None,
             referenced_by: Vec::new(),
+            refers_to: Vec::new(),
             extra: Default::default(),
         };
         set_item_text(&mut item, file);
@@ -831,16 +837,20 @@ fn set_item_text(item: &mut Item, file: &Parsed<ItemMatter>) {
 }
 
 /// `archive` with item `i` re-read from `new`, when `new` differs from
-/// `old` (the file `archive` was resolved from) only in words: the same
-/// topics, people, related items, documents, status, links and headings,
-/// so nothing else in the archive can change. `None` when the edit may
-/// reshape the archive; then resolve it whole. This is what keeps a
-/// clerk's typing in `quorum serve` from re-resolving ten thousand items.
+/// `old` (the file `archive` was resolved from) only in words and body
+/// links: the same topics, people, related items, documents, status and
+/// headings. Words change only the item; a link that resolves cleanly
+/// changes only the backlinks of the pages it leaves and reaches. `None`
+/// when the edit may reshape the archive, or a new link is broken (the
+/// full resolve then reports it); then resolve it whole. This is what
+/// keeps a clerk's typing in `quorum serve` from re-resolving ten
+/// thousand items.
 pub fn patch_item(
     archive: &Archive,
     i: Id,
     old: &Parsed<ItemMatter>,
     new: &Parsed<ItemMatter>,
+    withheld: &BTreeMap<String, Withheld>,
 ) -> Option<Archive> {
     let (o, n) = (&old.matter, &new.matter);
     let item = archive.items.get(i)?;
@@ -868,14 +878,105 @@ pub fn patch_item(
             .zip(&n.declarations)
             .all(|(x, y)| x.member == y.member)
         && item.declarations.len() == n.declarations.len()
-        && same_links
         && old.body.anchors == new.body.anchors;
     if !same_shape {
         return None;
     }
     let mut archive = archive.clone();
+    if !same_links {
+        relink_item(&mut archive, i, old, new, withheld)?;
+    }
     set_item_text(Arc::make_mut(&mut archive.items[i]), new);
     Some(archive)
+}
+
+/// Moves item `i`'s backlinks from the pages `old`'s body linked to, to
+/// those `new`'s does. `None` if a new link does not resolve cleanly.
+fn relink_item(
+    archive: &mut Archive,
+    i: Id,
+    old: &Parsed<ItemMatter>,
+    new: &Parsed<ItemMatter>,
+    withheld: &BTreeMap<String, Withheld>,
+) -> Option<()> {
+    let committees: HashMap<String, Id> = (archive.committees.iter().enumerate())
+        .map(|(c, x)| (x.slug.clone(), c))
+        .collect();
+    let meetings: HashMap<(String, String), Id> = (archive.meetings.iter().enumerate())
+        .map(|(m, x)| {
+            (
+                (
+                    archive.committees[x.committee].slug.clone(),
+                    x.folder.clone(),
+                ),
+                m,
+            )
+        })
+        .collect();
+    let by_source = |sources: &mut dyn Iterator<Item = &String>| -> HashMap<String, Id> {
+        sources.enumerate().map(|(n, s)| (s.clone(), n)).collect()
+    };
+    let items = by_source(&mut archive.items.iter().map(|x| &x.source));
+    let documents = by_source(&mut archive.documents.iter().map(|x| &x.source));
+    let attachments = by_source(&mut archive.attachments.iter().map(|x| &x.source));
+    let targets = Targets {
+        committees: &committees,
+        meetings: &meetings,
+        items: &items,
+        documents: &documents,
+        attachments: &attachments,
+        withheld,
+    };
+    let pages = |file: &Parsed<ItemMatter>| -> Option<Vec<PageKey>> {
+        let mut pages = Vec::new();
+        for r in &file.references {
+            let page = targets.find(&r.target).ok()?;
+            if let (Some(anchor), Some(p)) = (&r.anchor, page)
+                && !has_anchor(archive, p, anchor)
+            {
+                return None;
+            }
+            pages.extend(page);
+        }
+        Some(pages)
+    };
+    let (before, after) = (pages(old)?, pages(new)?);
+    let me = PageKey::Item(i);
+    let related: Vec<PageKey> = archive.items[i]
+        .related
+        .iter()
+        .map(|&r| PageKey::Item(r))
+        .collect();
+    for &page in before
+        .iter()
+        .filter(|p| !after.contains(p) && !related.contains(p))
+    {
+        referenced_by(archive, page).retain(|&k| k != me);
+    }
+    for &page in after.iter().filter(|&&p| p != me) {
+        let list = referenced_by(archive, page);
+        if let Err(at) = list.binary_search(&me) {
+            list.insert(at, me);
+        }
+    }
+    let mut refers_to: Vec<PageKey> = after
+        .into_iter()
+        .chain(related)
+        .filter(|&p| p != me)
+        .collect();
+    refers_to.sort();
+    refers_to.dedup();
+    Arc::make_mut(&mut archive.items[i]).refers_to = refers_to;
+    Some(())
+}
+
+fn referenced_by(a: &mut Archive, page: PageKey) -> &mut Vec<PageKey> {
+    match page {
+        PageKey::Committee(c) => &mut a.committees[c].referenced_by,
+        PageKey::Meeting(m) => &mut a.meetings[m].referenced_by,
+        PageKey::Item(i) => &mut Arc::make_mut(&mut a.items[i]).referenced_by,
+        PageKey::Document(d) => &mut a.documents[d].referenced_by,
+    }
 }
 
 /// Lists are collected with duplicates and deduplicated once, so that a

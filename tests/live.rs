@@ -23,7 +23,8 @@ fn edit(root: &Path, from: &str, to: &str) -> std::path::PathBuf {
 }
 
 /// Applies one edit and checks the live model against a fresh resolve.
-fn assert_live_matches_fresh(from: &str, to: &str, expect_text: &str) {
+/// Returns the live site's output folder.
+fn assert_live_matches_fresh(from: &str, to: &str, expect_text: &str) -> tempfile::TempDir {
     let dir = common::fixture("basic");
     let options = BuildOptions::new(dir.path());
     let mut live = LiveSite::build(options.clone()).expect("builds");
@@ -45,11 +46,12 @@ fn assert_live_matches_fresh(from: &str, to: &str, expect_text: &str) {
         page.contains(expect_text),
         "item page lacks {expect_text:?}"
     );
+    dir
 }
 
 #[test]
 fn an_edit_in_words_gives_the_model_a_fresh_build_would() {
-    assert_live_matches_fresh(
+    let _ = assert_live_matches_fresh(
         "Fostering rose",
         "Fostering rose sharply",
         "Fostering rose sharply",
@@ -58,7 +60,7 @@ fn an_edit_in_words_gives_the_model_a_fresh_build_would() {
 
 #[test]
 fn a_new_title_gives_the_model_a_fresh_build_would() {
-    assert_live_matches_fresh(
+    let _ = assert_live_matches_fresh(
         "title: Fostering Update",
         "title: Fostering Review",
         "Fostering Review",
@@ -67,14 +69,36 @@ fn a_new_title_gives_the_model_a_fresh_build_would() {
 
 #[test]
 fn a_new_topic_gives_the_model_a_fresh_build_would() {
-    assert_live_matches_fresh("Fostering]", "Fostering, Adoption]", "Adoption");
+    let _ = assert_live_matches_fresh("Fostering]", "Fostering, Adoption]", "Adoption");
 }
 
 #[test]
 fn a_new_link_gives_the_model_a_fresh_build_would() {
-    assert_live_matches_fresh(
+    let dir = assert_live_matches_fresh(
         "heard.",
         "heard, after [the budget](@/finance/2024-01-10/01-budget.md).",
         "the budget",
+    );
+    // The page linked to lists the item among its backlinks at once.
+    let target = std::fs::read_to_string(
+        dir.path()
+            .join("output/finance/2024-01-10/budget/index.html"),
+    )
+    .expect("linked page");
+    assert!(target.contains("Fostering Update"), "backlink missing");
+}
+
+#[test]
+fn a_removed_link_gives_the_model_a_fresh_build_would() {
+    let dir = assert_live_matches_fresh(
+        "[Finance Committee](@/finance/_committee.md)",
+        "Finance Committee",
+        "Finance Committee heard",
+    );
+    let committee = std::fs::read_to_string(dir.path().join("output/finance/index.html"))
+        .expect("committee page");
+    assert!(
+        !committee.contains("Fostering Update"),
+        "stale backlink on the page no longer linked to"
     );
 }
