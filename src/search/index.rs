@@ -34,7 +34,7 @@ pub const META_FILE: &str = "quorum-search.json";
 const ZSTD_LEVEL: i32 = 9;
 
 /// Writer memory, shared by its threads.
-const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
 impl Meta {
     pub fn from_archive(a: &Archive) -> Meta {
