@@ -9,6 +9,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// A large build allocates millions of short-lived strings from several
+// threads over a heap of a gigabyte: at 100,000 items glibc's allocator
+// took 11% of the time (perf) and its fragmentation pushed peak memory to
+// 0.96-1.1 GiB; with mimalloc, 0.8 GiB and a fifth less CPU.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "quorum",
