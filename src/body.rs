@@ -9,11 +9,12 @@
 //! text whose links were checked: a file changed in between is an error,
 //! never a page built from unchecked words.
 
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
+use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Rendered};
 
 /// Where a body is, and what the rest of the archive may know about it.
@@ -32,14 +33,20 @@ pub struct Body {
 
 impl Body {
     /// Describes `body`, which starts at `offset` in the file at `source`
-    /// and rendered to `rendered`.
-    pub fn new(source: &str, offset: usize, body: &str, top_level: u8, rendered: Rendered) -> Body {
+    /// and has headings with `anchors`.
+    pub fn new(
+        source: &str,
+        offset: usize,
+        body: &str,
+        top_level: u8,
+        anchors: Vec<String>,
+    ) -> Body {
         Body {
             source: Some(source.to_owned()),
             offset,
-            fingerprint: fingerprint(body),
+            fingerprint: FxBuildHasher.hash_one(body),
             top_level,
-            anchors: rendered.anchors,
+            anchors,
         }
     }
 }
@@ -67,12 +74,12 @@ pub enum BodyError {
     Changed { path: PathBuf },
 }
 
-impl BodyError {
-    /// The file at fault, as the user knows it.
-    pub fn path(&self) -> &Path {
-        match self {
-            BodyError::Read { path, .. } | BodyError::Changed { path } => path,
-        }
+impl From<BodyError> for Diagnostic {
+    fn from(e: BodyError) -> Diagnostic {
+        let path = match &e {
+            BodyError::Read { path, .. } | BodyError::Changed { path } => path.clone(),
+        };
+        Diagnostic::error(path, e.to_string()).with_hint("build again once the file is saved")
     }
 }
 
@@ -105,16 +112,10 @@ impl Bodies {
             }
         })?;
         match text.get(body.offset..) {
-            Some(words) if fingerprint(words) == body.fingerprint => Ok(f(words)),
+            Some(words) if FxBuildHasher.hash_one(words) == body.fingerprint => Ok(f(words)),
             _ => Err(BodyError::Changed { path: shown }),
         }
     }
-}
-
-fn fingerprint(text: &str) -> u64 {
-    let mut h = FxHasher::default();
-    text.hash(&mut h);
-    h.finish()
 }
 
 #[cfg(test)]
@@ -126,7 +127,13 @@ mod tests {
         std::fs::write(dir.path().join("a.md"), text).unwrap();
         let offset = text.find("\n---\n").map_or(0, |i| i + 5);
         let words = &text[offset..];
-        let body = Body::new("a.md", offset, words, 3, markdown::render(words, "", 3));
+        let body = Body::new(
+            "a.md",
+            offset,
+            words,
+            3,
+            markdown::render(words, "", 3).anchors,
+        );
         let bodies = Bodies {
             content_dir: dir.path().to_owned(),
             ..Bodies::default()
@@ -149,7 +156,7 @@ mod tests {
         std::fs::write(dir.path().join("a.md"), "---\ntitle: A\n---\nNew words.\n").unwrap();
         let err = bodies.render(&body).unwrap_err();
         assert!(matches!(err, BodyError::Changed { .. }), "{err}");
-        assert_eq!(err.path(), Path::new("content/a.md"));
+        assert_eq!(Diagnostic::from(err).path, Path::new("content/a.md"));
         std::fs::remove_file(dir.path().join("a.md")).unwrap();
         assert!(matches!(bodies.text(&body), Err(BodyError::Read { .. })));
     }

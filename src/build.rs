@@ -325,11 +325,7 @@ pub fn write_site(
         timings.push(Timing::now("search index (alongside)", took));
         match result {
             Ok(n) => indexed = n,
-            Err(search::SearchError::Body(e)) => diagnostics.push(
-                Diagnostic::error(e.path(), e.to_string())
-                    .with_hint("build again once the file is saved"),
-            ),
-            Err(e) => diagnostics.push(Diagnostic::error(&index_dir, e.to_string())),
+            Err(e) => diagnostics.push(e.diagnostic(&index_dir)),
         }
     }
 

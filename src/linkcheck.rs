@@ -5,7 +5,7 @@
 //! (ids, and links with fragments) is kept, so memory stays small.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -301,9 +301,7 @@ fn decode_entities(s: &str) -> String {
 /// only if its id shared a fingerprint with one the page has: with a few
 /// dozen ids a page, practically never.
 fn fingerprint(id: &str) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    id.hash(&mut h);
-    h.finish()
+    rustc_hash::FxBuildHasher.hash_one(id)
 }
 
 #[cfg(test)]

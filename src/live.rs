@@ -360,7 +360,7 @@ impl LiveSite {
         }
         let index_dir = self.options.index_dir(&archive.config);
         search::index::update(archive, &index_dir, &keys, &removed_urls)
-            .map_err(|e| BuildFailure::from(Diagnostic::error(&index_dir, e.to_string())))
+            .map_err(|e| BuildFailure::from(e.diagnostic(&index_dir)))
     }
 
     /// Where the site is written.

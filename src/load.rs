@@ -429,7 +429,13 @@ fn parse<M: DeserializeOwned>(
             at: Located::in_text(text, split.body_offset + r.offset),
         })
         .collect();
-    let body = Body::new(&rel, split.body_offset, split.body, top_level, rendered);
+    let body = Body::new(
+        &rel,
+        split.body_offset,
+        split.body,
+        top_level,
+        rendered.anchors,
+    );
     Ok(Parsed {
         rel,
         path,

@@ -139,8 +139,7 @@ where
         .filter_map(|&job| {
             let page = views.render(theme, job).map_err(|e| match e {
                 PageError::Template(template, e) => theme.diagnostic(root, Some(template), &e),
-                PageError::Body(e) => Diagnostic::error(e.path(), e.to_string())
-                    .with_hint("build again once the file is saved"),
+                PageError::Body(e) => e.into(),
             });
             page.and_then(&sink).err()
         })

@@ -55,6 +55,14 @@ pub enum SearchError {
 }
 
 impl SearchError {
+    /// As a build reports it: against the file at fault, or the index.
+    pub fn diagnostic(self, index_dir: &Path) -> crate::diagnostic::Diagnostic {
+        match self {
+            SearchError::Body(e) => e.into(),
+            e => crate::diagnostic::Diagnostic::error(index_dir, e.to_string()),
+        }
+    }
+
     /// Whether the request (not the index) is at fault: a 400, exit 2.
     pub fn is_bad_request(&self) -> bool {
         matches!(self, SearchError::Query(_) | SearchError::Option(_))
