@@ -266,20 +266,16 @@ pub fn write_site(
     // own, when configured to live elsewhere) alongside the pages; a build
     // that fails drops it with them.
     let index_dir = options.index_dir(&archive.config);
-    let index_stage: Option<(PathBuf, Option<Staging>)> = match &staging {
-        None => None,
-        Some(site) => Some(match &archive.config.search.index_dir {
-            None => (site.fresh_dir(INDEX_DIR), None),
-            Some(_) => {
-                let stage = Staging::new(&index_dir, root)
-                    .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
-                (stage.fresh_dir(""), Some(stage))
+    let index_error = |e: crate::output::OutputError| Diagnostic::error(&index_dir, e.to_string());
+    let index_stage: Option<(PathBuf, Option<Staging>)> =
+        match (&staging, &archive.config.search.index_dir) {
+            (None, _) => None,
+            (Some(site), None) => Some((site.fresh_dir(INDEX_DIR).map_err(index_error)?, None)),
+            (Some(_), Some(_)) => {
+                let stage = Staging::empty(&index_dir, root).map_err(index_error)?;
+                Some((stage.dir().to_owned(), Some(stage)))
             }
-        })
-        .map(|(dir, stage)| dir.map(|d| (d, stage)))
-        .transpose()
-        .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?,
-    };
+        };
     let jobs = render::jobs(&archive);
     let page_paths: Vec<String> = jobs
         .par_iter()
@@ -379,9 +375,7 @@ pub fn write_site(
         site.commit()
             .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
         if let Some((_, Some(stage))) = index_stage {
-            stage
-                .commit()
-                .map_err(|e| Diagnostic::error(&index_dir, e.to_string()))?;
+            stage.commit().map_err(index_error)?;
         }
     }
     timings.push(Timing::now("total", started.elapsed()));

@@ -34,6 +34,8 @@ pub enum OutputError {
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
+    /// Whether the site a commit replaces is kept to be written over.
+    keeps_previous: bool,
     /// Whether `dir` is a previous build being written over.
     reused: bool,
     /// With `reused`: what this build wrote, and folders it made afresh
@@ -62,8 +64,20 @@ fn is_real_dir(path: &Path) -> bool {
 }
 
 impl Staging {
-    /// Starts a build that will replace `target`.
+    /// Starts a build that will replace `target`, written over the site
+    /// that target replaced last time.
     pub fn new(target: &Path, root: &Path) -> Result<Staging, OutputError> {
+        Staging::start(target, root, true)
+    }
+
+    /// Starts a build of `target` in an empty folder, keeping nothing of
+    /// what it replaces: for a writer that needs an empty folder (the
+    /// search index, when it lives outside the site).
+    pub fn empty(target: &Path, root: &Path) -> Result<Staging, OutputError> {
+        Staging::start(target, root, false)
+    }
+
+    fn start(target: &Path, root: &Path, keeps_previous: bool) -> Result<Staging, OutputError> {
         check_target(target, root)?;
         let dir = sibling(target, &format!("staging-{}", std::process::id()));
         if let Some(parent) = target.parent()
@@ -79,7 +93,8 @@ impl Staging {
             let _ = fs::remove_dir_all(&dir);
         }
         // Renaming claims the previous site, so two builds never share it.
-        let reused = is_real_dir(&spare(target))
+        let reused = keeps_previous
+            && is_real_dir(&spare(target))
             && fs::rename(spare(target), &dir).is_ok()
             && (safe_to_write_over(&dir) || {
                 let _ = fs::remove_dir_all(&dir);
@@ -94,6 +109,7 @@ impl Staging {
         Ok(Staging {
             target: target.to_owned(),
             dir,
+            keeps_previous,
             reused,
             written: Mutex::default(),
             fresh: Mutex::default(),
@@ -123,14 +139,10 @@ impl Staging {
         self.place(rel, |path| fs::copy(from, path).map(|_| ()))
     }
 
-    /// An empty folder at `rel` ("" for the whole staging folder), for a
-    /// writer that needs one (the search index); the sweep leaves it alone.
+    /// An empty folder at `rel`, for a writer that needs one (the search
+    /// index); the sweep leaves it alone.
     pub fn fresh_dir(&self, rel: &str) -> Result<PathBuf, OutputError> {
-        let path = if rel.is_empty() {
-            self.dir.clone()
-        } else {
-            self.dir.join(rel)
-        };
+        let path = self.dir.join(rel);
         let err = |source| OutputError::Write {
             path: path.clone(),
             source,
@@ -193,9 +205,6 @@ impl Staging {
     fn sweep(&self) -> Result<(), OutputError> {
         let written = lock(&self.written);
         let fresh = lock(&self.fresh);
-        if fresh.iter().any(String::is_empty) {
-            return Ok(());
-        }
         let kept = |rel: &str| {
             written.contains(rel)
                 || fresh.iter().any(|f| {
@@ -261,9 +270,19 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            keep_as_spare(&old, &self.target);
+            self.set_aside(&old);
         }
         Ok(())
+    }
+
+    /// Keeps a replaced or unfinished tree to be written over next time,
+    /// or removes it when this target keeps nothing.
+    fn set_aside(&self, tree: &Path) {
+        if self.keeps_previous {
+            keep_as_spare(tree, &self.target);
+        } else {
+            let _ = fs::remove_dir_all(tree);
+        }
     }
 }
 
@@ -320,7 +339,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             // A half-written tree is still a fine starting point.
-            keep_as_spare(&self.dir, &self.target);
+            self.set_aside(&self.dir.clone());
         }
     }
 }

@@ -404,3 +404,31 @@ fn long_lists_paginate_at_stable_urls() {
     );
     assert!(page(root, "/meetings/page/2/").contains("rel=\"prev\""));
 }
+
+#[test]
+fn an_index_kept_outside_the_site_is_rebuilt_whole_beside_it() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    let config = std::fs::read_to_string(root.join("quorum.toml")).unwrap();
+    std::fs::write(
+        root.join("quorum.toml"),
+        format!("{config}\n[search]\nindex_dir = \"search-index\"\n"),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let report = build_ok(root);
+        assert!(report.indexed > 0);
+        let index = quorum::search::SearchIndex::open(&root.join("search-index")).expect("index");
+        let found = index
+            .search(&quorum::search::SearchRequest {
+                query: "fostering".into(),
+                ..Default::default()
+            })
+            .expect("query");
+        assert!(found.total > 0, "the index answers");
+    }
+    assert!(!root.join("output/search-index").exists());
+    // The site keeps its previous build to write over; the index does not.
+    assert!(root.join(".output.previous").is_dir());
+    assert!(!root.join(".search-index.previous").exists());
+}
