@@ -197,16 +197,13 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-/// The facet field's name in the schema.
-const FACETS_FIELD: &str = "facets";
-
 /// The reader's searcher, with a facet table for each of its segments.
 fn current(reader: &IndexReader) -> Result<(Searcher, Vec<Arc<FacetTable>>), SearchError> {
     let searcher = reader.searcher();
     let tables = searcher
         .segment_readers()
         .iter()
-        .map(|r| FacetTable::build(r, FACETS_FIELD).map(Arc::new))
+        .map(|r| FacetTable::build(r, schema::FACETS).map(Arc::new))
         .collect::<tantivy::Result<_>>()?;
     Ok((searcher, tables))
 }
@@ -290,32 +287,25 @@ impl SearchIndex {
         let offset = (request.page - 1) * request.limit;
         let counter = FacetCounter {
             tables: &self.facet_tables,
-            field: FACETS_FIELD,
+            field: schema::FACETS,
         };
-        let (addresses, counts): (Vec<(f32, DocAddress)>, MatchCounts) = match request.sort {
-            Sort::Relevance => {
-                // Apart, and side by side: alone, the top hits are found by
-                // block-max WAND, which skips most matches, and the counts
-                // are gathered without scoring any. Together, every match
-                // would be scored.
-                let top = TopDocs::with_limit(request.limit).and_offset(offset);
-                let (hits, counts) = rayon::join(
-                    || searcher.search(&full, &top),
-                    || searcher.search(&full, &counter),
-                );
-                (hits?, counts?)
-            }
-            Sort::Newest => {
-                let top = TopDocs::with_limit(request.limit)
-                    .and_offset(offset)
-                    .order_by_fast_field::<i64>("date", Order::Desc);
-                let (hits, counts) = rayon::join(
-                    || searcher.search(&full, &top),
-                    || searcher.search(&full, &counter),
-                );
-                (hits?.into_iter().map(|(_, a)| (0.0, a)).collect(), counts?)
-            }
+        let top = || -> tantivy::Result<Vec<(f32, DocAddress)>> {
+            let top = TopDocs::with_limit(request.limit).and_offset(offset);
+            Ok(match request.sort {
+                Sort::Relevance => searcher.search(&full, &top)?,
+                Sort::Newest => searcher
+                    .search(&full, &top.order_by_fast_field::<i64>("date", Order::Desc))?
+                    .into_iter()
+                    .map(|(_, a)| (0.0, a))
+                    .collect(),
+            })
         };
+        // Apart, and side by side: alone, the top hits by relevance are
+        // found by block-max WAND, which skips most matches, and the counts
+        // are gathered without scoring any. Together, every match would be
+        // scored.
+        let (addresses, counts) = rayon::join(top, || searcher.search(&full, &counter));
+        let (addresses, counts): (_, MatchCounts) = (addresses?, counts?);
 
         let snippets = Snippets::new(searcher, &*main, &self.fields)?;
         // Finding a passage means analysing each hit's text: in parallel.

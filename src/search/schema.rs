@@ -14,6 +14,9 @@ pub const STEMMED: &str = "quorum_en";
 /// The same without stemming: the real words, for spelling suggestions.
 pub const PLAIN: &str = "quorum_plain";
 
+/// The facet field's name (facet readers are opened by name).
+pub const FACETS: &str = "facets";
+
 /// Every field of the index, by role.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -93,7 +96,7 @@ pub fn build() -> (Schema, Fields) {
         person_slug: s.add_text_field("person_slug", STRING),
         date: s.add_i64_field("date", INDEXED | FAST),
         date_iso: s.add_text_field("date_iso", STORED),
-        facets: s.add_facet_field("facets", tantivy::schema::FacetOptions::default()),
+        facets: s.add_facet_field(FACETS, tantivy::schema::FacetOptions::default()),
         topics_display: s.add_text_field("topics_display", STORED),
         committee_display: s.add_text_field("committee_display", STORED),
         spelling: s.add_text_field("spelling", spelling),
@@ -119,7 +122,7 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
         person_slug: f("person_slug")?,
         date: f("date")?,
         date_iso: f("date_iso")?,
-        facets: f("facets")?,
+        facets: f(FACETS)?,
         topics_display: f("topics_display")?,
         committee_display: f("committee_display")?,
         spelling: f("spelling")?,
