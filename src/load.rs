@@ -419,7 +419,7 @@ fn parse<M: DeserializeOwned>(
     } else {
         3
     };
-    let rendered = markdown::render(split.body, &options.prefix, top_level);
+    let rendered = markdown::scan(split.body, &options.prefix, top_level);
     let references = rendered
         .references
         .iter()

@@ -54,6 +54,25 @@ pub fn render_linked(
     top_level: u8,
     moved: &FxHashMap<String, String>,
 ) -> Rendered {
+    let (mut out, events) = walk(body, prefix, top_level, moved);
+    html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+/// What loading needs of a body (its anchors, `@/` references and text)
+/// without making the HTML, which pages make again when they are written.
+pub fn scan(body: &str, prefix: &str, top_level: u8) -> Rendered {
+    walk(body, prefix, top_level, &FxHashMap::default()).0
+}
+
+/// One pass over `body`: everything [`Rendered`] holds but the HTML, and
+/// the events to make it from.
+fn walk<'a>(
+    body: &'a str,
+    prefix: &str,
+    top_level: u8,
+    moved: &FxHashMap<String, String>,
+) -> (Rendered, Vec<Event<'a>>) {
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let shift = top_level.saturating_sub(largest_heading(body));
@@ -118,10 +137,9 @@ pub fn render_linked(
             }
         }
     }
-    html::push_html(&mut out.html, events.into_iter());
     let trimmed = out.text.trim_end().len();
     out.text.truncate(trimmed);
-    out
+    (out, events)
 }
 
 /// The plain text of `body`, as [`render`] gives it, without making HTML:
@@ -304,6 +322,20 @@ mod tests {
             2,
         );
         assert_eq!(r.text, "Some bold and a link.\none\ntwo");
+    }
+
+    #[test]
+    fn a_scan_is_a_render_without_the_html() {
+        let body = "# Budget\n\nSee [the plan](@/rcc/2017-12-07/05-update.md#budget).\n";
+        let full = render(body, "/m", 3);
+        assert!(!full.html.is_empty());
+        assert_eq!(
+            scan(body, "/m", 3),
+            Rendered {
+                html: String::new(),
+                ..full
+            }
+        );
     }
 
     #[test]
