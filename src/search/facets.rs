@@ -1,8 +1,9 @@
 //! Counting a query's matches and their facets (committee, topic, year,
 //! kind) in one pass, without scoring.
 //!
-//! Each segment's facets are laid out per document once, when the index is
-//! opened: counting a match is then a few array reads. tantivy's
+//! Each segment's facets (and dates, for newest-first order) are laid out
+//! per document once, when the index is opened: counting a match is then a
+//! few array reads. tantivy's
 //! `FacetCollector` looks every match up in a multi-valued column and maps
 //! it through the facet tree, which was most of a broad query's time at
 //! 100,000 items.
@@ -15,10 +16,12 @@ use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-/// One segment's facets, by document.
+/// One segment's facets and dates, by document.
 #[derive(Debug)]
-pub struct FacetTable {
+pub struct DocTable {
     segment: SegmentId,
+    /// Each document's date (i64::MIN if it has none).
+    dates: Vec<i64>,
     /// (root, value) of each facet ordinal, e.g. ("topic", "fostering").
     names: Vec<(String, String)>,
     /// Document `d`'s facet ordinals are `ords[starts[d]..starts[d + 1]]`.
@@ -26,8 +29,12 @@ pub struct FacetTable {
     ords: Vec<u32>,
 }
 
-impl FacetTable {
-    pub fn build(reader: &SegmentReader, field: &str) -> tantivy::Result<FacetTable> {
+impl DocTable {
+    pub fn build(reader: &SegmentReader, field: &str, date: &str) -> tantivy::Result<DocTable> {
+        let column = reader.fast_fields().i64(date)?;
+        let dates = (0..reader.max_doc())
+            .map(|doc| column.first(doc).unwrap_or(i64::MIN))
+            .collect();
         let facets = reader.facet_reader(field)?;
         let mut names = Vec::with_capacity(facets.num_facets());
         let mut facet = Facet::root();
@@ -48,12 +55,19 @@ impl FacetTable {
             ords.extend(facets.facet_ords(doc).map(|o| o as u32));
             starts.push(ords.len() as u32);
         }
-        Ok(FacetTable {
+        Ok(DocTable {
             segment: reader.segment_id(),
+            dates,
             names,
             starts,
             ords,
         })
+    }
+}
+
+impl DocTable {
+    pub fn date(&self, doc: DocId) -> i64 {
+        self.dates[doc as usize]
     }
 }
 
@@ -78,14 +92,28 @@ impl MatchCounts {
 /// Counts matches and facets, using the tables laid out when the index was
 /// opened (a segment without one gets its table built on the spot).
 pub struct FacetCounter<'a> {
-    pub tables: &'a [Arc<FacetTable>],
+    pub tables: &'a [Arc<DocTable>],
+    /// The facet and date fields, for a segment without a table.
     pub field: &'a str,
+    pub date: &'a str,
 }
 
+/// Counts kept per facet: consecutive documents add to different copies,
+/// so that the few counts most matches share ("kind: item", this year)
+/// are not each waiting on the previous addition to them.
+const LANES: usize = 4;
+
 pub struct SegmentCounter {
-    table: Arc<FacetTable>,
+    table: Arc<DocTable>,
     total: usize,
-    counts: Vec<u64>,
+    /// Facet `o`'s count is the sum of `counts[o * LANES..][..LANES]`.
+    counts: Vec<u32>,
+}
+
+impl SegmentCounter {
+    pub fn table(&self) -> &DocTable {
+        &self.table
+    }
 }
 
 impl Collector for FacetCounter<'_> {
@@ -103,10 +131,10 @@ impl Collector for FacetCounter<'_> {
             .find(|t| t.segment == reader.segment_id())
         {
             Some(t) => Arc::clone(t),
-            None => Arc::new(FacetTable::build(reader, self.field)?),
+            None => Arc::new(DocTable::build(reader, self.field, self.date)?),
         };
         Ok(SegmentCounter {
-            counts: vec![0; table.names.len()],
+            counts: vec![0; table.names.len() * LANES],
             table,
             total: 0,
         })
@@ -118,7 +146,7 @@ impl Collector for FacetCounter<'_> {
 
     fn merge_fruits(
         &self,
-        fruits: Vec<(Arc<FacetTable>, usize, Vec<u64>)>,
+        fruits: Vec<(Arc<DocTable>, usize, Vec<u64>)>,
     ) -> tantivy::Result<MatchCounts> {
         let mut merged = MatchCounts::default();
         for (table, total, counts) in fruits {
@@ -134,7 +162,7 @@ impl Collector for FacetCounter<'_> {
 }
 
 impl SegmentCollector for SegmentCounter {
-    type Fruit = (Arc<FacetTable>, usize, Vec<u64>);
+    type Fruit = (Arc<DocTable>, usize, Vec<u64>);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.collect_block(&[doc]);
@@ -143,16 +171,22 @@ impl SegmentCollector for SegmentCounter {
     fn collect_block(&mut self, docs: &[DocId]) {
         self.total += docs.len();
         let t = &*self.table;
-        for &doc in docs {
+        for (i, &doc) in docs.iter().enumerate() {
+            let lane = i % LANES;
             let (start, end) = (t.starts[doc as usize], t.starts[doc as usize + 1]);
             for &ord in &t.ords[start as usize..end as usize] {
-                self.counts[ord as usize] += 1;
+                self.counts[ord as usize * LANES + lane] += 1;
             }
         }
     }
 
     fn harvest(self) -> Self::Fruit {
-        (self.table, self.total, self.counts)
+        let counts = self
+            .counts
+            .chunks_exact(LANES)
+            .map(|lanes| lanes.iter().map(|&c| u64::from(c)).sum())
+            .collect();
+        (self.table, self.total, counts)
     }
 }
 
@@ -161,7 +195,7 @@ mod tests {
     use super::*;
     use tantivy::collector::{Count, FacetCollector};
     use tantivy::query::AllQuery;
-    use tantivy::schema::{FacetOptions, STRING, Schema};
+    use tantivy::schema::{FAST, FacetOptions, STRING, Schema};
     use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
     #[test]
@@ -169,6 +203,7 @@ mod tests {
         let mut schema = Schema::builder();
         let facets = schema.add_facet_field("facets", FacetOptions::default());
         let id = schema.add_text_field("id", STRING);
+        schema.add_i64_field("date", FAST);
         let index = Index::create_in_ram(schema.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for (n, (topic, year)) in [("a", "2020"), ("b", "2020"), ("a", "2021"), ("a", "2019")]
@@ -188,14 +223,15 @@ mod tests {
         writer.delete_term(Term::from_field_text(id, "3"));
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let tables: Vec<Arc<FacetTable>> = searcher
+        let tables: Vec<Arc<DocTable>> = searcher
             .segment_readers()
             .iter()
-            .map(|r| Arc::new(FacetTable::build(r, "facets").unwrap()))
+            .map(|r| Arc::new(DocTable::build(r, "facets", "date").unwrap()))
             .collect();
         let counter = FacetCounter {
             tables: &tables,
             field: "facets",
+            date: "date",
         };
         let ours = searcher.search(&AllQuery, &counter).unwrap();
         let mut theirs = FacetCollector::for_field("facets");

@@ -162,22 +162,22 @@ pub fn document(
     let (kind, committee, date, topics): (&str, Id, NaiveDate, &[Id]) = match key {
         PageKey::Item(i) => {
             let item = &a.items[i];
-            d.add_text(f.title, &item.title);
+            add_title(f, &mut d, &item.title);
             let purpose = item.purpose.as_deref().map(crate::markdown::plain_text);
             if let Some(p) = &purpose {
+                searchable(f, &mut d, p);
                 d.add_text(f.purpose, p);
                 d.add_text(f.spelling, p);
             }
-            let text = a.bodies.text(&item.minutes)?;
-            d.add_text(f.spelling, &text);
-            d.add_text(f.body, text);
+            add_body(f, &mut d, a.bodies.text(&item.minutes)?);
             for decision in &item.decisions {
                 let text = crate::markdown::plain_text(decision);
+                searchable(f, &mut d, &text);
                 d.add_text(f.spelling, &text);
                 d.add_text(f.decisions, text);
             }
             for action in &item.actions {
-                d.add_text(f.actions, &action.action);
+                searchable(f, &mut d, &action.action);
                 if let Some(o) = &action.owner {
                     add_person(a, f, &mut d, o.person);
                 }
@@ -198,10 +198,8 @@ pub fn document(
         PageKey::Document(i) => {
             let doc = &a.documents[i];
             let item = &a.items[doc.item];
-            d.add_text(f.title, &doc.title);
-            let text = a.bodies.text(&doc.body)?;
-            d.add_text(f.spelling, &text);
-            d.add_text(f.body, text);
+            add_title(f, &mut d, &doc.title);
+            add_body(f, &mut d, a.bodies.text(&doc.body)?);
             if let Some(author) = &doc.author {
                 add_person(a, f, &mut d, author.person);
             }
@@ -215,10 +213,8 @@ pub fn document(
                 a.committees[m.committee].title,
                 crate::render::context::DateView::new(m.date).long
             );
-            d.add_text(f.title, &title);
-            let text = a.bodies.text(&m.notes)?;
-            d.add_text(f.spelling, &text);
-            d.add_text(f.body, text);
+            add_title(f, &mut d, &title);
+            add_body(f, &mut d, a.bodies.text(&m.notes)?);
             for p in m.chair.iter().chain(&m.attendees).chain(&m.apologies) {
                 add_person(a, f, &mut d, p.person);
             }
@@ -230,18 +226,21 @@ pub fn document(
     d.add_text(f.kind, kind);
     d.add_text(f.url, format!("{}{}", a.prefix, a.page_url(key)));
     let c = &a.committees[committee];
-    d.add_text(f.committee, &c.title);
-    for extra in c.short.iter().chain(&c.authority) {
-        d.add_text(f.committee, extra);
+    for name in std::iter::once(&c.title)
+        .chain(&c.short)
+        .chain(&c.authority)
+    {
+        d.add_text(f.committee, name);
+        searchable(f, &mut d, name);
     }
     d.add_text(f.committee_slug, &c.slug);
     d.add_text(f.committee_display, &c.title);
     d.add_facet(f.facets, Facet::from_path(["committee", c.slug.as_str()]));
     for &t in topics {
         let topic = &a.topics[t];
-        d.add_text(f.topic, &topic.name);
-        for alias in &topic.aliases {
-            d.add_text(f.topic, alias);
+        for name in std::iter::once(&topic.name).chain(&topic.aliases) {
+            d.add_text(f.topic, name);
+            searchable(f, &mut d, name);
         }
         d.add_text(f.topic_slug, &topic.slug);
         d.add_text(f.topics_display, &topic.name);
@@ -257,9 +256,26 @@ pub fn document(
     Ok(Some(d))
 }
 
+/// Adds `text` to the words searched.
+fn searchable(f: &Fields, d: &mut TantivyDocument, text: &str) {
+    d.add_text(f.text, text);
+}
+
+fn add_title(f: &Fields, d: &mut TantivyDocument, title: &str) {
+    d.add_text(f.title, title);
+    searchable(f, d, title);
+}
+
+fn add_body(f: &Fields, d: &mut TantivyDocument, body: String) {
+    d.add_text(f.spelling, &body);
+    searchable(f, d, &body);
+    d.add_text(f.body, body);
+}
+
 fn add_person(a: &Archive, f: &Fields, d: &mut TantivyDocument, person: Id) {
     let p = &a.people[person];
     d.add_text(f.person, &p.name);
+    searchable(f, d, &p.name);
     d.add_text(f.person_slug, &p.slug);
 }
 

@@ -9,6 +9,7 @@
 pub mod facets;
 pub mod index;
 pub mod query;
+pub mod scan;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -19,7 +20,6 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
@@ -27,13 +27,12 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{
-    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use facets::{FacetCounter, FacetTable, MatchCounts};
+use facets::{DocTable, FacetCounter, MatchCounts};
 pub use index::Meta;
 use query::{Expr, QueryError, Scope};
+use scan::{Rank, Scanned};
 use schema::Fields;
 
 #[derive(Debug, thiserror::Error)]
@@ -183,7 +182,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     /// The reader's current generation, and its segments' facets.
     searcher: Searcher,
-    facet_tables: Vec<Arc<FacetTable>>,
+    doc_tables: Vec<Arc<DocTable>>,
     fields: Fields,
     meta: Meta,
     dir: PathBuf,
@@ -198,12 +197,12 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 /// The reader's searcher, with a facet table for each of its segments.
-fn current(reader: &IndexReader) -> Result<(Searcher, Vec<Arc<FacetTable>>), SearchError> {
+fn current(reader: &IndexReader) -> Result<(Searcher, Vec<Arc<DocTable>>), SearchError> {
     let searcher = reader.searcher();
     let tables = searcher
         .segment_readers()
         .iter()
-        .map(|r| FacetTable::build(r, schema::FACETS).map(Arc::new))
+        .map(|r| DocTable::build(r, schema::FACETS, schema::DATE).map(Arc::new))
         .collect::<tantivy::Result<_>>()?;
     Ok((searcher, tables))
 }
@@ -224,12 +223,12 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let (searcher, facet_tables) = current(&reader)?;
+        let (searcher, doc_tables) = current(&reader)?;
         Ok(SearchIndex {
             index,
             reader,
             searcher,
-            facet_tables,
+            doc_tables,
             fields,
             meta,
             dir: dir.to_owned(),
@@ -239,7 +238,7 @@ impl SearchIndex {
     /// Picks up changes written since the index was opened.
     pub fn reload(&mut self) -> Result<(), SearchError> {
         self.reader.reload()?;
-        (self.searcher, self.facet_tables) = current(&self.reader)?;
+        (self.searcher, self.doc_tables) = current(&self.reader)?;
         let meta_text = std::fs::read(self.dir.join(index::META_FILE))
             .map_err(|e| SearchError::Io(self.dir.clone(), e))?;
         self.meta =
@@ -274,8 +273,8 @@ impl SearchIndex {
         let main = compiler.compile(&expr);
         let corrections = std::mem::take(&mut compiler.corrections);
         let filters = self.filters(request)?;
-        // The query as compiled when nothing narrows it: wrapped in another
-        // BooleanQuery, a union of terms would lose block-max WAND.
+        // The query as compiled when nothing narrows it: a BooleanQuery
+        // around one clause would add a scorer layer to every match.
         let full: Box<dyn Query> = if filters.is_empty() {
             main.box_clone()
         } else {
@@ -286,26 +285,17 @@ impl SearchIndex {
 
         let offset = (request.page - 1) * request.limit;
         let counter = FacetCounter {
-            tables: &self.facet_tables,
+            tables: &self.doc_tables,
             field: schema::FACETS,
+            date: schema::DATE,
         };
-        let top = || -> tantivy::Result<Vec<(f32, DocAddress)>> {
-            let top = TopDocs::with_limit(request.limit).and_offset(offset);
-            Ok(match request.sort {
-                Sort::Relevance => searcher.search(&full, &top)?,
-                Sort::Newest => searcher
-                    .search(&full, &top.order_by_fast_field::<i64>("date", Order::Desc))?
-                    .into_iter()
-                    .map(|(_, a)| (0.0, a))
-                    .collect(),
-            })
+        let rank = match request.sort {
+            Sort::Relevance => Rank::Score,
+            Sort::Newest => Rank::Date,
         };
-        // Apart, and side by side: alone, the top hits by relevance are
-        // found by block-max WAND, which skips most matches, and the counts
-        // are gathered without scoring any. Together, every match would be
-        // scored.
-        let (addresses, counts) = rayon::join(top, || searcher.search(&full, &counter));
-        let (addresses, counts): (_, MatchCounts) = (addresses?, counts?);
+        let Scanned { counts, top } =
+            scan::scan(searcher, &*full, &counter, rank, offset + request.limit)?;
+        let addresses: Vec<(f32, DocAddress)> = top.into_iter().skip(offset).collect();
 
         let snippets = Snippets::new(searcher, &*main, &self.fields)?;
         // Finding a passage means analysing each hit's text: in parallel.
@@ -462,7 +452,9 @@ impl Compiler<'_> {
     fn scope_fields(&self, scope: Option<Scope>) -> Vec<(Field, f32)> {
         let f = self.fields;
         match scope {
-            None => schema::default_fields(f).to_vec(),
+            // A title's words weigh more than the body's: in `text` a long
+            // body would dilute them, so the title is also scored alone.
+            None => vec![(f.text, 1.0), (f.title, schema::TITLE_BOOST)],
             Some(Scope::Title) => vec![(f.title, 1.0)],
             Some(Scope::Topic) => vec![(f.topic, 1.0)],
             Some(Scope::Committee) => vec![(f.committee, 1.0)],
@@ -516,10 +508,14 @@ impl Compiler<'_> {
         if tokens.is_empty() {
             return Box::new(EmptyQuery);
         }
-        let per_field: Vec<(Occur, Box<dyn Query>)> = self
+        // The first field holds every word searched; the others are parts
+        // of it that weigh more, so they add to the score of a match
+        // without making one (and are only looked at for matches).
+        let mut per_field: Vec<(Occur, Box<dyn Query>)> = self
             .scope_fields(scope)
             .into_iter()
-            .map(|(field, boost)| {
+            .enumerate()
+            .map(|(i, (field, boost))| {
                 let q: Box<dyn Query> = if tokens.len() == 1 {
                     Box::new(TermQuery::new(
                         Term::from_field_text(field, &tokens[0]),
@@ -538,9 +534,13 @@ impl Compiler<'_> {
                 } else {
                     Box::new(BoostQuery::new(q, boost))
                 };
-                (Occur::Should, q)
+                (if i == 0 { Occur::Must } else { Occur::Should }, q)
             })
             .collect();
+        // One field alone is that field's query (see `full` in `search`).
+        if per_field.len() == 1 {
+            return per_field.remove(0).1;
+        }
         Box::new(BooleanQuery::new(per_field))
     }
 
@@ -663,9 +663,10 @@ impl Snippets {
             // As tantivy's own generator weighs terms (rarer ones count
             // more), with an analyzer that stems only candidate words:
             // stemming every word of every hit was most of a query's time.
+            // Bare words are searched in `text`, which holds every field.
             let mut terms: Vec<Term> = Vec::new();
             query.query_terms(&mut |term, _| {
-                if term.field() == field {
+                if term.field() == field || term.field() == f.text {
                     terms.push(term.clone());
                 }
             });
@@ -679,6 +680,11 @@ impl Snippets {
                 if freq > 0 {
                     weighted.insert(text.to_owned(), 1.0 / (1.0 + freq as f32));
                 }
+            }
+            // A field with no word to find has no passage to offer, and
+            // looking would mean analysing all its text.
+            if weighted.is_empty() {
+                continue;
             }
             let analyzer = schema::snippet_analyzer(weighted.keys().map(String::as_str));
             generators.push((

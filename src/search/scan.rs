@@ -1,0 +1,305 @@
+//! One pass over every match of a query: its counts and facets, and the
+//! top hits by score or by date, with the documents split into ranges that
+//! the threads share.
+//!
+//! Counting has to visit every match, and a phrase or a conjunction has to
+//! be checked at each; scoring a match in that same pass, instead of
+//! finding the top hits in a second one, does that work once. Ranges of one
+//! segment let both cores share it even when the index is a single segment.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::ops::Range;
+
+use rayon::prelude::*;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
+
+use super::facets::{FacetCounter, MatchCounts};
+
+/// What orders the hits kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rank {
+    /// Highest score first.
+    Score,
+    /// Newest first (ties: the earlier document first).
+    Date,
+}
+
+/// A query's matches: how many, per facet, and the best `keep` of them.
+pub struct Scanned {
+    pub counts: MatchCounts,
+    /// Best first: (score, or 0 when ranked by date; address).
+    pub top: Vec<(f32, DocAddress)>,
+}
+
+/// Segments smaller than this are not split: a range's setup (a scorer, a
+/// facet counter) would cost more than it saves.
+const MIN_RANGE_DOCS: u32 = 8_192;
+
+/// Documents handed to the facet counter at once.
+const BLOCK: usize = 64;
+
+pub fn scan(
+    searcher: &Searcher,
+    query: &dyn Query,
+    counter: &FacetCounter<'_>,
+    rank: Rank,
+    keep: usize,
+) -> tantivy::Result<Scanned> {
+    let scoring = match rank {
+        Rank::Score => EnableScoring::enabled_from_searcher(searcher),
+        Rank::Date => EnableScoring::disabled_from_searcher(searcher),
+    };
+    let weight = query.weight(scoring)?;
+    let threads = rayon::current_num_threads().max(1) as u32;
+    let tasks: Vec<(SegmentOrdinal, &SegmentReader, Range<DocId>)> = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .flat_map(|(ord, reader)| {
+            let docs = reader.max_doc();
+            let parts = (docs / MIN_RANGE_DOCS).clamp(1, threads);
+            let step = docs.div_ceil(parts).max(1);
+            (0..parts).map(move |p| {
+                let start = p * step;
+                (
+                    ord as SegmentOrdinal,
+                    reader,
+                    start..(start + step).min(docs),
+                )
+            })
+        })
+        .collect();
+    let parts = tasks
+        .into_par_iter()
+        .map(|(ord, reader, range)| scan_range(&*weight, counter, rank, keep, ord, reader, range))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+
+    let mut fruits = Vec::with_capacity(parts.len());
+    let mut top: Vec<Ranked> = Vec::new();
+    for (fruit, kept) in parts {
+        fruits.push(fruit);
+        top.extend(kept);
+    }
+    top.sort_unstable();
+    top.truncate(keep);
+    Ok(Scanned {
+        counts: counter.merge_fruits(fruits)?,
+        top: top
+            .into_iter()
+            .map(|r| {
+                let score = match rank {
+                    Rank::Score => r.key as f32,
+                    Rank::Date => 0.0,
+                };
+                (score, r.address)
+            })
+            .collect(),
+    })
+}
+
+type Fruit = <<FacetCounter<'static> as Collector>::Child as SegmentCollector>::Fruit;
+
+fn scan_range(
+    weight: &dyn Weight,
+    counter: &FacetCounter<'_>,
+    rank: Rank,
+    keep: usize,
+    ord: SegmentOrdinal,
+    reader: &SegmentReader,
+    range: Range<DocId>,
+) -> tantivy::Result<(Fruit, Vec<Ranked>)> {
+    let mut counting = counter.for_segment(ord, reader)?;
+    let alive = reader.alive_bitset();
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    if scorer.doc() < range.start {
+        scorer.seek(range.start);
+    }
+    let mut kept = Kept::new(keep);
+    let mut block = [0 as DocId; BLOCK];
+    let mut filled = 0;
+    let mut doc = scorer.doc();
+    while doc != TERMINATED && doc < range.end {
+        if alive.is_none_or(|a| a.is_alive(doc)) {
+            block[filled] = doc;
+            filled += 1;
+            if filled == BLOCK {
+                counting.collect_block(&block);
+                filled = 0;
+            }
+            let key = match rank {
+                Rank::Date => counting.table().date(doc) as f64,
+                Rank::Score => f64::from(scorer.score()),
+            };
+            kept.offer(key, DocAddress::new(ord, doc));
+        }
+        doc = scorer.advance();
+    }
+    counting.collect_block(&block[..filled]);
+    Ok((counting.harvest(), kept.into_vec()))
+}
+
+/// A hit kept for the top: ordered best first (higher key, then the
+/// earlier document), so a sorted list starts with the best.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    key: f64,
+    address: DocAddress,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .key
+            .total_cmp(&self.key)
+            .then_with(|| self.address.cmp(&other.address))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+/// The best `limit` hits offered so far; the heap's top is the worst kept.
+struct Kept {
+    limit: usize,
+    heap: BinaryHeap<Ranked>,
+}
+
+impl Kept {
+    fn new(limit: usize) -> Kept {
+        Kept {
+            limit,
+            heap: BinaryHeap::with_capacity(limit + 1),
+        }
+    }
+
+    fn offer(&mut self, key: f64, address: DocAddress) {
+        let hit = Ranked { key, address };
+        if self.heap.len() < self.limit {
+            self.heap.push(hit);
+        } else if self.heap.peek().is_some_and(|worst| hit < *worst) {
+            self.heap.pop();
+            self.heap.push(hit);
+        }
+    }
+
+    fn into_vec(self) -> Vec<Ranked> {
+        self.heap.into_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::facets::DocTable;
+    use std::sync::Arc;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{PhraseQuery, TermQuery};
+    use tantivy::schema::{
+        FAST, Facet, FacetOptions, INDEXED, IndexRecordOption, STRING, Schema, TEXT,
+    };
+    use tantivy::{Index, IndexWriter, Order, TantivyDocument, Term};
+
+    /// An index of `n` documents over three segments with deletes, and a
+    /// field with words repeated so that scores differ.
+    fn index(n: usize) -> (Index, tantivy::schema::Field) {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let id = schema.add_text_field("id", STRING);
+        let date = schema.add_i64_field("date", INDEXED | FAST);
+        let facets = schema.add_facet_field("facets", FacetOptions::default());
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for i in 0..n {
+            let mut d = TantivyDocument::default();
+            let words = match i % 4 {
+                0 => "children in care",
+                1 => "care of children in care placements",
+                2 => "children placements",
+                _ => "budget",
+            };
+            d.add_text(text, format!("{words} {}", "filler ".repeat(i % 7)));
+            d.add_text(id, i.to_string());
+            d.add_i64(date, (i * 7919 % 1000) as i64);
+            d.add_facet(facets, Facet::from_path(["year", &(i % 3).to_string()]));
+            writer.add_document(d).unwrap();
+            if i == n / 3 || i == n / 2 {
+                writer.commit().unwrap();
+            }
+        }
+        for i in (0..n).step_by(11) {
+            writer.delete_term(Term::from_field_text(id, &i.to_string()));
+        }
+        writer.commit().unwrap();
+        (index, text)
+    }
+
+    #[test]
+    fn finds_what_tantivys_collectors_find_across_ranges_and_segments() {
+        let (index, text) = index(40_000);
+        let searcher = index.reader().unwrap().searcher();
+        let tables: Vec<Arc<DocTable>> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| Arc::new(DocTable::build(r, "facets", "date").unwrap()))
+            .collect();
+        let counter = FacetCounter {
+            tables: &tables,
+            field: "facets",
+            date: "date",
+        };
+        let term = |w: &str| Term::from_field_text(text, w);
+        let queries: Vec<Box<dyn Query>> = vec![
+            Box::new(TermQuery::new(
+                term("placements"),
+                IndexRecordOption::WithFreqs,
+            )),
+            Box::new(PhraseQuery::new(vec![
+                term("children"),
+                term("in"),
+                term("care"),
+            ])),
+        ];
+        for query in &queries {
+            let ours = scan(&searcher, &**query, &counter, Rank::Score, 25).unwrap();
+            let (total, theirs) = searcher
+                .search(&**query, &(Count, TopDocs::with_limit(25)))
+                .unwrap();
+            assert_eq!(ours.counts.total, total);
+            let scores = |v: &[(f32, DocAddress)]| v.iter().map(|(s, _)| *s).collect::<Vec<_>>();
+            assert_eq!(scores(&ours.top), scores(&theirs));
+
+            let ours = scan(&searcher, &**query, &counter, Rank::Date, 25).unwrap();
+            let theirs = searcher
+                .search(
+                    &**query,
+                    &TopDocs::with_limit(25).order_by_fast_field::<i64>("date", Order::Desc),
+                )
+                .unwrap();
+            let date = |a: DocAddress| {
+                searcher
+                    .segment_reader(a.segment_ord)
+                    .fast_fields()
+                    .i64("date")
+                    .unwrap()
+                    .first(a.doc_id)
+            };
+            let ours: Vec<_> = ours.top.iter().map(|(_, a)| date(*a)).collect();
+            let theirs: Vec<_> = theirs.iter().map(|(d, _)| Some(*d)).collect();
+            assert_eq!(ours, theirs);
+        }
+    }
+}
