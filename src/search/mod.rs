@@ -598,13 +598,13 @@ impl Compiler<'_> {
 
     fn closest_word(&self, token: &str, max_distance: u8) -> Option<String> {
         let builder = levenshtein_automata::LevenshteinAutomatonBuilder::new(max_distance, true);
+        let automaton = DfaWrapper(builder.build_dfa(token));
         let mut candidates: BTreeMap<String, u64> = BTreeMap::new();
         for segment in self.searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(self.fields.spelling) else {
                 continue;
             };
-            let automaton = DfaWrapper(builder.build_dfa(token));
-            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+            let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
                 continue;
             };
             while stream.advance() {
