@@ -152,8 +152,13 @@ impl Collector for FacetCounter<'_> {
         for (table, total, counts) in fruits {
             merged.total += total;
             for (name, count) in table.names.iter().zip(counts) {
-                if count > 0 {
-                    *merged.facets.entry(name.clone()).or_default() += count;
+                // Names are cloned once, not once per segment.
+                match merged.facets.get_mut(name) {
+                    Some(sum) => *sum += count,
+                    None if count > 0 => {
+                        merged.facets.insert(name.clone(), count);
+                    }
+                    None => {}
                 }
             }
         }
@@ -190,6 +195,16 @@ impl SegmentCollector for SegmentCounter {
     }
 }
 
+/// Every segment's table, as the tests of counting build them.
+#[cfg(test)]
+pub(crate) fn tables(searcher: &tantivy::Searcher) -> Vec<Arc<DocTable>> {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|r| Arc::new(DocTable::build(r, "facets", "date").expect("a facets and a date field")))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,11 +238,7 @@ mod tests {
         writer.delete_term(Term::from_field_text(id, "3"));
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let tables: Vec<Arc<DocTable>> = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| Arc::new(DocTable::build(r, "facets", "date").unwrap()))
-            .collect();
+        let tables = tables(&searcher);
         let counter = FacetCounter {
             tables: &tables,
             field: "facets",

@@ -186,6 +186,9 @@ pub struct SearchIndex {
     fields: Fields,
     meta: Meta,
     dir: PathBuf,
+    /// Levenshtein automaton builders for edit distances 1 and 2: making
+    /// one precomputes tables, which took longer than the search it served.
+    spelling: Arc<[levenshtein_automata::LevenshteinAutomatonBuilder; 2]>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -232,6 +235,9 @@ impl SearchIndex {
             fields,
             meta,
             dir: dir.to_owned(),
+            spelling: Arc::new([1, 2].map(|distance| {
+                levenshtein_automata::LevenshteinAutomatonBuilder::new(distance, true)
+            })),
         })
     }
 
@@ -269,6 +275,8 @@ impl SearchIndex {
             stemmed: schema::stemmed_analyzer(),
             plain: schema::plain_analyzer(),
             corrections: Vec::new(),
+            scored: request.sort == Sort::Relevance,
+            spelling: &self.spelling,
         };
         let main = compiler.compile(&expr);
         let corrections = std::mem::take(&mut compiler.corrections);
@@ -446,6 +454,10 @@ struct Compiler<'a> {
     stemmed: TextAnalyzer,
     plain: TextAnalyzer,
     corrections: Vec<Correction>,
+    /// Whether hits are ranked by score: clauses that only add to a
+    /// score are left out when they are not.
+    scored: bool,
+    spelling: &'a [levenshtein_automata::LevenshteinAutomatonBuilder; 2],
 }
 
 impl Compiler<'_> {
@@ -454,7 +466,8 @@ impl Compiler<'_> {
         match scope {
             // A title's words weigh more than the body's: in `text` a long
             // body would dilute them, so the title is also scored alone.
-            None => vec![(f.text, 1.0), (f.title, schema::TITLE_BOOST)],
+            None if self.scored => vec![(f.text, 1.0), (f.title, schema::TITLE_BOOST)],
+            None => vec![(f.text, 1.0)],
             Some(Scope::Title) => vec![(f.title, 1.0)],
             Some(Scope::Topic) => vec![(f.topic, 1.0)],
             Some(Scope::Committee) => vec![(f.committee, 1.0)],
@@ -597,7 +610,7 @@ impl Compiler<'_> {
     }
 
     fn closest_word(&self, token: &str, max_distance: u8) -> Option<String> {
-        let builder = levenshtein_automata::LevenshteinAutomatonBuilder::new(max_distance, true);
+        let builder = &self.spelling[usize::from(max_distance.clamp(1, 2) - 1)];
         let automaton = DfaWrapper(builder.build_dfa(token));
         let mut candidates: BTreeMap<String, u64> = BTreeMap::new();
         for segment in self.searcher.segment_readers() {

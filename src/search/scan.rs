@@ -204,8 +204,6 @@ impl Kept {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::facets::DocTable;
-    use std::sync::Arc;
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{PhraseQuery, TermQuery};
     use tantivy::schema::{
@@ -251,11 +249,7 @@ mod tests {
     fn finds_what_tantivys_collectors_find_across_ranges_and_segments() {
         let (index, text) = index(40_000);
         let searcher = index.reader().unwrap().searcher();
-        let tables: Vec<Arc<DocTable>> = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| Arc::new(DocTable::build(r, "facets", "date").unwrap()))
-            .collect();
+        let tables = crate::search::facets::tables(&searcher);
         let counter = FacetCounter {
             tables: &tables,
             field: "facets",
