@@ -1,12 +1,11 @@
 //! Counting a query's matches and their facets (committee, topic, year,
-//! kind) in one pass, without scoring.
+//! kind), in the pass `scan` makes over them.
 //!
 //! Each segment's facets (and dates, for newest-first order) are laid out
 //! per document once, when the index is opened: counting a match is then a
-//! few array reads. tantivy's
-//! `FacetCollector` looks every match up in a multi-valued column and maps
-//! it through the facet tree, which was most of a broad query's time at
-//! 100,000 items.
+//! few array reads. tantivy's `FacetCollector` looks every match up in a
+//! multi-valued column and maps it through the facet tree, which was most
+//! of a broad query's time at 100,000 items.
 
 use std::sync::Arc;
 

@@ -199,7 +199,7 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-/// The reader's searcher, with a facet table for each of its segments.
+/// The reader's searcher, with each of its segments' facets and dates.
 fn current(reader: &IndexReader) -> Result<(Searcher, Vec<Arc<DocTable>>), SearchError> {
     let searcher = reader.searcher();
     let tables = searcher
