@@ -54,29 +54,32 @@ pub fn render_linked(
     top_level: u8,
     moved: &FxHashMap<String, String>,
 ) -> Rendered {
-    let (mut out, events) = walk(body, prefix, top_level, moved);
+    let (mut out, events) = walk(body, prefix, top_level, moved, true);
     html::push_html(&mut out.html, events.into_iter());
     out
 }
 
-/// What loading needs of a body (its anchors, `@/` references and text)
-/// without making the HTML, which pages make again when they are written.
+/// What loading needs of a body, its anchors and `@/` references, without
+/// the HTML and plain text, which pages and the index make again from the
+/// file when they need them.
 pub fn scan(body: &str, prefix: &str, top_level: u8) -> Rendered {
-    walk(body, prefix, top_level, &FxHashMap::default()).0
+    walk(body, prefix, top_level, &FxHashMap::default(), false).0
 }
 
-/// One pass over `body`: everything [`Rendered`] holds but the HTML, and
-/// the events to make it from.
+/// One pass over `body`: its anchors and references, and with `full` its
+/// plain text and the events to make its HTML from.
 fn walk<'a>(
     body: &'a str,
     prefix: &str,
     top_level: u8,
     moved: &FxHashMap<String, String>,
+    full: bool,
 ) -> (Rendered, Vec<Event<'a>>) {
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let shift = top_level.saturating_sub(largest_heading(body));
-    let mut heading: Option<usize> = None;
+    // The open heading: where its start event is, and its explicit id.
+    let mut heading: Option<(usize, Option<CowStr>)> = None;
     let mut heading_text = String::new();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -87,26 +90,29 @@ fn walk<'a>(
                 classes,
                 attrs,
             }) => {
-                heading = Some(events.len());
+                heading = Some((events.len(), id.clone()));
                 heading_text.clear();
-                let level = shifted(level, shift);
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }));
+                if full {
+                    let level = shifted(level, shift);
+                    events.push(Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    }));
+                }
             }
             Event::End(TagEnd::Heading(level)) => {
-                let level = shifted(level, shift);
-                if let Some(start) = heading.take() {
-                    let anchor = unique_anchor(&mut out.anchors, &heading_text, &events[start]);
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                if let Some((start, explicit)) = heading.take() {
+                    let anchor = unique_anchor(&mut out.anchors, &heading_text, explicit);
+                    if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(start) {
                         *id = Some(CowStr::from(anchor));
                     }
                 }
-                push_text_break(&mut out.text);
-                events.push(Event::End(TagEnd::Heading(level)));
+                if full {
+                    push_text_break(&mut out.text);
+                    events.push(Event::End(TagEnd::Heading(shifted(level, shift))));
+                }
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -117,23 +123,23 @@ fn walk<'a>(
                 let dest_url =
                     rewrite_link(&dest_url, prefix, moved, range.start, &mut out.references)
                         .map_or(dest_url, CowStr::from);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Text(ref t) | Event::Code(ref t) => {
-                if heading.is_some() {
-                    heading_text.push_str(t);
+                if full {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 }
-                add_text(&mut out.text, &event);
-                events.push(event);
             }
             other => {
-                add_text(&mut out.text, &other);
-                events.push(other);
+                if let (Some(_), Event::Text(t) | Event::Code(t)) = (&heading, &other) {
+                    heading_text.push_str(t);
+                }
+                if full {
+                    add_text(&mut out.text, &other);
+                    events.push(other);
+                }
             }
         }
     }
@@ -215,8 +221,8 @@ fn shifted(level: HeadingLevel, by: u8) -> HeadingLevel {
 
 /// An explicit `{#id}` wins; otherwise the slugified text, made unique in
 /// the page with a numeric suffix.
-fn unique_anchor(seen: &mut Vec<String>, text: &str, start: &Event) -> String {
-    if let Event::Start(Tag::Heading { id: Some(id), .. }) = start {
+fn unique_anchor(seen: &mut Vec<String>, text: &str, explicit: Option<CowStr>) -> String {
+    if let Some(id) = explicit {
         seen.push(id.to_string());
         return id.to_string();
     }
@@ -325,14 +331,15 @@ mod tests {
     }
 
     #[test]
-    fn a_scan_is_a_render_without_the_html() {
-        let body = "# Budget\n\nSee [the plan](@/rcc/2017-12-07/05-update.md#budget).\n";
+    fn a_scan_finds_what_a_render_finds_without_making_html_or_text() {
+        let body = "# Budget {#money}\n\n## Budget\n\nSee [the plan](@/rcc/2017-12-07/05-update.md#budget).\n";
         let full = render(body, "/m", 3);
-        assert!(!full.html.is_empty());
+        assert!(!full.html.is_empty() && !full.text.is_empty());
         assert_eq!(
             scan(body, "/m", 3),
             Rendered {
                 html: String::new(),
+                text: String::new(),
                 ..full
             }
         );
