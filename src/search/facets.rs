@@ -88,6 +88,10 @@ impl MatchCounts {
     }
 }
 
+/// One segment's counts: its table, its matches, and its matches per facet
+/// ordinal.
+pub type SegmentCounts = (Arc<DocTable>, usize, Vec<u64>);
+
 /// Counts matches and facets, using the tables laid out when the index was
 /// opened (a segment without one gets its table built on the spot).
 pub struct FacetCounter<'a> {
@@ -143,10 +147,7 @@ impl Collector for FacetCounter<'_> {
         false
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<(Arc<DocTable>, usize, Vec<u64>)>,
-    ) -> tantivy::Result<MatchCounts> {
+    fn merge_fruits(&self, fruits: Vec<SegmentCounts>) -> tantivy::Result<MatchCounts> {
         let mut merged = MatchCounts::default();
         for (table, total, counts) in fruits {
             merged.total += total;
@@ -166,7 +167,7 @@ impl Collector for FacetCounter<'_> {
 }
 
 impl SegmentCollector for SegmentCounter {
-    type Fruit = (Arc<DocTable>, usize, Vec<u64>);
+    type Fruit = SegmentCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.collect_block(&[doc]);

@@ -180,19 +180,19 @@ pub fn document(
             add_title(f, &mut d, &item.title);
             let purpose = item.purpose.as_deref().map(crate::markdown::plain_text);
             if let Some(p) = &purpose {
-                searchable(f, &mut d, p);
+                d.add_text(f.text, p);
                 d.add_text(f.purpose, p);
                 d.add_text(f.spelling, p);
             }
             add_body(f, &mut d, a.bodies.text(&item.minutes)?);
             for decision in &item.decisions {
                 let text = crate::markdown::plain_text(decision);
-                searchable(f, &mut d, &text);
+                d.add_text(f.text, &text);
                 d.add_text(f.spelling, &text);
                 d.add_text(f.decisions, text);
             }
             for action in &item.actions {
-                searchable(f, &mut d, &action.action);
+                d.add_text(f.text, &action.action);
                 if let Some(o) = &action.owner {
                     add_person(a, f, &mut d, o.person);
                 }
@@ -246,7 +246,7 @@ pub fn document(
         .chain(&c.authority)
     {
         d.add_text(f.committee, name);
-        searchable(f, &mut d, name);
+        d.add_text(f.text, name);
     }
     d.add_text(f.committee_slug, &c.slug);
     d.add_text(f.committee_display, &c.title);
@@ -255,7 +255,7 @@ pub fn document(
         let topic = &a.topics[t];
         for name in std::iter::once(&topic.name).chain(&topic.aliases) {
             d.add_text(f.topic, name);
-            searchable(f, &mut d, name);
+            d.add_text(f.text, name);
         }
         d.add_text(f.topic_slug, &topic.slug);
         d.add_text(f.topics_display, &topic.name);
@@ -271,26 +271,21 @@ pub fn document(
     Ok(Some(d))
 }
 
-/// Adds `text` to the words searched.
-fn searchable(f: &Fields, d: &mut TantivyDocument, text: &str) {
-    d.add_text(f.text, text);
-}
-
 fn add_title(f: &Fields, d: &mut TantivyDocument, title: &str) {
     d.add_text(f.title, title);
-    searchable(f, d, title);
+    d.add_text(f.text, title);
 }
 
 fn add_body(f: &Fields, d: &mut TantivyDocument, body: String) {
     d.add_text(f.spelling, &body);
-    searchable(f, d, &body);
+    d.add_text(f.text, &body);
     d.add_text(f.body, body);
 }
 
 fn add_person(a: &Archive, f: &Fields, d: &mut TantivyDocument, person: Id) {
     let p = &a.people[person];
     d.add_text(f.person, &p.name);
-    searchable(f, d, &p.name);
+    d.add_text(f.text, &p.name);
     d.add_text(f.person_slug, &p.slug);
 }
 

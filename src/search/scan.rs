@@ -16,7 +16,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
-use super::facets::{FacetCounter, MatchCounts};
+use super::facets::{FacetCounter, MatchCounts, SegmentCounts};
 
 /// What orders the hits kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +100,6 @@ pub fn scan(
     })
 }
 
-type Fruit = <<FacetCounter<'static> as Collector>::Child as SegmentCollector>::Fruit;
-
 fn scan_range(
     weight: &dyn Weight,
     counter: &FacetCounter<'_>,
@@ -110,7 +108,7 @@ fn scan_range(
     ord: SegmentOrdinal,
     reader: &SegmentReader,
     range: Range<DocId>,
-) -> tantivy::Result<(Fruit, Vec<Ranked>)> {
+) -> tantivy::Result<(SegmentCounts, Vec<Ranked>)> {
     let mut counting = counter.for_segment(ord, reader)?;
     let alive = reader.alive_bitset();
     let mut scorer = weight.scorer(reader, 1.0)?;
