@@ -84,6 +84,42 @@ fn phrases_need_the_words_in_order() {
 }
 
 #[test]
+fn a_long_phrase_needs_every_word_next_to_the_last() {
+    let dir = fixture("basic");
+    // Each pair of the phrase occurs in the second item, but not in a row.
+    write(
+        dir.path(),
+        "content/children/2024-02-01/06-together.md",
+        "---\ntitle: Together\n---\n\nRespite for kinship carers in rural wards was reviewed.\n",
+    );
+    write(
+        dir.path(),
+        "content/children/2024-02-01/07-apart.md",
+        "---\ntitle: Apart\n---\n\nKinship carers in towns, and families in rural wards.\n",
+    );
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let urls = |q: &str| -> Vec<String> {
+        let r = index.search(&query(q)).unwrap();
+        r.hits.iter().map(|h| h.url.clone()).collect()
+    };
+    let together = "/children/2024-02-01/together/".to_owned();
+    let apart = "/children/2024-02-01/apart/".to_owned();
+    assert_eq!(urls("\"carers in rural\""), vec![together.clone()]);
+    assert_eq!(
+        urls("\"Kinship carers in rural wards\""),
+        vec![together.clone()]
+    );
+    let mut both = urls("\"in rural wards\"");
+    both.sort();
+    assert_eq!(both, vec![apart.clone(), together.clone()]);
+    assert_eq!(urls("\"rural in\""), Vec::<String>::new());
+    let mut both = urls("carers rural");
+    both.sort();
+    assert_eq!(both, vec![apart, together]);
+}
+
+#[test]
 fn or_and_exclusion() {
     let dir = example();
     build_ok(dir.path());
@@ -306,6 +342,38 @@ fn snippets_mark_terms_and_escape_everything_else() {
     );
     assert!(snippet.contains("&amp; grants"), "{snippet}");
     assert!(!snippet.contains("<script"), "{snippet}");
+}
+
+#[test]
+fn passages_come_from_the_content_even_after_the_project_moves() {
+    let dir = fixture("basic");
+    let item = "content/children/2024-02-01/06-grants.md";
+    write(
+        dir.path(),
+        item,
+        "---\ntitle: Grants\npurpose: To agree the awards.\n---\n\nThe holiday grants were increased.\n",
+    );
+    build_ok(dir.path());
+    // The index finds its content relative to itself.
+    let moved = tempfile::tempdir().unwrap();
+    copy_tree(dir.path(), moved.path());
+    drop(dir);
+    let index = open_index(moved.path());
+    let r = index.search(&query("holiday")).unwrap();
+    assert_eq!(
+        r.hits[0].snippet,
+        "The <mark>holiday</mark> grants were increased"
+    );
+
+    // Changed since the build: the hit stays, with no stale passage.
+    write(
+        moved.path(),
+        item,
+        "---\ntitle: Grants\npurpose: To agree the awards.\n---\n\nRewritten.\n",
+    );
+    let r = index.search(&query("holiday")).unwrap();
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].snippet, "To agree the awards.");
 }
 
 #[test]

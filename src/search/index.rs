@@ -3,7 +3,7 @@
 //! so exempt (and, without --drafts, draft) text can never be indexed.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -15,6 +15,7 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 
 use super::SearchError;
 use super::schema::{self, Fields};
+use crate::body::Body;
 use crate::model::{Archive, Id, PageKey};
 use crate::urls;
 
@@ -27,6 +28,11 @@ pub struct Meta {
     /// Slug of any alias or spelling -> canonical topic slug.
     pub topic_aliases: BTreeMap<String, String>,
     pub people: BTreeMap<String, String>,
+    /// The `content/` folder, relative to the index's own: passages for
+    /// snippets are read from the files the bodies are in, so the index
+    /// holds no second copy of every minute.
+    #[serde(default)]
+    pub content: PathBuf,
 }
 
 pub const META_FILE: &str = "quorum-search.json";
@@ -38,7 +44,20 @@ const ZSTD_LEVEL: i32 = 9;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
 impl Meta {
-    pub fn from_archive(a: &Archive) -> Meta {
+    /// The meta of an index of `a` written into `dir`.
+    pub fn new(a: &Archive, dir: &Path) -> Meta {
+        let content = std::path::absolute(&a.bodies.content_dir)
+            .ok()
+            .zip(std::path::absolute(dir).ok())
+            .and_then(|(content, dir)| pathdiff::diff_paths(content, dir))
+            .unwrap_or_else(|| a.bodies.content_dir.clone());
+        Meta {
+            content,
+            ..Meta::from_archive(a)
+        }
+    }
+
+    fn from_archive(a: &Archive) -> Meta {
         let mut meta = Meta {
             committees: a
                 .committees
@@ -56,6 +75,7 @@ impl Meta {
                 .map(|p| (p.slug.clone(), p.name.clone()))
                 .collect(),
             topic_aliases: BTreeMap::new(),
+            content: PathBuf::new(),
         };
         for t in &a.topics {
             meta.topic_aliases.insert(t.slug.clone(), t.slug.clone());
@@ -105,7 +125,7 @@ pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let meta = serde_json::to_vec_pretty(&Meta::from_archive(archive))
+    let meta = serde_json::to_vec_pretty(&Meta::new(archive, dir))
         .map_err(|e| SearchError::Corrupt(e.to_string()))?;
     std::fs::write(dir.join(META_FILE), meta).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
     Ok(count)
@@ -136,7 +156,7 @@ pub fn update(
         }
     }
     writer.commit()?;
-    let meta = serde_json::to_vec_pretty(&Meta::from_archive(archive))
+    let meta = serde_json::to_vec_pretty(&Meta::new(archive, dir))
         .map_err(|e| SearchError::Corrupt(e.to_string()))?;
     std::fs::write(dir.join(META_FILE), meta).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
     Ok(())
@@ -180,19 +200,19 @@ pub fn document(
             add_title(f, &mut d, &item.title);
             let purpose = item.purpose.as_deref().map(crate::markdown::plain_text);
             if let Some(p) = &purpose {
-                d.add_text(f.text, p);
+                add_words(f, &mut d, p);
                 d.add_text(f.purpose, p);
                 d.add_text(f.spelling, p);
             }
-            add_body(f, &mut d, a.bodies.text(&item.minutes)?);
+            add_body(a, f, &mut d, &item.minutes)?;
             for decision in &item.decisions {
                 let text = crate::markdown::plain_text(decision);
-                d.add_text(f.text, &text);
+                add_words(f, &mut d, &text);
                 d.add_text(f.spelling, &text);
                 d.add_text(f.decisions, text);
             }
             for action in &item.actions {
-                d.add_text(f.text, &action.action);
+                add_words(f, &mut d, &action.action);
                 if let Some(o) = &action.owner {
                     add_person(a, f, &mut d, o.person);
                 }
@@ -214,7 +234,7 @@ pub fn document(
             let doc = &a.documents[i];
             let item = &a.items[doc.item];
             add_title(f, &mut d, &doc.title);
-            add_body(f, &mut d, a.bodies.text(&doc.body)?);
+            add_body(a, f, &mut d, &doc.body)?;
             if let Some(author) = &doc.author {
                 add_person(a, f, &mut d, author.person);
             }
@@ -229,7 +249,7 @@ pub fn document(
                 crate::render::context::DateView::new(m.date).long
             );
             add_title(f, &mut d, &title);
-            add_body(f, &mut d, a.bodies.text(&m.notes)?);
+            add_body(a, f, &mut d, &m.notes)?;
             for p in m.chair.iter().chain(&m.attendees).chain(&m.apologies) {
                 add_person(a, f, &mut d, p.person);
             }
@@ -246,7 +266,7 @@ pub fn document(
         .chain(&c.authority)
     {
         d.add_text(f.committee, name);
-        d.add_text(f.text, name);
+        add_words(f, &mut d, name);
     }
     d.add_text(f.committee_slug, &c.slug);
     d.add_text(f.committee_display, &c.title);
@@ -255,7 +275,7 @@ pub fn document(
         let topic = &a.topics[t];
         for name in std::iter::once(&topic.name).chain(&topic.aliases) {
             d.add_text(f.topic, name);
-            d.add_text(f.text, name);
+            add_words(f, &mut d, name);
         }
         d.add_text(f.topic_slug, &topic.slug);
         d.add_text(f.topics_display, &topic.name);
@@ -271,21 +291,39 @@ pub fn document(
     Ok(Some(d))
 }
 
-fn add_title(f: &Fields, d: &mut TantivyDocument, title: &str) {
-    d.add_text(f.title, title);
-    d.add_text(f.text, title);
+/// Words searched as themselves and in phrases.
+fn add_words(f: &Fields, d: &mut TantivyDocument, text: &str) {
+    d.add_text(f.text, text);
+    d.add_text(f.pairs, text);
 }
 
-fn add_body(f: &Fields, d: &mut TantivyDocument, body: String) {
-    d.add_text(f.spelling, &body);
-    d.add_text(f.text, &body);
-    d.add_text(f.body, body);
+fn add_title(f: &Fields, d: &mut TantivyDocument, title: &str) {
+    d.add_text(f.title, title);
+    add_words(f, d, title);
+}
+
+/// A body's words, and where to find them again for a passage.
+fn add_body(
+    a: &Archive,
+    f: &Fields,
+    d: &mut TantivyDocument,
+    body: &Body,
+) -> Result<(), SearchError> {
+    let text = a.bodies.text(body)?;
+    d.add_text(f.spelling, &text);
+    add_words(f, d, &text);
+    if let Some(source) = &body.source {
+        d.add_text(f.body_source, source);
+        d.add_u64(f.body_offset, body.offset as u64);
+        d.add_u64(f.body_fingerprint, body.fingerprint);
+    }
+    Ok(())
 }
 
 fn add_person(a: &Archive, f: &Fields, d: &mut TantivyDocument, person: Id) {
     let p = &a.people[person];
     d.add_text(f.person, &p.name);
-    d.add_text(f.text, &p.name);
+    add_words(f, d, &p.name);
     d.add_text(f.person_slug, &p.slug);
 }
 

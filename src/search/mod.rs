@@ -29,6 +29,7 @@ use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+use crate::body::{Bodies, Body};
 use facets::{DocTable, FacetCounter, MatchCounts};
 pub use index::Meta;
 use query::{Expr, QueryError, Scope};
@@ -186,6 +187,8 @@ pub struct SearchIndex {
     fields: Fields,
     meta: Meta,
     dir: PathBuf,
+    /// Where passages for snippets are read (see [`Meta::content`]).
+    bodies: Bodies,
     /// Levenshtein automaton builders for edit distances 1 and 2: making
     /// one precomputes tables, which took longer than the search it served.
     spelling: Arc<[levenshtein_automata::LevenshteinAutomatonBuilder; 2]>,
@@ -208,6 +211,13 @@ fn current(reader: &IndexReader) -> Result<(Searcher, Vec<Arc<DocTable>>), Searc
         .map(|r| DocTable::build(r, schema::FACETS, schema::DATE).map(Arc::new))
         .collect::<tantivy::Result<_>>()?;
     Ok((searcher, tables))
+}
+
+fn bodies_of(dir: &Path, meta: &Meta) -> Bodies {
+    Bodies {
+        content_dir: dir.join(&meta.content),
+        ..Bodies::default()
+    }
 }
 
 impl SearchIndex {
@@ -233,6 +243,7 @@ impl SearchIndex {
             searcher,
             doc_tables,
             fields,
+            bodies: bodies_of(dir, &meta),
             meta,
             dir: dir.to_owned(),
             spelling: Arc::new([1, 2].map(|distance| {
@@ -249,6 +260,7 @@ impl SearchIndex {
             .map_err(|e| SearchError::Io(self.dir.clone(), e))?;
         self.meta =
             serde_json::from_slice(&meta_text).map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        self.bodies = bodies_of(&self.dir, &self.meta);
         Ok(())
     }
 
@@ -401,7 +413,7 @@ impl SearchIndex {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect(),
             score,
-            snippet: snippets.best(doc, f),
+            snippet: snippets.best(doc, f, &self.bodies),
         }
     }
 
@@ -517,7 +529,7 @@ impl Compiler<'_> {
 
     /// Words (one token) or phrases (several), over the scope's fields.
     fn text_query(&mut self, scope: Option<Scope>, text: &str) -> Box<dyn Query> {
-        let tokens = schema::tokens(&mut self.stemmed, text);
+        let tokens = schema::positioned_tokens(&mut self.stemmed, text);
         if tokens.is_empty() {
             return Box::new(EmptyQuery);
         }
@@ -529,18 +541,10 @@ impl Compiler<'_> {
             .into_iter()
             .enumerate()
             .map(|(i, (field, boost))| {
-                let q: Box<dyn Query> = if tokens.len() == 1 {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &tokens[0]),
-                        IndexRecordOption::WithFreqs,
-                    ))
+                let q = if field == self.fields.text && tokens.len() > 1 {
+                    self.pairs_phrase(&tokens)
                 } else {
-                    Box::new(PhraseQuery::new(
-                        tokens
-                            .iter()
-                            .map(|t| Term::from_field_text(field, t))
-                            .collect(),
-                    ))
+                    words_query(field, &tokens)
                 };
                 let q: Box<dyn Query> = if boost == 1.0 {
                     q
@@ -555,6 +559,57 @@ impl Compiler<'_> {
             return per_field.remove(0).1;
         }
         Box::new(BooleanQuery::new(per_field))
+    }
+
+    /// A phrase of `text` as its word pairs: two words are one term of
+    /// `pairs`; more are their pairs at successive positions, which is the
+    /// same test as the words at successive positions.
+    fn pairs_phrase(&self, tokens: &[(usize, String)]) -> Box<dyn Query> {
+        let pairs: Vec<(usize, Term)> = tokens
+            .windows(2)
+            .filter(|w| w[1].0 == w[0].0 + 1)
+            .map(|w| {
+                let pair = format!("{}{}{}", w[0].1, schema::PAIR_SEPARATOR, w[1].1);
+                (w[0].0, Term::from_field_text(self.fields.pairs, &pair))
+            })
+            .collect();
+        // A word next to no other in the phrase (only when a word too long
+        // to index stands between them) is required as a word.
+        let alone = tokens.iter().enumerate().filter(|(i, (position, _))| {
+            let before = i.checked_sub(1).map(|j| tokens[j].0 + 1 == *position);
+            let after = tokens.get(i + 1).map(|t| t.0 == position + 1);
+            !before.unwrap_or(false) && !after.unwrap_or(false)
+        });
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = alone
+            .map(|(_, (_, word))| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.text, word),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Must, q)
+            })
+            .collect();
+        let first = pairs.first().map_or(0, |(p, _)| *p);
+        match pairs.len() {
+            0 => {}
+            1 => parts.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    pairs[0].1.clone(),
+                    IndexRecordOption::WithFreqs,
+                )),
+            )),
+            _ => parts.push((
+                Occur::Must,
+                Box::new(PhraseQuery::new_with_offset(
+                    pairs.into_iter().map(|(p, t)| (p - first, t)).collect(),
+                )),
+            )),
+        }
+        if parts.len() == 1 {
+            return parts.remove(0).1;
+        }
+        Box::new(BooleanQuery::new(parts))
     }
 
     fn doc_freq(&self, scope: Option<Scope>, text: &str, analyzer_stemmed: bool) -> u64 {
@@ -641,6 +696,23 @@ impl Compiler<'_> {
     }
 }
 
+/// A word, or a phrase's words at successive positions, in `field`.
+fn words_query(field: Field, tokens: &[(usize, String)]) -> Box<dyn Query> {
+    if let [(_, word)] = tokens {
+        return Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    let first = tokens[0].0;
+    Box::new(PhraseQuery::new_with_offset(
+        tokens
+            .iter()
+            .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
+            .collect(),
+    ))
+}
+
 struct DfaWrapper(levenshtein_automata::DFA);
 
 impl tantivy_fst::Automaton for DfaWrapper {
@@ -662,36 +734,60 @@ impl tantivy_fst::Automaton for DfaWrapper {
     }
 }
 
-/// Snippet generators for the fields a passage may come from, best first.
+/// Where a passage may come from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Passage {
+    /// The body, read from its file.
+    Body,
+    /// A field stored in the index.
+    Stored(Field),
+}
+
+/// Snippet generators for the places a passage may come from, best first.
 struct Snippets {
-    generators: Vec<(Field, SnippetGenerator)>,
+    generators: Vec<(Passage, SnippetGenerator)>,
 }
 
 const SNIPPET_CHARS: usize = 220;
 
 impl Snippets {
     fn new(searcher: &Searcher, query: &dyn Query, f: &Fields) -> Result<Snippets, SearchError> {
+        // The query's words and the field each was searched in; a phrase's
+        // pairs stand for their words.
+        let mut words: Vec<(Field, String)> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                return;
+            };
+            if term.field() == f.pairs {
+                words.extend(
+                    text.split(schema::PAIR_SEPARATOR)
+                        .map(|w| (f.text, w.to_owned())),
+                );
+            } else {
+                words.push((term.field(), text.to_owned()));
+            }
+        });
         let mut generators = Vec::new();
-        for field in [f.body, f.decisions, f.purpose, f.title] {
+        for passage in [
+            Passage::Body,
+            Passage::Stored(f.decisions),
+            Passage::Stored(f.purpose),
+            Passage::Stored(f.title),
+        ] {
             // As tantivy's own generator weighs terms (rarer ones count
             // more), with an analyzer that stems only candidate words:
             // stemming every word of every hit was most of a query's time.
             // Bare words are searched in `text`, which holds every field.
-            let mut terms: Vec<Term> = Vec::new();
-            query.query_terms(&mut |term, _| {
-                if term.field() == field || term.field() == f.text {
-                    terms.push(term.clone());
-                }
-            });
             let mut weighted: BTreeMap<String, f32> = BTreeMap::new();
-            for term in &terms {
-                let value = term.value();
-                let Some(text) = value.as_str() else {
+            for (field, word) in &words {
+                if *field != f.text && Passage::Stored(*field) != passage {
                     continue;
-                };
-                let freq = searcher.doc_freq(term)?;
+                }
+                let freq = searcher.doc_freq(&Term::from_field_text(*field, word))?;
                 if freq > 0 {
-                    weighted.insert(text.to_owned(), 1.0 / (1.0 + freq as f32));
+                    weighted.insert(word.clone(), 1.0 / (1.0 + freq as f32));
                 }
             }
             // A field with no word to find has no passage to offer, and
@@ -700,34 +796,53 @@ impl Snippets {
                 continue;
             }
             let analyzer = schema::snippet_analyzer(weighted.keys().map(String::as_str));
+            let field = match passage {
+                Passage::Body => f.text,
+                Passage::Stored(field) => field,
+            };
             generators.push((
-                field,
+                passage,
                 SnippetGenerator::new(weighted, analyzer, field, SNIPPET_CHARS),
             ));
         }
         Ok(Snippets { generators })
     }
 
-    /// The first field with a highlighted passage; else the opening of the
+    /// The first place with a highlighted passage; else the opening of the
     /// purpose or body.
-    fn best(&self, doc: &TantivyDocument, f: &Fields) -> String {
-        for (_, g) in &self.generators {
-            let s = g.snippet_from_doc(doc);
+    fn best(&self, doc: &TantivyDocument, f: &Fields, bodies: &Bodies) -> String {
+        // A body whose file is gone or changed since the index was built
+        // offers no passage (until the next build); the hit still shows.
+        let body = stored_body(doc, f).and_then(|b| bodies.text(&b).ok());
+        for (passage, g) in &self.generators {
+            let s = match passage {
+                Passage::Body => match &body {
+                    Some(text) => g.snippet(text),
+                    None => continue,
+                },
+                Passage::Stored(_) => g.snippet_from_doc(doc),
+            };
             if !s.highlighted().is_empty() {
                 return marked_html(&s);
             }
         }
-        for field in [f.purpose, f.body] {
-            if let Some(text) = doc
-                .get_first(field)
-                .and_then(|v| v.as_str())
-                .filter(|t| !t.is_empty())
-            {
-                return escape(&opening(text, SNIPPET_CHARS));
-            }
+        let purpose = doc.get_first(f.purpose).and_then(|v| v.as_str());
+        match purpose.or(body.as_deref()) {
+            Some(text) if !text.is_empty() => escape(&opening(text, SNIPPET_CHARS)),
+            _ => String::new(),
         }
-        String::new()
     }
+}
+
+/// Where the body of an index document is, as its build found it.
+fn stored_body(doc: &TantivyDocument, f: &Fields) -> Option<Body> {
+    let number = |field: Field| doc.get_first(field).and_then(|v| v.as_u64());
+    Some(Body {
+        source: Some(doc.get_first(f.body_source)?.as_str()?.to_owned()),
+        offset: usize::try_from(number(f.body_offset)?).ok()?,
+        fingerprint: number(f.body_fingerprint)?,
+        ..Body::default()
+    })
 }
 
 fn opening(text: &str, max: usize) -> String {

@@ -13,6 +13,8 @@ use tantivy::tokenizer::{
 pub const STEMMED: &str = "quorum_en";
 /// The same without stemming: the real words, for spelling suggestions.
 pub const PLAIN: &str = "quorum_plain";
+/// Stemmed words paired with the word after them, for phrases.
+pub const PAIRS: &str = "quorum_pairs";
 
 /// The date field's name (fast-field columns are opened by name).
 pub const DATE: &str = "date";
@@ -31,11 +33,21 @@ pub struct Fields {
     /// most of the archive within milliseconds (one posting list to walk,
     /// one phrase to check per match).
     pub text: Field,
+    /// Every pair of adjacent words in `text`, with positions: a phrase is
+    /// looked up as its word pairs, each far rarer in a document than its
+    /// commonest word (the word "in" occurs some twenty times in an item,
+    /// "children in" once or twice), so checking positions stays cheap.
+    pub pairs: Field,
     pub title: Field,
     /// Stored for snippets; their words are searched through `text`.
     pub purpose: Field,
-    pub body: Field,
     pub decisions: Field,
+    /// Where the body is (its file under `content/`, byte offset and
+    /// fingerprint, as in [`crate::body::Body`]): snippets read it from
+    /// there, which keeps the index to a fraction of the content's size.
+    pub body_source: Field,
+    pub body_offset: Field,
+    pub body_fingerprint: Field,
     /// Committee name (text) and slug (exact).
     pub committee: Field,
     pub committee_slug: Field,
@@ -80,10 +92,27 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         kind: s.add_text_field("kind", STRING | STORED | FAST),
         url: s.add_text_field("url", STRING | STORED),
-        text: s.add_text_field("text", text(false)),
+        text: s.add_text_field(
+            "text",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(STEMMED)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
+        pairs: s.add_text_field(
+            "pairs",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PAIRS)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
         title: s.add_text_field("title", text(true)),
         purpose: s.add_text_field("purpose", STORED),
-        body: s.add_text_field("body", STORED),
+        body_source: s.add_text_field("body_source", STORED),
+        body_offset: s.add_u64_field("body_offset", STORED),
+        body_fingerprint: s.add_u64_field("body_fingerprint", STORED),
         decisions: s.add_text_field("decisions", STORED),
         committee: s.add_text_field("committee", text(false)),
         committee_slug: s.add_text_field("committee_slug", STRING | STORED),
@@ -107,9 +136,12 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
         kind: f("kind")?,
         url: f("url")?,
         text: f("text")?,
+        pairs: f("pairs")?,
         title: f("title")?,
         purpose: f("purpose")?,
-        body: f("body")?,
+        body_source: f("body_source")?,
+        body_offset: f("body_offset")?,
+        body_fingerprint: f("body_fingerprint")?,
         decisions: f("decisions")?,
         committee: f("committee")?,
         committee_slug: f("committee_slug")?,
@@ -134,6 +166,92 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
         .filter(CachedEnglishStemmer)
         .build()
 }
+
+/// The stemmed analyzer's words, each joined to the next as "a b" at the
+/// first one's position.
+pub fn pairs_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(CachedEnglishStemmer)
+        .filter(WordPairs)
+        .build()
+}
+
+/// Joins each word to the next one, where they are adjacent (a word
+/// dropped as too long leaves a gap no pair spans).
+#[derive(Clone)]
+pub struct WordPairs;
+
+impl TokenFilter for WordPairs {
+    type Tokenizer<T: Tokenizer> = WordPairsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> WordPairsFilter<T> {
+        WordPairsFilter { tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct WordPairsFilter<T> {
+    tokenizer: T,
+}
+
+impl<T: Tokenizer> Tokenizer for WordPairsFilter<T> {
+    type TokenStream<'a> = WordPairsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        WordPairsStream {
+            tail: self.tokenizer.token_stream(text),
+            previous: Token::default(),
+            pair: Token::default(),
+            started: false,
+        }
+    }
+}
+
+pub struct WordPairsStream<S> {
+    tail: S,
+    previous: Token,
+    pair: Token,
+    started: bool,
+}
+
+impl<S: TokenStream> TokenStream for WordPairsStream<S> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let word = self.tail.token();
+            let adjacent = self.started && word.position == self.previous.position + 1;
+            if adjacent {
+                self.pair.text.clear();
+                self.pair.text.push_str(&self.previous.text);
+                self.pair.text.push(PAIR_SEPARATOR);
+                self.pair.text.push_str(&word.text);
+                self.pair.position = self.previous.position;
+                self.pair.offset_from = self.previous.offset_from;
+                self.pair.offset_to = word.offset_to;
+                self.pair.position_length = 1;
+            }
+            self.previous.clone_from(word);
+            self.started = true;
+            if adjacent {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.pair
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.pair
+    }
+}
+
+/// Between the two words of a pair (no word holds a space).
+pub const PAIR_SEPARATOR: char = ' ';
 
 /// English stemming (the same Snowball algorithm as tantivy's `Stemmer`)
 /// with a cache of the words already stemmed. Minutes reuse a small
@@ -320,14 +438,24 @@ pub fn plain_analyzer() -> TextAnalyzer {
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(STEMMED, stemmed_analyzer());
     index.tokenizers().register(PLAIN, plain_analyzer());
+    index.tokenizers().register(PAIRS, pairs_analyzer());
 }
 
 /// The tokens `text` analyses to.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    positioned_tokens(analyzer, text)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+}
+
+/// The tokens `text` analyses to, with their positions (a word dropped as
+/// too long leaves a gap).
+pub fn positioned_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(t) = stream.next() {
-        out.push(t.text.clone());
+        out.push((t.position, t.text.clone()));
     }
     out
 }
