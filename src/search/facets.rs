@@ -6,6 +6,10 @@
 //! few array reads. tantivy's `FacetCollector` looks every match up in a
 //! multi-valued column and maps it through the facet tree, which was most
 //! of a broad query's time at 100,000 items.
+//!
+//! A query that matches most of a segment (on a large archive, most words
+//! do) counts the documents it does not match instead, and subtracts their
+//! facets from totals kept per stretch of documents.
 
 use std::sync::Arc;
 
@@ -26,7 +30,15 @@ pub struct DocTable {
     /// Document `d`'s facet ordinals are `ords[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
     ords: Vec<u32>,
+    /// Facet counts of all documents before each stretch boundary (and
+    /// before `max_doc`): `names.len()` counts per boundary.
+    totals: Vec<u32>,
 }
+
+/// Documents per stretch that `DocTable` keeps facet totals for; ranges
+/// counted by complement start and end on a multiple of it (or at the
+/// segment's end).
+pub const STRETCH: u32 = 4096;
 
 impl DocTable {
     pub fn build(reader: &SegmentReader, field: &str, date: &str) -> tantivy::Result<DocTable> {
@@ -50,16 +62,27 @@ impl DocTable {
         let mut starts = Vec::with_capacity(reader.max_doc() as usize + 1);
         let mut ords = Vec::new();
         starts.push(0);
+        let mut running = vec![0u32; names.len()];
+        let mut totals = running.clone();
         for doc in 0..reader.max_doc() {
+            if doc > 0 && doc % STRETCH == 0 {
+                totals.extend_from_slice(&running);
+            }
+            let first = ords.len();
             ords.extend(facets.facet_ords(doc).map(|o| o as u32));
+            for &ord in &ords[first..] {
+                running[ord as usize] += 1;
+            }
             starts.push(ords.len() as u32);
         }
+        totals.extend_from_slice(&running);
         Ok(DocTable {
             segment: reader.segment_id(),
             dates,
             names,
             starts,
             ords,
+            totals,
         })
     }
 }
@@ -67,6 +90,14 @@ impl DocTable {
 impl DocTable {
     pub fn date(&self, doc: DocId) -> i64 {
         self.dates[doc as usize]
+    }
+
+    /// Facet counts of every document before `boundary`, a multiple of
+    /// [`STRETCH`] or the segment's end.
+    fn totals_before(&self, boundary: DocId) -> &[u32] {
+        let n = self.names.len();
+        let at = boundary.div_ceil(STRETCH) as usize * n;
+        &self.totals[at..at + n]
     }
 }
 
@@ -111,14 +142,50 @@ pub struct SegmentCounter {
     total: usize,
     /// Facet `o`'s count is the sum of `counts[o * LANES..][..LANES]`.
     counts: Vec<u32>,
+    /// Documents counted as not matching, laid out as `counts`...
+    others: Vec<u32>,
+    /// ...in the stretches counted by complement, whose totals these are:
+    /// a facet's matches there are its total less its other documents.
+    stretch_totals: Vec<u32>,
 }
 
 impl SegmentCounter {
     pub fn table(&self) -> &DocTable {
         &self.table
     }
+
+    /// Counts the matches of `stretch` (from a stretch boundary to the next
+    /// or to the segment's end) by complement: the caller hands the
+    /// documents that do not match (or are deleted) to
+    /// [`SegmentCounter::collect_others`], and the matches' number to
+    /// [`SegmentCounter::add_matches`].
+    pub fn count_by_complement(&mut self, stretch: std::ops::Range<DocId>) {
+        let t = &*self.table;
+        let (before, upto) = (t.totals_before(stretch.start), t.totals_before(stretch.end));
+        for ((sum, b), u) in self.stretch_totals.iter_mut().zip(before).zip(upto) {
+            *sum += u - b;
+        }
+    }
+
+    pub fn collect_others(&mut self, docs: &[DocId]) {
+        count(&self.table, &mut self.others, docs);
+    }
+
+    pub fn add_matches(&mut self, n: usize) {
+        self.total += n;
+    }
 }
 
+/// Adds the facets of `docs` to `counts` (`LANES` per facet).
+fn count(t: &DocTable, counts: &mut [u32], docs: &[DocId]) {
+    for (i, &doc) in docs.iter().enumerate() {
+        let lane = i % LANES;
+        let (start, end) = (t.starts[doc as usize], t.starts[doc as usize + 1]);
+        for &ord in &t.ords[start as usize..end as usize] {
+            counts[ord as usize * LANES + lane] += 1;
+        }
+    }
+}
 impl Collector for FacetCounter<'_> {
     type Fruit = MatchCounts;
     type Child = SegmentCounter;
@@ -136,10 +203,13 @@ impl Collector for FacetCounter<'_> {
             Some(t) => Arc::clone(t),
             None => Arc::new(DocTable::build(reader, self.field, self.date)?),
         };
+        let facets = table.names.len();
         Ok(SegmentCounter {
-            counts: vec![0; table.names.len() * LANES],
             table,
             total: 0,
+            counts: vec![0; facets * LANES],
+            others: vec![0; facets * LANES],
+            stretch_totals: vec![0; facets],
         })
     }
 
@@ -175,21 +245,17 @@ impl SegmentCollector for SegmentCounter {
 
     fn collect_block(&mut self, docs: &[DocId]) {
         self.total += docs.len();
-        let t = &*self.table;
-        for (i, &doc) in docs.iter().enumerate() {
-            let lane = i % LANES;
-            let (start, end) = (t.starts[doc as usize], t.starts[doc as usize + 1]);
-            for &ord in &t.ords[start as usize..end as usize] {
-                self.counts[ord as usize * LANES + lane] += 1;
-            }
-        }
+        count(&self.table, &mut self.counts, docs);
     }
 
     fn harvest(self) -> Self::Fruit {
+        let sum = |lanes: &[u32]| lanes.iter().map(|&c| u64::from(c)).sum::<u64>();
         let counts = self
             .counts
             .chunks_exact(LANES)
-            .map(|lanes| lanes.iter().map(|&c| u64::from(c)).sum())
+            .zip(self.others.chunks_exact(LANES))
+            .zip(&self.stretch_totals)
+            .map(|((counted, others), &total)| sum(counted) + u64::from(total) - sum(others))
             .collect();
         (self.table, self.total, counts)
     }

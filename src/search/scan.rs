@@ -16,7 +16,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
-use super::facets::{FacetCounter, MatchCounts, SegmentCounts};
+use super::facets::{FacetCounter, MatchCounts, STRETCH, SegmentCounter, SegmentCounts};
 
 /// What orders the hits kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +61,10 @@ pub fn scan(
         .flat_map(|(ord, reader)| {
             let docs = reader.max_doc();
             let parts = (docs / MIN_RANGE_DOCS).clamp(1, threads);
-            let step = docs.div_ceil(parts).max(1);
-            (0..parts).map(move |p| {
+            // Ranges start on stretch boundaries, where the facet table
+            // keeps totals (see `facets::STRETCH`).
+            let step = docs.div_ceil(parts).next_multiple_of(STRETCH).max(STRETCH);
+            (0..docs.div_ceil(step)).map(move |p| {
                 let start = p * step;
                 (
                     ord as SegmentOrdinal,
@@ -116,17 +118,12 @@ fn scan_range(
         scorer.seek(range.start);
     }
     let mut kept = Kept::new(keep);
-    let mut block = [0 as DocId; BLOCK];
-    let mut filled = 0;
+    let mut counted = Counted::new(scorer.size_hint(), reader.max_doc(), range.end);
     let mut doc = scorer.doc();
     while doc != TERMINATED && doc < range.end {
-        if alive.is_none_or(|a| a.is_alive(doc)) {
-            block[filled] = doc;
-            filled += 1;
-            if filled == BLOCK {
-                counting.collect_block(&block);
-                filled = 0;
-            }
+        let is_alive = alive.is_none_or(|a| a.is_alive(doc));
+        counted.offer(doc, is_alive, &mut counting);
+        if is_alive {
             let key = match rank {
                 Rank::Date => counting.table().date(doc) as f64,
                 Rank::Score => f64::from(scorer.score()),
@@ -135,8 +132,105 @@ fn scan_range(
         }
         doc = scorer.advance();
     }
-    counting.collect_block(&block[..filled]);
+    counted.finish(&mut counting);
     Ok((counting.harvest(), kept.into_vec()))
+}
+
+/// Hands a range's documents to the facet counter a stretch at a time:
+/// the matches of a stretch where few match, else its other documents
+/// (counting by complement). Each stretch goes the way the last one with
+/// a match would have been cheaper; the first, as the scorer's estimate
+/// of its matches says.
+struct Counted {
+    block: [DocId; BLOCK],
+    filled: usize,
+    /// The stretch being counted, if any: its documents, and whether by
+    /// complement.
+    stretch: Option<(Range<DocId>, bool)>,
+    /// Next document of a stretch counted by complement not yet handed on.
+    next: DocId,
+    matches: usize,
+    /// Whether more than half of the last stretch matched.
+    dense: bool,
+    range_end: DocId,
+}
+
+impl Counted {
+    fn new(estimate: u32, max_doc: DocId, range_end: DocId) -> Counted {
+        Counted {
+            block: [0; BLOCK],
+            filled: 0,
+            stretch: None,
+            next: 0,
+            matches: 0,
+            dense: 2 * u64::from(estimate) > u64::from(max_doc),
+            range_end,
+        }
+    }
+
+    fn offer(&mut self, doc: DocId, is_alive: bool, counting: &mut SegmentCounter) {
+        if self
+            .stretch
+            .as_ref()
+            .is_none_or(|(docs, _)| doc >= docs.end)
+        {
+            self.finish(counting);
+            let start = doc - doc % STRETCH;
+            let end = (start + STRETCH).min(self.range_end);
+            if self.dense {
+                counting.count_by_complement(start..end);
+            }
+            self.stretch = Some((start..end, self.dense));
+            self.next = start;
+        }
+        let by_complement = self.stretch.as_ref().is_some_and(|(_, c)| *c);
+        if by_complement {
+            for other in self.next..doc {
+                self.push(other, counting);
+            }
+            self.next = doc + 1;
+        }
+        if is_alive {
+            self.matches += 1;
+        }
+        if is_alive != by_complement {
+            self.push(doc, counting);
+        }
+    }
+
+    fn push(&mut self, doc: DocId, counting: &mut SegmentCounter) {
+        self.block[self.filled] = doc;
+        self.filled += 1;
+        if self.filled == BLOCK {
+            self.flush(counting);
+        }
+    }
+
+    fn flush(&mut self, counting: &mut SegmentCounter) {
+        let docs = &self.block[..self.filled];
+        match self.stretch {
+            Some((_, true)) => counting.collect_others(docs),
+            _ => counting.collect_block(docs),
+        }
+        self.filled = 0;
+    }
+
+    /// Completes the stretch being counted.
+    fn finish(&mut self, counting: &mut SegmentCounter) {
+        let Some((docs, by_complement)) = self.stretch.clone() else {
+            return;
+        };
+        if by_complement {
+            for other in self.next..docs.end {
+                self.push(other, counting);
+            }
+            counting.add_matches(self.matches);
+        }
+        self.flush(counting);
+        self.dense = 2 * self.matches > docs.len();
+        self.matches = 0;
+        self.stretch = None;
+    }
 }
 
 /// A hit kept for the top: ordered best first (higher key, then the
@@ -202,8 +296,8 @@ impl Kept {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{PhraseQuery, TermQuery};
+    use tantivy::collector::{Count, FacetCollector, TopDocs};
+    use tantivy::query::{BooleanQuery, Occur, PhraseQuery, TermQuery};
     use tantivy::schema::{
         FAST, Facet, FacetOptions, INDEXED, IndexRecordOption, STRING, Schema, TEXT,
     };
@@ -227,7 +321,9 @@ mod tests {
                 2 => "children placements",
                 _ => "budget",
             };
-            d.add_text(text, format!("{words} {}", "filler ".repeat(i % 7)));
+            // Dense in the first quarter only: counting changes course.
+            let early = if i < n / 4 || i % 5 == 0 { "early" } else { "" };
+            d.add_text(text, format!("{words} {early} {}", "filler ".repeat(i % 7)));
             d.add_text(id, i.to_string());
             d.add_i64(date, (i * 7919 % 1000) as i64);
             d.add_facet(facets, Facet::from_path(["year", &(i % 3).to_string()]));
@@ -254,11 +350,33 @@ mod tests {
             date: "date",
         };
         let term = |w: &str| Term::from_field_text(text, w);
+        // Words in a quarter, a half and three quarters of the documents
+        // (the last counted by its complement), one dense only at first,
+        // and a query whose matches are far fewer than its estimate.
         let queries: Vec<Box<dyn Query>> = vec![
+            Box::new(TermQuery::new(term("budget"), IndexRecordOption::WithFreqs)),
             Box::new(TermQuery::new(
                 term("placements"),
                 IndexRecordOption::WithFreqs,
             )),
+            Box::new(TermQuery::new(
+                term("children"),
+                IndexRecordOption::WithFreqs,
+            )),
+            Box::new(TermQuery::new(term("early"), IndexRecordOption::WithFreqs)),
+            Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        term("children"),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                ),
+                (
+                    Occur::MustNot,
+                    Box::new(TermQuery::new(term("placements"), IndexRecordOption::Basic)),
+                ),
+            ])),
             Box::new(PhraseQuery::new(vec![
                 term("children"),
                 term("in"),
@@ -271,6 +389,20 @@ mod tests {
                 .search(&**query, &(Count, TopDocs::with_limit(25)))
                 .unwrap();
             assert_eq!(ours.counts.total, total);
+            let mut facets = FacetCollector::for_field("facets");
+            facets.add_facet("/year");
+            let counted = searcher.search(&**query, &facets).unwrap();
+            let expected: Vec<(String, u64)> = counted
+                .get("/year")
+                .map(|(f, n)| (f.to_path()[1].to_owned(), n))
+                .collect();
+            let mut years: Vec<(String, u64)> = ours
+                .counts
+                .under("year")
+                .map(|(y, n)| (y.to_owned(), n))
+                .collect();
+            years.sort();
+            assert_eq!(years, expected);
             let scores = |v: &[(f32, DocAddress)]| v.iter().map(|(s, _)| *s).collect::<Vec<_>>();
             assert_eq!(scores(&ours.top), scores(&theirs));
 
