@@ -73,59 +73,42 @@ pub const TITLE_BOOST: f32 = 2.0;
 
 pub fn build() -> (Schema, Fields) {
     let mut s = Schema::builder();
-    let text = |stored: bool| {
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(STEMMED)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let options = TextOptions::default().set_indexing_options(indexing);
-        if stored {
-            options.set_stored()
-        } else {
-            options
-        }
+    let indexed = |tokenizer: &str, record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(record),
+        )
     };
-    let spelling = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(PLAIN)
-            .set_index_option(IndexRecordOption::Basic),
-    );
+    // Scoped words and phrases (`title:`, `topic:`...) are looked up in
+    // these small fields directly, with positions.
+    let scoped = indexed(STEMMED, IndexRecordOption::WithFreqsAndPositions);
     let fields = Fields {
         kind: s.add_text_field("kind", STRING | STORED | FAST),
         url: s.add_text_field("url", STRING | STORED),
-        text: s.add_text_field(
-            "text",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(STEMMED)
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
+        text: s.add_text_field("text", indexed(STEMMED, IndexRecordOption::WithFreqs)),
         pairs: s.add_text_field(
             "pairs",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(PAIRS)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            ),
+            indexed(PAIRS, IndexRecordOption::WithFreqsAndPositions),
         ),
-        title: s.add_text_field("title", text(true)),
+        title: s.add_text_field("title", scoped.clone().set_stored()),
         purpose: s.add_text_field("purpose", STORED),
         body_source: s.add_text_field("body_source", STORED),
         body_offset: s.add_u64_field("body_offset", STORED),
         body_fingerprint: s.add_u64_field("body_fingerprint", STORED),
         decisions: s.add_text_field("decisions", STORED),
-        committee: s.add_text_field("committee", text(false)),
+        committee: s.add_text_field("committee", scoped.clone()),
         committee_slug: s.add_text_field("committee_slug", STRING | STORED),
-        topic: s.add_text_field("topic", text(false)),
+        topic: s.add_text_field("topic", scoped.clone()),
         topic_slug: s.add_text_field("topic_slug", STRING),
-        person: s.add_text_field("person", text(false)),
+        person: s.add_text_field("person", scoped.clone()),
         person_slug: s.add_text_field("person_slug", STRING),
         date: s.add_i64_field(DATE, INDEXED | FAST),
         date_iso: s.add_text_field("date_iso", STORED),
         facets: s.add_facet_field(FACETS, tantivy::schema::FacetOptions::default()),
         topics_display: s.add_text_field("topics_display", STORED),
         committee_display: s.add_text_field("committee_display", STORED),
-        spelling: s.add_text_field("spelling", spelling),
+        spelling: s.add_text_field("spelling", indexed(PLAIN, IndexRecordOption::Basic)),
     };
     (s.build(), fields)
 }
