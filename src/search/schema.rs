@@ -5,8 +5,8 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Stemmed English, lower-cased, accents and typographic quotes folded.
@@ -141,22 +141,23 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
     })
 }
 
-pub fn stemmed_analyzer() -> TextAnalyzer {
+/// Words lower-cased and folded (the plain analyzer), which the others
+/// build on.
+fn folded_words() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(CachedEnglishStemmer)
-        .build()
+}
+
+pub fn stemmed_analyzer() -> TextAnalyzer {
+    folded_words().filter(CachedEnglishStemmer).build()
 }
 
 /// The stemmed analyzer's words, each joined to the next as "a b" at the
 /// first one's position.
 pub fn pairs_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+    folded_words()
         .filter(CachedEnglishStemmer)
         .filter(WordPairs)
         .build()
@@ -410,11 +411,7 @@ impl<S: TokenStream> TokenStream for InitialsGateStream<'_, S> {
 }
 
 pub fn plain_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    folded_words().build()
 }
 
 /// Registers the analyzers on an index (needed after every open).
