@@ -15,7 +15,7 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 
 use super::SearchError;
 use super::schema::{self, Fields};
-use crate::body::Body;
+use crate::body::{Bodies, Body};
 use crate::model::{Archive, Id, PageKey};
 use crate::urls;
 
@@ -51,14 +51,8 @@ impl Meta {
             .zip(std::path::absolute(dir).ok())
             .and_then(|(content, dir)| pathdiff::diff_paths(content, dir))
             .unwrap_or_else(|| a.bodies.content_dir.clone());
-        Meta {
-            content,
-            ..Meta::from_archive(a)
-        }
-    }
-
-    fn from_archive(a: &Archive) -> Meta {
         let mut meta = Meta {
+            content,
             committees: a
                 .committees
                 .iter()
@@ -75,7 +69,6 @@ impl Meta {
                 .map(|p| (p.slug.clone(), p.name.clone()))
                 .collect(),
             topic_aliases: BTreeMap::new(),
-            content: PathBuf::new(),
         };
         for t in &a.topics {
             meta.topic_aliases.insert(t.slug.clone(), t.slug.clone());
@@ -86,6 +79,21 @@ impl Meta {
         }
         meta
     }
+
+    /// The meta of the index in `dir`.
+    pub fn read(dir: &Path) -> Result<Meta, SearchError> {
+        let path = dir.join(META_FILE);
+        let text = std::fs::read(&path).map_err(|e| SearchError::Io(path, e))?;
+        serde_json::from_slice(&text).map_err(|e| SearchError::Corrupt(e.to_string()))
+    }
+
+    /// Where the bodies of the index in `dir` are read from, for passages.
+    pub fn bodies(&self, dir: &Path) -> Bodies {
+        Bodies {
+            content_dir: dir.join(&self.content),
+            ..Bodies::default()
+        }
+    }
 }
 
 /// Writes a fresh index of `archive` into `dir` (which must not exist or be
@@ -93,8 +101,9 @@ impl Meta {
 pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
     let (schema, fields) = schema::build();
-    // Minutes are prose: zstd stores them in about half lz4's bytes, and a
-    // 16 KiB block still decompresses in microseconds for each hit.
+    // What is stored (titles, purposes, decisions, display names) is prose:
+    // zstd keeps it in about half lz4's bytes, and a 16 KiB block still
+    // decompresses in microseconds for each hit.
     let settings = IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(ZSTD_LEVEL),
@@ -125,9 +134,7 @@ pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let meta = serde_json::to_vec_pretty(&Meta::new(archive, dir))
-        .map_err(|e| SearchError::Corrupt(e.to_string()))?;
-    std::fs::write(dir.join(META_FILE), meta).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
+    write_meta(archive, dir)?;
     Ok(count)
 }
 
@@ -156,10 +163,13 @@ pub fn update(
         }
     }
     writer.commit()?;
+    write_meta(archive, dir)
+}
+
+fn write_meta(archive: &Archive, dir: &Path) -> Result<(), SearchError> {
     let meta = serde_json::to_vec_pretty(&Meta::new(archive, dir))
         .map_err(|e| SearchError::Corrupt(e.to_string()))?;
-    std::fs::write(dir.join(META_FILE), meta).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
-    Ok(())
+    std::fs::write(dir.join(META_FILE), meta).map_err(|e| SearchError::Io(dir.to_owned(), e))
 }
 
 /// Merging the segments a large build flushes re-encodes every posting

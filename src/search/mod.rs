@@ -187,8 +187,6 @@ pub struct SearchIndex {
     fields: Fields,
     meta: Meta,
     dir: PathBuf,
-    /// Where passages for snippets are read (see [`Meta::content`]).
-    bodies: Bodies,
     /// Levenshtein automaton builders for edit distances 1 and 2: making
     /// one precomputes tables, which took longer than the search it served.
     spelling: Arc<[levenshtein_automata::LevenshteinAutomatonBuilder; 2]>,
@@ -213,13 +211,6 @@ fn current(reader: &IndexReader) -> Result<(Searcher, Vec<Arc<DocTable>>), Searc
     Ok((searcher, tables))
 }
 
-fn bodies_of(dir: &Path, meta: &Meta) -> Bodies {
-    Bodies {
-        content_dir: dir.join(&meta.content),
-        ..Bodies::default()
-    }
-}
-
 impl SearchIndex {
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
         if !dir.join("meta.json").exists() {
@@ -228,10 +219,7 @@ impl SearchIndex {
         let index = Index::open_in_dir(dir)?;
         schema::register(&index);
         let fields = schema::fields(&index.schema())?;
-        let meta_text = std::fs::read(dir.join(index::META_FILE))
-            .map_err(|e| SearchError::Io(dir.join(index::META_FILE), e))?;
-        let meta: Meta =
-            serde_json::from_slice(&meta_text).map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        let meta = Meta::read(dir)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -243,7 +231,6 @@ impl SearchIndex {
             searcher,
             doc_tables,
             fields,
-            bodies: bodies_of(dir, &meta),
             meta,
             dir: dir.to_owned(),
             spelling: Arc::new([1, 2].map(|distance| {
@@ -256,11 +243,7 @@ impl SearchIndex {
     pub fn reload(&mut self) -> Result<(), SearchError> {
         self.reader.reload()?;
         (self.searcher, self.doc_tables) = current(&self.reader)?;
-        let meta_text = std::fs::read(self.dir.join(index::META_FILE))
-            .map_err(|e| SearchError::Io(self.dir.clone(), e))?;
-        self.meta =
-            serde_json::from_slice(&meta_text).map_err(|e| SearchError::Corrupt(e.to_string()))?;
-        self.bodies = bodies_of(&self.dir, &self.meta);
+        self.meta = Meta::read(&self.dir)?;
         Ok(())
     }
 
@@ -317,7 +300,7 @@ impl SearchIndex {
             scan::scan(searcher, &*full, &counter, rank, offset + request.limit)?;
         let addresses: Vec<(f32, DocAddress)> = top.into_iter().skip(offset).collect();
 
-        let snippets = Snippets::new(searcher, &*main, &self.fields)?;
+        let snippets = Snippets::new(searcher, &*main, &self.fields, self.meta.bodies(&self.dir))?;
         // Finding a passage means analysing each hit's text: in parallel.
         let hits = addresses
             .into_par_iter()
@@ -413,7 +396,7 @@ impl SearchIndex {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect(),
             score,
-            snippet: snippets.best(doc, f, &self.bodies),
+            snippet: snippets.best(doc, f),
         }
     }
 
@@ -746,12 +729,18 @@ enum Passage {
 /// Snippet generators for the places a passage may come from, best first.
 struct Snippets {
     generators: Vec<(Passage, SnippetGenerator)>,
+    bodies: Bodies,
 }
 
 const SNIPPET_CHARS: usize = 220;
 
 impl Snippets {
-    fn new(searcher: &Searcher, query: &dyn Query, f: &Fields) -> Result<Snippets, SearchError> {
+    fn new(
+        searcher: &Searcher,
+        query: &dyn Query,
+        f: &Fields,
+        bodies: Bodies,
+    ) -> Result<Snippets, SearchError> {
         // The query's words and the field each was searched in; a phrase's
         // pairs stand for their words.
         let mut words: Vec<(Field, String)> = Vec::new();
@@ -805,18 +794,23 @@ impl Snippets {
                 SnippetGenerator::new(weighted, analyzer, field, SNIPPET_CHARS),
             ));
         }
-        Ok(Snippets { generators })
+        Ok(Snippets { generators, bodies })
     }
 
     /// The first place with a highlighted passage; else the opening of the
     /// purpose or body.
-    fn best(&self, doc: &TantivyDocument, f: &Fields, bodies: &Bodies) -> String {
-        // A body whose file is gone or changed since the index was built
-        // offers no passage (until the next build); the hit still shows.
-        let body = stored_body(doc, f).and_then(|b| bodies.text(&b).ok());
+    fn best(&self, doc: &TantivyDocument, f: &Fields) -> String {
+        // Read from its file only if a passage is looked for in it. A body
+        // whose file is gone or changed since the index was built offers
+        // none (until the next build); the hit still shows.
+        let body = std::cell::OnceCell::new();
+        let body = || {
+            body.get_or_init(|| stored_body(doc, f).and_then(|b| self.bodies.text(&b).ok()))
+                .as_deref()
+        };
         for (passage, g) in &self.generators {
             let s = match passage {
-                Passage::Body => match &body {
+                Passage::Body => match body() {
                     Some(text) => g.snippet(text),
                     None => continue,
                 },
@@ -827,7 +821,7 @@ impl Snippets {
             }
         }
         let purpose = doc.get_first(f.purpose).and_then(|v| v.as_str());
-        match purpose.or(body.as_deref()) {
+        match purpose.filter(|p| !p.is_empty()).or_else(body) {
             Some(text) if !text.is_empty() => escape(&opening(text, SNIPPET_CHARS)),
             _ => String::new(),
         }
