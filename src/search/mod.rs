@@ -548,51 +548,28 @@ impl Compiler<'_> {
     /// `pairs`; more are their pairs at successive positions, which is the
     /// same test as the words at successive positions.
     fn pairs_phrase(&self, tokens: &[(usize, String)]) -> Box<dyn Query> {
-        let pairs: Vec<(usize, Term)> = tokens
+        let pairs: Vec<(usize, String)> = tokens
             .windows(2)
             .filter(|w| w[1].0 == w[0].0 + 1)
             .map(|w| {
                 let pair = format!("{}{}{}", w[0].1, schema::PAIR_SEPARATOR, w[1].1);
-                (w[0].0, Term::from_field_text(self.fields.pairs, &pair))
+                (w[0].0, pair)
             })
             .collect();
-        // A word next to no other in the phrase (only when a word too long
-        // to index stands between them) is required as a word.
-        let alone = tokens.iter().enumerate().filter(|(i, (position, _))| {
-            let before = i.checked_sub(1).map(|j| tokens[j].0 + 1 == *position);
-            let after = tokens.get(i + 1).map(|t| t.0 == position + 1);
-            !before.unwrap_or(false) && !after.unwrap_or(false)
-        });
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = alone
-            .map(|(_, (_, word))| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.text, word),
-                    IndexRecordOption::WithFreqs,
-                ));
-                (Occur::Must, q)
-            })
+        // A word in no pair (only when words too long to index stand on
+        // both sides of it) is required as a word.
+        let mut parts: Vec<Box<dyn Query>> = tokens
+            .iter()
+            .filter(|(at, _)| !pairs.iter().any(|(p, _)| p == at || p + 1 == *at))
+            .map(|word| words_query(self.fields.text, std::slice::from_ref(word)))
             .collect();
-        let first = pairs.first().map_or(0, |(p, _)| *p);
-        match pairs.len() {
-            0 => {}
-            1 => parts.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    pairs[0].1.clone(),
-                    IndexRecordOption::WithFreqs,
-                )),
-            )),
-            _ => parts.push((
-                Occur::Must,
-                Box::new(PhraseQuery::new_with_offset(
-                    pairs.into_iter().map(|(p, t)| (p - first, t)).collect(),
-                )),
-            )),
+        if !pairs.is_empty() {
+            parts.push(words_query(self.fields.pairs, &pairs));
         }
         if parts.len() == 1 {
-            return parts.remove(0).1;
+            return parts.remove(0);
         }
-        Box::new(BooleanQuery::new(parts))
+        Box::new(BooleanQuery::intersection(parts))
     }
 
     fn doc_freq(&self, scope: Option<Scope>, text: &str, analyzer_stemmed: bool) -> u64 {
