@@ -150,16 +150,11 @@ pub struct SegmentCounter {
 }
 
 impl SegmentCounter {
-    pub fn table(&self) -> &DocTable {
-        &self.table
-    }
-
     /// Counts the matches of `stretch` (from a stretch boundary to the next
-    /// or to the segment's end) by complement: the caller hands the
-    /// documents that do not match (or are deleted) to
-    /// [`SegmentCounter::collect_others`], and the matches' number to
-    /// [`SegmentCounter::add_matches`].
-    pub fn count_by_complement(&mut self, stretch: std::ops::Range<DocId>) {
+    /// or to the segment's end) by complement: the documents that do not
+    /// match (or are deleted) go to `collect_others`, and the number of
+    /// matches to `add_matches`.
+    fn count_by_complement(&mut self, stretch: Stretch) {
         let t = &*self.table;
         let (before, upto) = (t.totals_before(stretch.start), t.totals_before(stretch.end));
         for ((sum, b), u) in self.stretch_totals.iter_mut().zip(before).zip(upto) {
@@ -167,12 +162,149 @@ impl SegmentCounter {
         }
     }
 
-    pub fn collect_others(&mut self, docs: &[DocId]) {
+    fn collect_others(&mut self, docs: &[DocId]) {
         count(&self.table, &mut self.others, docs);
     }
 
-    pub fn add_matches(&mut self, n: usize) {
+    fn add_matches(&mut self, n: usize) {
         self.total += n;
+    }
+}
+
+impl FacetCounter<'_> {
+    /// A counter for the documents of segment `ord` from a stretch
+    /// boundary up to `end`, as a scorer that expects `estimate` matches
+    /// in the segment offers them.
+    pub fn for_range(
+        &self,
+        ord: SegmentOrdinal,
+        reader: &SegmentReader,
+        end: DocId,
+        estimate: u32,
+    ) -> tantivy::Result<RangeCounter> {
+        Ok(RangeCounter {
+            counter: self.for_segment(ord, reader)?,
+            block: [0; BLOCK],
+            filled: 0,
+            stretch: None,
+            next: 0,
+            matches: 0,
+            dense: 2 * u64::from(estimate) > u64::from(reader.max_doc()),
+            end,
+        })
+    }
+}
+
+/// Documents handed to the counter at once.
+const BLOCK: usize = 64;
+
+/// Counts a range's matches a stretch at a time: the matches of a stretch
+/// where few match, else its other documents (by complement). Each stretch
+/// goes the way the last one with a match would have been cheaper; the
+/// first, as the scorer's estimate of its matches says.
+pub struct RangeCounter {
+    counter: SegmentCounter,
+    block: [DocId; BLOCK],
+    filled: usize,
+    /// The stretch being counted, if any.
+    stretch: Option<Stretch>,
+    /// Next document of a stretch counted by complement not yet handed on.
+    next: DocId,
+    /// Matches in the stretch so far.
+    matches: usize,
+    /// Whether more than half of the last stretch matched.
+    dense: bool,
+    end: DocId,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Stretch {
+    start: DocId,
+    end: DocId,
+    by_complement: bool,
+}
+
+impl RangeCounter {
+    /// Offers the scorer's next document (in order): a match, if alive.
+    pub fn offer(&mut self, doc: DocId, is_alive: bool) {
+        let stretch = match self.stretch {
+            Some(s) if doc < s.end => s,
+            _ => self.start_stretch(doc),
+        };
+        if stretch.by_complement {
+            for other in self.next..doc {
+                self.push(other);
+            }
+            self.next = doc + 1;
+        }
+        if is_alive {
+            self.matches += 1;
+        }
+        if is_alive != stretch.by_complement {
+            self.push(doc);
+        }
+    }
+
+    pub fn date(&self, doc: DocId) -> i64 {
+        self.counter.table.date(doc)
+    }
+
+    pub fn harvest(mut self) -> SegmentCounts {
+        self.finish_stretch();
+        self.counter.harvest()
+    }
+
+    /// Completes the stretch being counted and starts the one `doc` is in.
+    fn start_stretch(&mut self, doc: DocId) -> Stretch {
+        self.finish_stretch();
+        let start = doc - doc % STRETCH;
+        let stretch = Stretch {
+            start,
+            end: (start + STRETCH).min(self.end),
+            by_complement: self.dense,
+        };
+        if stretch.by_complement {
+            self.counter.count_by_complement(stretch);
+        }
+        self.stretch = Some(stretch);
+        self.next = start;
+        stretch
+    }
+
+    fn finish_stretch(&mut self) {
+        let Some(stretch) = self.stretch else {
+            return;
+        };
+        if stretch.by_complement {
+            for other in self.next..stretch.end {
+                self.push(other);
+            }
+            self.counter.add_matches(self.matches);
+        }
+        self.flush();
+        self.dense = 2 * self.matches > (stretch.end - stretch.start) as usize;
+        self.matches = 0;
+        self.stretch = None;
+    }
+
+    fn push(&mut self, doc: DocId) {
+        self.block[self.filled] = doc;
+        self.filled += 1;
+        if self.filled == BLOCK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let docs = &self.block[..self.filled];
+        match self.stretch {
+            Some(Stretch {
+                by_complement: true,
+                ..
+            }) => self.counter.collect_others(docs),
+            _ => self.counter.collect_block(docs),
+        }
+        self.filled = 0;
     }
 }
 

@@ -12,11 +12,11 @@ use std::collections::BinaryHeap;
 use std::ops::Range;
 
 use rayon::prelude::*;
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::Collector;
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
-use super::facets::{FacetCounter, MatchCounts, STRETCH, SegmentCounter, SegmentCounts};
+use super::facets::{FacetCounter, MatchCounts, STRETCH, SegmentCounts};
 
 /// What orders the hits kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,9 +37,6 @@ pub struct Scanned {
 /// Segments smaller than this are not split: a range's setup (a scorer, a
 /// facet counter) would cost more than it saves.
 const MIN_RANGE_DOCS: u32 = 8_192;
-
-/// Documents handed to the facet counter at once.
-const BLOCK: usize = 64;
 
 pub fn scan(
     searcher: &Searcher,
@@ -111,126 +108,27 @@ fn scan_range(
     reader: &SegmentReader,
     range: Range<DocId>,
 ) -> tantivy::Result<(SegmentCounts, Vec<Ranked>)> {
-    let mut counting = counter.for_segment(ord, reader)?;
     let alive = reader.alive_bitset();
     let mut scorer = weight.scorer(reader, 1.0)?;
     if scorer.doc() < range.start {
         scorer.seek(range.start);
     }
+    let mut counting = counter.for_range(ord, reader, range.end, scorer.size_hint())?;
     let mut kept = Kept::new(keep);
-    let mut counted = Counted::new(scorer.size_hint(), reader.max_doc(), range.end);
     let mut doc = scorer.doc();
     while doc != TERMINATED && doc < range.end {
         let is_alive = alive.is_none_or(|a| a.is_alive(doc));
-        counted.offer(doc, is_alive, &mut counting);
+        counting.offer(doc, is_alive);
         if is_alive {
             let key = match rank {
-                Rank::Date => counting.table().date(doc) as f64,
+                Rank::Date => counting.date(doc) as f64,
                 Rank::Score => f64::from(scorer.score()),
             };
             kept.offer(key, DocAddress::new(ord, doc));
         }
         doc = scorer.advance();
     }
-    counted.finish(&mut counting);
     Ok((counting.harvest(), kept.into_vec()))
-}
-
-/// Hands a range's documents to the facet counter a stretch at a time:
-/// the matches of a stretch where few match, else its other documents
-/// (counting by complement). Each stretch goes the way the last one with
-/// a match would have been cheaper; the first, as the scorer's estimate
-/// of its matches says.
-struct Counted {
-    block: [DocId; BLOCK],
-    filled: usize,
-    /// The stretch being counted, if any: its documents, and whether by
-    /// complement.
-    stretch: Option<(Range<DocId>, bool)>,
-    /// Next document of a stretch counted by complement not yet handed on.
-    next: DocId,
-    matches: usize,
-    /// Whether more than half of the last stretch matched.
-    dense: bool,
-    range_end: DocId,
-}
-
-impl Counted {
-    fn new(estimate: u32, max_doc: DocId, range_end: DocId) -> Counted {
-        Counted {
-            block: [0; BLOCK],
-            filled: 0,
-            stretch: None,
-            next: 0,
-            matches: 0,
-            dense: 2 * u64::from(estimate) > u64::from(max_doc),
-            range_end,
-        }
-    }
-
-    fn offer(&mut self, doc: DocId, is_alive: bool, counting: &mut SegmentCounter) {
-        if self
-            .stretch
-            .as_ref()
-            .is_none_or(|(docs, _)| doc >= docs.end)
-        {
-            self.finish(counting);
-            let start = doc - doc % STRETCH;
-            let end = (start + STRETCH).min(self.range_end);
-            if self.dense {
-                counting.count_by_complement(start..end);
-            }
-            self.stretch = Some((start..end, self.dense));
-            self.next = start;
-        }
-        let by_complement = self.stretch.as_ref().is_some_and(|(_, c)| *c);
-        if by_complement {
-            for other in self.next..doc {
-                self.push(other, counting);
-            }
-            self.next = doc + 1;
-        }
-        if is_alive {
-            self.matches += 1;
-        }
-        if is_alive != by_complement {
-            self.push(doc, counting);
-        }
-    }
-
-    fn push(&mut self, doc: DocId, counting: &mut SegmentCounter) {
-        self.block[self.filled] = doc;
-        self.filled += 1;
-        if self.filled == BLOCK {
-            self.flush(counting);
-        }
-    }
-
-    fn flush(&mut self, counting: &mut SegmentCounter) {
-        let docs = &self.block[..self.filled];
-        match self.stretch {
-            Some((_, true)) => counting.collect_others(docs),
-            _ => counting.collect_block(docs),
-        }
-        self.filled = 0;
-    }
-
-    /// Completes the stretch being counted.
-    fn finish(&mut self, counting: &mut SegmentCounter) {
-        let Some((docs, by_complement)) = self.stretch.clone() else {
-            return;
-        };
-        if by_complement {
-            for other in self.next..docs.end {
-                self.push(other, counting);
-            }
-            counting.add_matches(self.matches);
-        }
-        self.flush(counting);
-        self.dense = 2 * self.matches > docs.len();
-        self.matches = 0;
-        self.stretch = None;
-    }
 }
 
 /// A hit kept for the top: ordered best first (higher key, then the
