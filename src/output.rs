@@ -368,7 +368,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             // A half-written tree is still a fine starting point.
-            self.set_aside(&self.dir.clone());
+            self.set_aside(&self.dir);
         }
     }
 }
