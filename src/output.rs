@@ -36,10 +36,11 @@ pub struct Staging {
     dir: PathBuf,
     /// Whether the site a commit replaces is kept to be written over.
     keeps_previous: bool,
-    /// Whether `dir` is a previous build being written over.
-    reused: bool,
-    /// With `reused`: what this build wrote, and folders it made afresh
-    /// (the search index), so that the rest can be swept.
+    /// With a previous build being written over: its entries, as listed
+    /// when it was checked, for the sweep before the swap.
+    previous: Option<Tree>,
+    /// Over a previous build: what this build wrote, and folders it made
+    /// afresh (the search index), so that the rest can be swept.
     written: Mutex<FxHashSet<String>>,
     fresh: Mutex<Vec<String>>,
     committed: bool,
@@ -93,14 +94,18 @@ impl Staging {
             let _ = fs::remove_dir_all(&dir);
         }
         // Renaming claims the previous site, so two builds never share it.
-        let reused = keeps_previous
+        let claimed = keeps_previous
             && is_real_dir(&spare(target))
-            && fs::rename(spare(target), &dir).is_ok()
-            && (safe_to_write_over(&dir) || {
-                let _ = fs::remove_dir_all(&dir);
-                false
-            });
-        if !reused {
+            && fs::rename(spare(target), &dir).is_ok();
+        let previous = if claimed {
+            tree_to_write_over(&dir)
+        } else {
+            None
+        };
+        if claimed && previous.is_none() {
+            let _ = fs::remove_dir_all(&dir);
+        }
+        if previous.is_none() {
             fs::create_dir_all(&dir).map_err(|source| OutputError::Stage {
                 path: dir.clone(),
                 source,
@@ -110,7 +115,7 @@ impl Staging {
             target: target.to_owned(),
             dir,
             keeps_previous,
-            reused,
+            previous,
             written: Mutex::default(),
             fresh: Mutex::default(),
             committed: false,
@@ -121,13 +126,18 @@ impl Staging {
         &self.dir
     }
 
+    /// Whether this build is written over a previous one.
+    fn reused(&self) -> bool {
+        self.previous.is_some()
+    }
+
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging
     /// folder. Over a previous build, a file that already holds exactly
     /// these bytes is left as it is: no write, no disk traffic, and its
     /// modification time still says when it last changed (which is what
     /// rsync and HTTP caches go by).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        if self.reused && same_bytes(&self.dir.join(rel), bytes) {
+        if self.reused() && same_bytes(&self.dir.join(rel), bytes) {
             lock(&self.written).insert(rel.to_owned());
             return Ok(());
         }
@@ -147,7 +157,7 @@ impl Staging {
             path: path.clone(),
             source,
         };
-        if self.reused && path.exists() {
+        if self.reused() && path.exists() {
             fs::remove_dir_all(&path).map_err(err)?;
         }
         fs::create_dir_all(&path).map_err(err)?;
@@ -172,13 +182,13 @@ impl Staging {
         };
         match attempt() {
             Ok(()) => {}
-            Err(_) if self.reused => {
+            Err(_) if self.reused() => {
                 self.clear_way(&path);
                 attempt().map_err(err)?;
             }
             Err(e) => return Err(err(e)),
         }
-        if self.reused {
+        if self.reused() {
             lock(&self.written).insert(rel.to_owned());
         }
         Ok(())
@@ -201,8 +211,11 @@ impl Staging {
     }
 
     /// Removes, from a previous build being written over, every file this
-    /// build did not write and the folders left empty.
-    fn sweep(&self) -> Result<(), OutputError> {
+    /// build did not write and the folders left empty. It goes by the list
+    /// made when the build started (the staging folder is this build's
+    /// alone), instead of walking the tree a second time.
+    fn sweep(&self, previous: &Tree) -> Result<(), OutputError> {
+        use rayon::prelude::*;
         let written = lock(&self.written);
         let fresh = lock(&self.fresh);
         let kept = |rel: &str| {
@@ -214,37 +227,34 @@ impl Staging {
                             .is_some_and(|r| r.starts_with('/'))
                 })
         };
-        let walk_error = |e: walkdir::Error| OutputError::Write {
-            path: e.path().map_or_else(|| self.dir.clone(), Path::to_owned),
-            source: e.into(),
-        };
-        walk_in_parallel(&self.dir, walk_error, |entry| {
-            let Ok(rel) = entry.path().strip_prefix(&self.dir) else {
-                return Ok(());
-            };
-            let rel = rel
-                .to_string_lossy()
-                .replace(std::path::MAIN_SEPARATOR, "/");
-            if kept(&rel) {
-                return Ok(());
+        previous.par_iter().try_for_each(|top| {
+            for (rel, is_dir) in top {
+                if kept(rel) {
+                    continue;
+                }
+                let path = self.dir.join(rel);
+                if *is_dir {
+                    // Only succeeds once empty: folders with kept files stay.
+                    let _ = fs::remove_dir(&path);
+                    continue;
+                }
+                match fs::remove_file(&path) {
+                    Ok(()) => {}
+                    // Already gone, or a folder now: this build cleared
+                    // the way for its own files.
+                    Err(_) if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) => {}
+                    Err(source) => return Err(OutputError::Write { path, source }),
+                }
             }
-            if entry.file_type().is_dir() {
-                // Only succeeds once empty: folders with kept files stay.
-                let _ = fs::remove_dir(entry.path());
-                return Ok(());
-            }
-            fs::remove_file(entry.path()).map_err(|source| OutputError::Write {
-                path: entry.path().to_owned(),
-                source,
-            })
+            Ok(())
         })
     }
 
     /// Swaps the staged build in for the output folder; the replaced site
     /// is kept as the next build's starting point.
     pub fn commit(mut self) -> Result<(), OutputError> {
-        if self.reused {
-            self.sweep()?;
+        if let Some(previous) = &self.previous {
+            self.sweep(previous)?;
         }
         let old = sibling(&self.target, &format!("old-{}", std::process::id()));
         let swap_err = |source| OutputError::Swap {
@@ -280,59 +290,56 @@ impl Staging {
     }
 }
 
-/// Whether writing over the tree at `dir` can only change that tree: no
+/// A tree's entries (`/`-separated paths under it, and whether each is a
+/// folder), grouped by top-level entry, each folder after its contents.
+type Tree = Vec<Vec<(String, bool)>>;
+
+/// The tree at `dir`, if writing over it can only change that tree: no
 /// symbolic links (which a write would follow out of it) and no file
 /// hard-linked elsewhere (say, by a deploy tool), which would change too.
 /// Quorum never makes either; anything else gets a fresh tree.
-fn safe_to_write_over(dir: &Path) -> bool {
-    walk_in_parallel(
-        dir,
-        |_| (),
-        |entry| {
-            let kind = entry.file_type();
-            if kind.is_symlink() {
-                return Err(());
-            }
-            #[cfg(unix)]
-            if kind.is_file() {
-                use std::os::unix::fs::MetadataExt;
-                if !entry.metadata().is_ok_and(|m| m.nlink() == 1) {
-                    return Err(());
-                }
-            }
-            Ok(())
-        },
-    )
-    .is_ok()
-}
-
-/// Visits every entry below `dir`, each folder after its contents, with
-/// the top-level entries shared among the threads: a previous site of
-/// 100,000 pages takes seconds to walk, and a build walks it twice. Links
-/// are not followed. Stops at the first error `visit` or the walk gives.
-fn walk_in_parallel<E: Send>(
-    dir: &Path,
-    walk_error: impl Fn(walkdir::Error) -> E + Sync,
-    visit: impl Fn(&walkdir::DirEntry) -> Result<(), E> + Sync,
-) -> Result<(), E> {
+///
+/// The top-level entries are shared among the threads: a previous site of
+/// 100,000 pages takes seconds to walk.
+fn tree_to_write_over(dir: &Path) -> Option<Tree> {
     use rayon::prelude::*;
-    let tops = walkdir::WalkDir::new(dir)
+    let safe = |entry: &walkdir::DirEntry| {
+        let kind = entry.file_type();
+        #[cfg(unix)]
+        if kind.is_file() {
+            use std::os::unix::fs::MetadataExt;
+            return entry.metadata().is_ok_and(|m| m.nlink() == 1);
+        }
+        !kind.is_symlink()
+    };
+    let listed = |entry: walkdir::DirEntry| {
+        let rel = entry.path().strip_prefix(dir).ok()?;
+        let rel = rel
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        safe(&entry).then(|| (rel, entry.file_type().is_dir()))
+    };
+    let tops: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .max_depth(1)
         .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(&walk_error)?;
-    tops.par_iter().try_for_each(|top| {
-        if top.file_type().is_dir() {
-            for entry in walkdir::WalkDir::new(top.path())
-                .min_depth(1)
-                .contents_first(true)
-            {
-                visit(&entry.map_err(&walk_error)?)?;
+        .collect::<Result<_, _>>()
+        .ok()?;
+    tops.into_par_iter()
+        .map(|top| {
+            let mut entries = Vec::new();
+            if top.file_type().is_dir() {
+                for entry in walkdir::WalkDir::new(top.path())
+                    .min_depth(1)
+                    .contents_first(true)
+                {
+                    entries.push(listed(entry.ok()?)?);
+                }
             }
-        }
-        visit(top)
-    })
+            entries.push(listed(top)?);
+            Some(entries)
+        })
+        .collect()
 }
 
 /// Keeps `dir` (a whole previous build) to be written over next time, or
