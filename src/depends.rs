@@ -75,7 +75,7 @@ pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
 /// pagination is the same before and after an incremental change.
 fn meetings_page(a: &Archive, m: Id) -> PageJob {
     let position = a
-        .meetings_newest_first()
+        .meetings_newest_first
         .iter()
         .position(|&x| x == m)
         .unwrap_or(0);

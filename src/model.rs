@@ -43,6 +43,8 @@ pub struct Archive {
     pub topics: Vec<Topic>,
     /// By name.
     pub people: Vec<Person>,
+    /// Every meeting, newest first (ties by folder): the all-meetings list.
+    pub meetings_newest_first: Vec<Id>,
     /// Where the bodies below are read from when a page or the index
     /// needs their words.
     pub bodies: Bodies,
@@ -185,6 +187,8 @@ pub struct Topic {
     pub url: String,
     /// Newest first.
     pub items: Vec<Id>,
+    /// How many of its items each committee has, by committee.
+    pub committees: Vec<(Id, usize)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -222,8 +226,9 @@ impl Archive {
         }
     }
 
-    /// Every meeting, newest first (ties by folder): the all-meetings list.
-    pub fn meetings_newest_first(&self) -> Vec<Id> {
+    /// Every meeting, newest first (ties by folder), worked out once for
+    /// `meetings_newest_first`.
+    pub fn sort_meetings_newest_first(&self) -> Vec<Id> {
         let mut all: Vec<Id> = (0..self.meetings.len()).collect();
         all.sort_by(|&x, &y| {
             let (x, y) = (&self.meetings[x], &self.meetings[y]);

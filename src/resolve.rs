@@ -113,6 +113,7 @@ impl Resolver {
             aliases: self.vocabulary.get(&name).cloned().unwrap_or_default(),
             name,
             items: Vec::new(),
+            committees: Vec::new(),
         });
         self.topic_index.insert(slug, id);
         Some(id)
@@ -504,6 +505,7 @@ impl Resolver {
             attachments,
             topics: std::mem::take(&mut self.topics),
             people: std::mem::take(&mut self.people),
+            meetings_newest_first: Vec::new(),
             bodies: Bodies {
                 content_dir: loaded.content_dir.clone(),
                 prefix: self.prefix.clone(),
@@ -746,7 +748,8 @@ impl Resolver {
         }
         // Newest first everywhere.
         let rank = a.item_ranks();
-        let meeting_rank = inverse(&a.meetings_newest_first());
+        a.meetings_newest_first = a.sort_meetings_newest_first();
+        let meeting_rank = inverse(&a.meetings_newest_first);
         let mut people = std::mem::take(&mut a.people);
         for p in &mut people {
             for list in [
@@ -771,6 +774,11 @@ impl Resolver {
         let mut topics = std::mem::take(&mut a.topics);
         for t in &mut topics {
             t.items.sort_unstable_by_key(|&i| rank[i]);
+            let mut per_committee: BTreeMap<Id, usize> = BTreeMap::new();
+            for &i in &t.items {
+                *per_committee.entry(a.items[i].committee).or_default() += 1;
+            }
+            t.committees = per_committee.into_iter().collect();
         }
         // Topics and people are listed by name; ids are remapped to match.
         let topic_order = sort_order(&topics, |t| t.name.to_lowercase());

@@ -133,14 +133,63 @@ pub struct Group<T> {
     pub entries: Vec<T>,
 }
 
-/// Links to the other pages of a paginated list.
+/// Links to the other pages of a paginated list: the first and last
+/// pages and those near the current one, so a page's size does not grow
+/// with the list's length.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pager {
+    /// 1-based, like `total` and the page numbers.
     pub current: usize,
     pub total: usize,
     pub previous: Option<String>,
     pub next: Option<String>,
-    pub pages: Vec<Link>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    /// Pages between this one and the one listed before it are left out.
+    pub gap_before: bool,
+}
+
+/// Pages listed on each side of the current one.
+pub const PAGER_NEIGHBOURS: usize = 3;
+
+impl Pager {
+    /// The pager of page `current` of `total` (both 1-based), where page
+    /// `n` is at `url(n)`.
+    pub fn new(current: usize, total: usize, url: impl Fn(usize) -> String) -> Pager {
+        let near = current.saturating_sub(PAGER_NEIGHBOURS).max(1)
+            ..=(current + PAGER_NEIGHBOURS).min(total);
+        let mut numbers: Vec<usize> = Vec::with_capacity(2 * PAGER_NEIGHBOURS + 3);
+        numbers.push(1);
+        numbers.extend(near);
+        numbers.push(total);
+        numbers.dedup();
+        numbers.retain(|&n| (1..=total).contains(&n));
+        let mut previous_listed = 0;
+        let pages = numbers
+            .into_iter()
+            .map(|number| {
+                let gap_before = number > previous_listed + 1 && previous_listed > 0;
+                previous_listed = number;
+                PageLink {
+                    number,
+                    url: url(number),
+                    gap_before,
+                }
+            })
+            .collect();
+        Pager {
+            current,
+            total,
+            previous: (current > 1).then(|| url(current - 1)),
+            next: (current < total).then(|| url(current + 1)),
+            pages,
+        }
+    }
 }
 
 /// `index.html`
@@ -436,4 +485,43 @@ pub struct FeedEntry {
     pub committee: String,
     pub summary: Option<String>,
     pub topics: Vec<String>,
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::Pager;
+
+    fn listed(current: usize, total: usize) -> String {
+        Pager::new(current, total, |n| format!("/p/{n}/"))
+            .pages
+            .iter()
+            .map(|p| format!("{}{}", if p.gap_before { ".. " } else { "" }, p.number))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_short_list_lists_every_page() {
+        assert_eq!(listed(1, 1), "1");
+        assert_eq!(listed(2, 5), "1 2 3 4 5");
+        assert_eq!(listed(5, 8), "1 2 3 4 5 6 7 8");
+    }
+
+    #[test]
+    fn a_long_list_lists_the_ends_and_the_pages_near_the_current_one() {
+        assert_eq!(listed(1, 60), "1 2 3 4 .. 60");
+        assert_eq!(listed(30, 60), "1 .. 27 28 29 30 31 32 33 .. 60");
+        assert_eq!(listed(60, 60), "1 .. 57 58 59 60");
+        assert_eq!(listed(5, 60), "1 2 3 4 5 6 7 8 .. 60");
+    }
+
+    #[test]
+    fn previous_and_next_lead_to_the_neighbouring_pages() {
+        let first = Pager::new(1, 3, |n| format!("/p/{n}/"));
+        assert_eq!(first.previous, None);
+        assert_eq!(first.next.as_deref(), Some("/p/2/"));
+        let last = Pager::new(3, 3, |n| format!("/p/{n}/"));
+        assert_eq!(last.previous.as_deref(), Some("/p/2/"));
+        assert_eq!(last.next, None);
+    }
 }

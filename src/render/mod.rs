@@ -383,7 +383,6 @@ impl<'a> Views<'a> {
         let home = || vec![self.home_crumb()];
         match job {
             PageJob::Home => {
-                let meetings = a.meetings_newest_first();
                 let mut topics: Vec<CountedLink> = a
                     .topics
                     .iter()
@@ -396,10 +395,11 @@ impl<'a> Views<'a> {
                 topics.sort_by(|x, y| y.count.cmp(&x.count).then_with(|| x.title.cmp(&y.title)));
                 topics.truncate(20);
                 let data = HomePage {
-                    latest_meetings: meetings
-                        .into_iter()
+                    latest_meetings: a
+                        .meetings_newest_first
+                        .iter()
                         .take(HOME_MEETINGS)
-                        .map(|m| self.meeting_summary(m))
+                        .map(|&m| self.meeting_summary(m))
                         .collect(),
                     committees: (0..a.committees.len())
                         .map(|c| self.committee_summary(c))
@@ -642,16 +642,13 @@ impl<'a> Views<'a> {
                     .copied()
                     .skip(p * PAGE_SIZE)
                     .take(PAGE_SIZE);
-                let mut per_committee: BTreeMap<Id, usize> = BTreeMap::new();
-                for &i in &topic.items {
-                    *per_committee.entry(a.items[i].committee).or_default() += 1;
-                }
                 let data = TopicPage {
                     topic: self.topic_entry(t),
                     years: self.items_by_year(chunk),
-                    committees: per_committee
-                        .into_iter()
-                        .map(|(c, count)| {
+                    committees: topic
+                        .committees
+                        .iter()
+                        .map(|&(c, count)| {
                             let l = self.committee_link(c);
                             CountedLink {
                                 title: l.title,
@@ -748,7 +745,7 @@ impl<'a> Views<'a> {
                 )
             }
             PageJob::Meetings(page_no) => {
-                let all = a.meetings_newest_first();
+                let all = &a.meetings_newest_first;
                 let data = MeetingsPage {
                     years: self.meetings_by_year(chunk(&all, page_no).iter().copied()),
                     pager: self.pager("/meetings/", page_no, page_count(all.len())),
@@ -894,20 +891,9 @@ impl<'a> Views<'a> {
         groups
     }
 
+    /// The pager of 0-based page `current` of the list at `base`.
     fn pager(&self, base: &str, current: usize, total: usize) -> Pager {
-        let url = |p: usize| self.url(&paged_path(base, p));
-        Pager {
-            current: current + 1,
-            total,
-            previous: (current > 0).then(|| url(current - 1)),
-            next: (current + 1 < total).then(|| url(current + 1)),
-            pages: (0..total)
-                .map(|p| Link {
-                    title: (p + 1).to_string(),
-                    url: url(p),
-                })
-                .collect(),
-        }
+        Pager::new(current + 1, total, |n| self.url(&paged_path(base, n - 1)))
     }
 
     fn feed(

@@ -177,19 +177,7 @@ pub fn view(results: SearchResults, params: &Params, prefix: &str) -> SearchResu
         }
         url
     };
-    let window = results.page.saturating_sub(5).max(1)..=(results.page + 5).min(pages);
-    let pager = Pager {
-        current: results.page,
-        total: pages,
-        previous: (results.page > 1).then(|| page_url(results.page - 1)),
-        next: (results.page < pages).then(|| page_url(results.page + 1)),
-        pages: window
-            .map(|p| Link {
-                title: p.to_string(),
-                url: page_url(p),
-            })
-            .collect(),
-    };
+    let pager = Pager::new(results.page, pages, page_url);
     let newest = params.get("sort") == Some("newest");
     let first = (results.page - 1) * results.limit + 1;
     SearchResultsView {
