@@ -747,7 +747,7 @@ impl<'a> Views<'a> {
             PageJob::Meetings(page_no) => {
                 let all = &a.meetings_newest_first;
                 let data = MeetingsPage {
-                    years: self.meetings_by_year(chunk(&all, page_no).iter().copied()),
+                    years: self.meetings_by_year(chunk(all, page_no).iter().copied()),
                     pager: self.pager("/meetings/", page_no, page_count(all.len())),
                 };
                 let path = paged_path("/meetings/", page_no);
