@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkChecker;
 use crate::load::{self, LoadOptions, Loaded};
 use crate::model::Archive;
-use crate::output::Staging;
+use crate::output::{OutputError, Staging};
 use crate::render::{self, Theme};
 use crate::resolve;
 use crate::search;
@@ -209,58 +209,70 @@ fn run(
     keep: bool,
 ) -> Result<(BuildReport, Loaded, Theme), BuildFailure> {
     let started = Instant::now();
-    let Sources {
-        config,
-        loaded,
-        theme,
-        mut diagnostics,
-    } = read_sources(options)?;
-    let read = started.elapsed();
-    let read_timing = Timing::now("read + parse", read);
-    let (archive, problems) = resolve::resolve(config, &loaded);
-    diagnostics.extend(problems);
-    let resolved = started.elapsed();
-    let resolve_timing = Timing::now("resolve", resolved - read);
-    // The parsed files are only needed again by `quorum serve`; a one-off
-    // build frees them (a third of its memory at 100,000 items) before
-    // the index writer takes its share.
-    let loaded = if keep {
-        loaded
-    } else {
-        drop(loaded);
-        Loaded::default()
-    };
-    let mut report = write_site(options, archive, &theme, diagnostics, write)?;
-    report.timings.insert(0, read_timing);
-    report.timings.insert(1, resolve_timing);
-    if let Some(total) = report.timings.iter_mut().find(|t| t.stage == "total") {
-        total.took = started.elapsed();
-    }
-    Ok((report, loaded, theme))
+    std::thread::scope(|scope| {
+        // The previous site is claimed and listed while the content is
+        // read: at 100,000 pages its walk is seconds of waiting on the
+        // disk, which the parsing hides.
+        let staging =
+            write.then(|| scope.spawn(|| Staging::new(&options.output_dir(), &options.root)));
+        let Sources {
+            config,
+            loaded,
+            theme,
+            mut diagnostics,
+        } = read_sources(options)?;
+        let read = started.elapsed();
+        let read_timing = Timing::now("read + parse", read);
+        let (archive, problems) = resolve::resolve(config, &loaded);
+        diagnostics.extend(problems);
+        let resolved = started.elapsed();
+        let resolve_timing = Timing::now("resolve", resolved - read);
+        // The parsed files are only needed again by `quorum serve`; a
+        // one-off build frees them (a third of its memory at 100,000
+        // items) before the index writer takes its share.
+        let loaded = if keep {
+            loaded
+        } else {
+            drop(loaded);
+            Loaded::default()
+        };
+        let staging = staging.map(|handle| match handle.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        });
+        let mut report = write_site(options, archive, &theme, diagnostics, staging)?;
+        report.timings.insert(0, read_timing);
+        report.timings.insert(1, resolve_timing);
+        if let Some(total) = report.timings.iter_mut().find(|t| t.stage == "total") {
+            total.took = started.elapsed();
+        }
+        Ok((report, loaded, theme))
+    })
 }
 
-/// Renders, writes, link-checks and indexes a resolved archive. With
-/// `write` false (or after errors) it checks everything and writes nothing.
+/// Renders, writes, link-checks and indexes a resolved archive into
+/// `staging`. Without one (or after errors) it checks everything and
+/// writes nothing.
 pub fn write_site(
     options: &BuildOptions,
     archive: Archive,
     theme: &Theme,
     mut diagnostics: Diagnostics,
-    write: bool,
+    staging: Option<Result<Staging, OutputError>>,
 ) -> Result<BuildReport, BuildFailure> {
     let mut timings = Vec::new();
     let started = Instant::now();
     let root = &options.root;
     let stage_started = Instant::now();
     // After content errors, keep rendering to find template and link
-    // problems too, but write nothing.
-    let staging = if write && !diagnostics.has_errors() {
-        Some(
-            Staging::new(&options.output_dir(), root)
-                .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?,
-        )
-    } else {
+    // problems too, but write nothing (dropping the staging folder gives
+    // the previous site back).
+    let staging = if diagnostics.has_errors() {
         None
+    } else {
+        staging
+            .transpose()
+            .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?
     };
     // The index is built into the staged site (or a staging folder of its
     // own, when configured to live elsewhere) alongside the pages; a build

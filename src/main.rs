@@ -43,6 +43,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // RAYON_NUM_THREADS, when set, is the user's choice and rayon's own.
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        // Fails only if the pool exists already, which it cannot here.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(quorum::pool_threads())
+            .build_global();
+    }
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),

@@ -116,7 +116,7 @@ pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
         .create_in_dir(dir)?;
     schema::register(&index);
     let mut writer: IndexWriter =
-        index.writer_with_num_threads(rayon::current_num_threads().clamp(1, 4), WRITER_MEMORY)?;
+        index.writer_with_num_threads(crate::cores().clamp(1, 4), WRITER_MEMORY)?;
     writer.set_merge_policy(Box::new(merge_policy()));
     // Documents are made in parallel a batch at a time: holding every
     // document of a large archive at once would double the build's memory.

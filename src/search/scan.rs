@@ -50,7 +50,9 @@ pub fn scan(
         Rank::Date => EnableScoring::disabled_from_searcher(searcher),
     };
     let weight = query.weight(scoring)?;
-    let threads = rayon::current_num_threads().max(1) as u32;
+    // The work is all CPU: ranges for the cores, not for every thread of
+    // the pool.
+    let threads = crate::cores() as u32;
     let tasks: Vec<(SegmentOrdinal, &SegmentReader, Range<DocId>)> = searcher
         .segment_readers()
         .iter()
