@@ -163,23 +163,19 @@ impl Pager {
     pub fn new(current: usize, total: usize, url: impl Fn(usize) -> String) -> Pager {
         let near = current.saturating_sub(PAGER_NEIGHBOURS).max(1)
             ..=(current + PAGER_NEIGHBOURS).min(total);
+        // In order: 1, then the pages near the current one, then the last.
         let mut numbers: Vec<usize> = Vec::with_capacity(2 * PAGER_NEIGHBOURS + 3);
         numbers.push(1);
         numbers.extend(near);
-        numbers.push(total);
+        numbers.push(total.max(1));
         numbers.dedup();
-        numbers.retain(|&n| (1..=total).contains(&n));
-        let mut previous_listed = 0;
         let pages = numbers
-            .into_iter()
-            .map(|number| {
-                let gap_before = number > previous_listed + 1 && previous_listed > 0;
-                previous_listed = number;
-                PageLink {
-                    number,
-                    url: url(number),
-                    gap_before,
-                }
+            .iter()
+            .enumerate()
+            .map(|(i, &number)| PageLink {
+                number,
+                url: url(number),
+                gap_before: i > 0 && number > numbers[i - 1] + 1,
             })
             .collect();
         Pager {
