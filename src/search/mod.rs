@@ -189,7 +189,7 @@ pub struct SearchIndex {
     dir: PathBuf,
     /// Levenshtein automaton builders for edit distances 1 and 2: making
     /// one precomputes tables, which took longer than the search it served.
-    spelling: Arc<[levenshtein_automata::LevenshteinAutomatonBuilder; 2]>,
+    spelling: [levenshtein_automata::LevenshteinAutomatonBuilder; 2],
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -233,9 +233,9 @@ impl SearchIndex {
             fields,
             meta,
             dir: dir.to_owned(),
-            spelling: Arc::new([1, 2].map(|distance| {
+            spelling: [1, 2].map(|distance| {
                 levenshtein_automata::LevenshteinAutomatonBuilder::new(distance, true)
-            })),
+            }),
         })
     }
 
@@ -552,7 +552,8 @@ impl Compiler<'_> {
             .windows(2)
             .filter(|w| w[1].0 == w[0].0 + 1)
             .map(|w| {
-                let pair = format!("{}{}{}", w[0].1, schema::PAIR_SEPARATOR, w[1].1);
+                let mut pair = String::new();
+                schema::push_pair(&mut pair, &w[0].1, &w[1].1);
                 (w[0].0, pair)
             })
             .collect();
@@ -735,6 +736,15 @@ impl Snippets {
                 words.push((term.field(), text.to_owned()));
             }
         });
+        // Each word is weighed once (rarer ones count more, as in tantivy's
+        // own generator), not again for every place it may be found in.
+        let mut weights: Vec<(Field, String, f32)> = Vec::with_capacity(words.len());
+        for (field, word) in words {
+            let freq = searcher.doc_freq(&Term::from_field_text(field, &word))?;
+            if freq > 0 {
+                weights.push((field, word, 1.0 / (1.0 + freq as f32)));
+            }
+        }
         let mut generators = Vec::new();
         for passage in [
             Passage::Body,
@@ -742,20 +752,14 @@ impl Snippets {
             Passage::Stored(f.purpose),
             Passage::Stored(f.title),
         ] {
-            // As tantivy's own generator weighs terms (rarer ones count
-            // more), with an analyzer that stems only candidate words:
-            // stemming every word of every hit was most of a query's time.
-            // Bare words are searched in `text`, which holds every field.
-            let mut weighted: BTreeMap<String, f32> = BTreeMap::new();
-            for (field, word) in &words {
-                if *field != f.text && Passage::Stored(*field) != passage {
-                    continue;
-                }
-                let freq = searcher.doc_freq(&Term::from_field_text(*field, word))?;
-                if freq > 0 {
-                    weighted.insert(word.clone(), 1.0 / (1.0 + freq as f32));
-                }
-            }
+            // With an analyzer that stems only candidate words: stemming
+            // every word of every hit was most of a query's time. Bare
+            // words are searched in `text`, which holds every field.
+            let weighted: BTreeMap<String, f32> = weights
+                .iter()
+                .filter(|(field, ..)| *field == f.text || Passage::Stored(*field) == passage)
+                .map(|(_, word, weight)| (word.clone(), *weight))
+                .collect();
             // A field with no word to find has no passage to offer, and
             // looking would mean analysing all its text.
             if weighted.is_empty() {

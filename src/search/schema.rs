@@ -208,9 +208,7 @@ impl<S: TokenStream> TokenStream for WordPairsStream<S> {
             let adjacent = self.started && word.position == self.previous.position + 1;
             if adjacent {
                 self.pair.text.clear();
-                self.pair.text.push_str(&self.previous.text);
-                self.pair.text.push(PAIR_SEPARATOR);
-                self.pair.text.push_str(&word.text);
+                push_pair(&mut self.pair.text, &self.previous.text, &word.text);
                 self.pair.position = self.previous.position;
                 self.pair.offset_from = self.previous.offset_from;
                 self.pair.offset_to = word.offset_to;
@@ -236,6 +234,14 @@ impl<S: TokenStream> TokenStream for WordPairsStream<S> {
 
 /// Between the two words of a pair (no word holds a space).
 pub const PAIR_SEPARATOR: char = ' ';
+
+/// Appends the `pairs` term of `first` followed by `second`: how the index
+/// writes a pair and a phrase looks one up.
+pub fn push_pair(out: &mut String, first: &str, second: &str) {
+    out.push_str(first);
+    out.push(PAIR_SEPARATOR);
+    out.push_str(second);
+}
 
 /// English stemming (the same Snowball algorithm as tantivy's `Stemmer`)
 /// with a cache of the words already stemmed. Minutes reuse a small
