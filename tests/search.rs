@@ -105,7 +105,13 @@ fn a_long_phrase_needs_every_word_next_to_the_last() {
     };
     let together = "/children/2024-02-01/together/".to_owned();
     let apart = "/children/2024-02-01/apart/".to_owned();
+    // (A stop word between two others: looked up as one term of its own.)
     assert_eq!(urls("\"carers in rural\""), vec![together.clone()]);
+    let snippet = &index.search(&query("\"carers in rural\"")).unwrap().hits[0].snippet;
+    assert!(
+        snippet.contains("<mark>carers</mark> <mark>in</mark> <mark>rural</mark>"),
+        "{snippet}"
+    );
     assert_eq!(
         urls("\"Kinship carers in rural wards\""),
         vec![together.clone()]
@@ -393,6 +399,23 @@ fn malformed_queries_and_options_are_rejected_cleanly() {
     r.limit = 10;
     r.kind = Some("spaceship".into());
     assert!(matches!(index.search(&r), Err(SearchError::Option(_))));
+}
+
+#[test]
+fn an_index_written_by_an_older_quorum_is_refused_with_the_fix() {
+    let dir = fixture("basic");
+    build_ok(dir.path());
+    let index_dir = dir.path().join("output/search-index");
+    // As before triples were indexed: the text field had the plain
+    // stemmed analyzer.
+    let meta = index_dir.join("meta.json");
+    let schema = std::fs::read_to_string(&meta).unwrap();
+    assert!(schema.contains("\"quorum_text\""));
+    std::fs::write(&meta, schema.replace("\"quorum_text\"", "\"quorum_en\"")).unwrap();
+    let e = quorum::search::SearchIndex::open(&index_dir).unwrap_err();
+    assert!(matches!(e, SearchError::Outdated(_)), "{e}");
+    assert!(e.to_string().contains("older version of Quorum"), "{e}");
+    assert!(e.hint().unwrap().contains("quorum build"));
 }
 
 #[test]

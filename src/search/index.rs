@@ -147,6 +147,9 @@ pub fn update(
     removed_urls: &[String],
 ) -> Result<(), SearchError> {
     let index = Index::open_in_dir(dir)?;
+    if !schema::is_current(&index.schema()) {
+        return Err(SearchError::Outdated(dir.to_owned()));
+    }
     schema::register(&index);
     let fields = schema::fields(&index.schema())?;
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 50 * 1024 * 1024)?;

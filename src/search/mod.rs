@@ -40,6 +40,8 @@ use schema::Fields;
 pub enum SearchError {
     #[error("no search index at {0}")]
     NoIndex(PathBuf),
+    #[error("the search index at {0} was written by an older version of Quorum")]
+    Outdated(PathBuf),
     #[error("malformed query: {0}")]
     Query(#[from] QueryError),
     #[error("invalid search option: {0}")]
@@ -75,7 +77,7 @@ impl SearchError {
             SearchError::Query(_) => Some(
                 "words must all match; use \"quotes\" for phrases, OR between alternatives, -word to exclude, and title:, topic:, committee:, person: to filter".into(),
             ),
-            SearchError::Corrupt(_) | SearchError::Tantivy(_) => Some("rebuild the site with `quorum build`".into()),
+            SearchError::Outdated(_) | SearchError::Corrupt(_) | SearchError::Tantivy(_) => Some("rebuild the site with `quorum build`".into()),
             _ => None,
         }
     }
@@ -217,6 +219,9 @@ impl SearchIndex {
             return Err(SearchError::NoIndex(dir.to_owned()));
         }
         let index = Index::open_in_dir(dir)?;
+        if !schema::is_current(&index.schema()) {
+            return Err(SearchError::Outdated(dir.to_owned()));
+        }
         schema::register(&index);
         let fields = schema::fields(&index.schema())?;
         let meta = Meta::read(dir)?;
@@ -525,7 +530,7 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, (field, boost))| {
                 let q = if field == self.fields.text && tokens.len() > 1 {
-                    self.pairs_phrase(&tokens)
+                    self.text_phrase(&tokens)
                 } else {
                     words_query(field, &tokens)
                 };
@@ -544,10 +549,20 @@ impl Compiler<'_> {
         Box::new(BooleanQuery::new(per_field))
     }
 
-    /// A phrase of `text` as its word pairs: two words are one term of
+    /// A phrase of `text`: a connective triple is one term of `text`; any
+    /// other is looked up as its word pairs: two words are one term of
     /// `pairs`; more are their pairs at successive positions, which is the
     /// same test as the words at successive positions.
-    fn pairs_phrase(&self, tokens: &[(usize, String)]) -> Box<dyn Query> {
+    fn text_phrase(&self, tokens: &[(usize, String)]) -> Box<dyn Query> {
+        if let [(a, first), (b, middle), (c, last)] = tokens
+            && a + 1 == *b
+            && b + 1 == *c
+            && schema::is_connective_triple(first, middle, last)
+        {
+            let mut triple = String::new();
+            schema::push_triple(&mut triple, first, middle, last);
+            return words_query(self.fields.text, &[(0, triple)]);
+        }
         let pairs: Vec<(usize, String)> = tokens
             .windows(2)
             .filter(|w| w[1].0 == w[0].0 + 1)
@@ -720,21 +735,23 @@ impl Snippets {
         bodies: Bodies,
     ) -> Result<Snippets, SearchError> {
         // The query's words and the field each was searched in; a phrase's
-        // pairs stand for their words.
+        // pairs and triples stand for their words (no word holds the
+        // separator, so splitting a word leaves it whole).
         let mut words: Vec<(Field, String)> = Vec::new();
         query.query_terms(&mut |term, _| {
             let value = term.value();
             let Some(text) = value.as_str() else {
                 return;
             };
-            if term.field() == f.pairs {
-                words.extend(
-                    text.split(schema::PAIR_SEPARATOR)
-                        .map(|w| (f.text, w.to_owned())),
-                );
+            let field = if term.field() == f.pairs {
+                f.text
             } else {
-                words.push((term.field(), text.to_owned()));
-            }
+                term.field()
+            };
+            words.extend(
+                text.split(schema::PAIR_SEPARATOR)
+                    .map(|w| (field, w.to_owned())),
+            );
         });
         // Each word is weighed once (rarer ones count more, as in tantivy's
         // own generator), not again for every place it may be found in.

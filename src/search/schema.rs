@@ -15,6 +15,11 @@ pub const STEMMED: &str = "quorum_en";
 pub const PLAIN: &str = "quorum_plain";
 /// Stemmed words paired with the word after them, for phrases.
 pub const PAIRS: &str = "quorum_pairs";
+/// The `text` field's: stemmed words, and each [connective triple] as one
+/// more term.
+///
+/// [connective triple]: is_connective_triple
+pub const TEXT: &str = "quorum_text";
 
 /// The date field's name (fast-field columns are opened by name).
 pub const DATE: &str = "date";
@@ -31,7 +36,9 @@ pub struct Fields {
     /// Every word of a page, where bare words and phrases are looked up:
     /// one field, instead of a union over eight, keeps a query that matches
     /// most of the archive within milliseconds (one posting list to walk,
-    /// one phrase to check per match).
+    /// one phrase to check per match). Each three words joined by a stop
+    /// word ("children in care") are one more term here, so that the
+    /// commonest shape of quoted phrase needs no positions checked.
     pub text: Field,
     /// Every pair of adjacent words in `text`, with positions: a phrase is
     /// looked up as its word pairs, each far rarer in a document than its
@@ -86,7 +93,7 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         kind: s.add_text_field("kind", STRING | STORED | FAST),
         url: s.add_text_field("url", STRING | STORED),
-        text: s.add_text_field("text", indexed(STEMMED, IndexRecordOption::WithFreqs)),
+        text: s.add_text_field("text", indexed(TEXT, IndexRecordOption::WithFreqs)),
         pairs: s.add_text_field(
             "pairs",
             indexed(PAIRS, IndexRecordOption::WithFreqsAndPositions),
@@ -111,6 +118,21 @@ pub fn build() -> (Schema, Fields) {
         spelling: s.add_text_field("spelling", indexed(PLAIN, IndexRecordOption::Basic)),
     };
     (s.build(), fields)
+}
+
+/// Whether an index's schema is the one this version writes: an index
+/// written before it last changed would silently miss some queries (a
+/// phrase looked up as a term it does not hold).
+pub fn is_current(schema: &Schema) -> bool {
+    let text_analyzer = schema
+        .get_field("text")
+        .ok()
+        .and_then(|f| match schema.get_field_entry(f).field_type() {
+            tantivy::schema::FieldType::Str(options) => options.get_indexing_options(),
+            _ => None,
+        })
+        .map(|indexing| indexing.tokenizer());
+    text_analyzer == Some(TEXT)
 }
 
 pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
@@ -152,6 +174,15 @@ fn folded_words() -> TextAnalyzerBuilder<impl Tokenizer> {
 
 pub fn stemmed_analyzer() -> TextAnalyzer {
     folded_words().filter(CachedEnglishStemmer).build()
+}
+
+/// The stemmed words and, after the last word of each connective triple,
+/// that triple as one term.
+pub fn text_analyzer() -> TextAnalyzer {
+    folded_words()
+        .filter(CachedEnglishStemmer)
+        .filter(ConnectiveTriples)
+        .build()
 }
 
 /// The stemmed analyzer's words, each joined to the next as "a b" at the
@@ -241,6 +272,158 @@ pub fn push_pair(out: &mut String, first: &str, second: &str) {
     out.push_str(first);
     out.push(PAIR_SEPARATOR);
     out.push_str(second);
+}
+
+/// Whether a stem is one of the English stop words (Lucene's classic
+/// list): the words that occur in nearly every item, so that phrases
+/// through them are the costly ones to check by position.
+pub fn is_stop_word(stem: &str) -> bool {
+    matches!(
+        stem,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "but"
+            | "by"
+            | "for"
+            | "if"
+            | "in"
+            | "into"
+            | "is"
+            | "it"
+            | "no"
+            | "not"
+            | "of"
+            | "on"
+            | "or"
+            | "such"
+            | "that"
+            | "the"
+            | "their"
+            | "then"
+            | "there"
+            | "these"
+            | "they"
+            | "this"
+            | "to"
+            | "was"
+            | "will"
+            | "with"
+    )
+}
+
+/// Whether three adjacent stems make a connective triple: a stop word
+/// between two others ("children in care", "head of service"). Such a
+/// phrase is two pairs that each occur in most items, and its positions
+/// were the slowest thing a query checked; as one term it is a posting
+/// list like any word's. Triples with a stop word at either end are
+/// left out: they are the commonest ("out of the") and the index would
+/// grow by far more than they are worth as phrases.
+pub fn is_connective_triple(first: &str, middle: &str, last: &str) -> bool {
+    is_stop_word(middle) && !is_stop_word(first) && !is_stop_word(last)
+}
+
+/// Appends the `text` term of a connective triple: how the index writes
+/// it and a phrase looks it up.
+pub fn push_triple(out: &mut String, first: &str, middle: &str, last: &str) {
+    push_pair(out, first, middle);
+    out.push(PAIR_SEPARATOR);
+    out.push_str(last);
+}
+
+/// Adds each connective triple as a term after its last word.
+#[derive(Clone)]
+pub struct ConnectiveTriples;
+
+impl TokenFilter for ConnectiveTriples {
+    type Tokenizer<T: Tokenizer> = ConnectiveTriplesFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ConnectiveTriplesFilter<T> {
+        ConnectiveTriplesFilter { tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct ConnectiveTriplesFilter<T> {
+    tokenizer: T,
+}
+
+impl<T: Tokenizer> Tokenizer for ConnectiveTriplesFilter<T> {
+    type TokenStream<'a> = ConnectiveTriplesStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ConnectiveTriplesStream {
+            tail: self.tokenizer.token_stream(text),
+            before: [Token::default(), Token::default()],
+            seen: 0,
+            triple: Token::default(),
+            triple_next: false,
+            at_triple: false,
+        }
+    }
+}
+
+pub struct ConnectiveTriplesStream<S> {
+    tail: S,
+    /// The two words before the current one (`seen` of them so far).
+    before: [Token; 2],
+    seen: usize,
+    triple: Token,
+    /// A triple was completed by the current word and comes next.
+    triple_next: bool,
+    /// The stream stands on `triple` rather than on a word.
+    at_triple: bool,
+}
+
+impl<S: TokenStream> TokenStream for ConnectiveTriplesStream<S> {
+    fn advance(&mut self) -> bool {
+        if std::mem::take(&mut self.triple_next) {
+            self.at_triple = true;
+            return true;
+        }
+        self.at_triple = false;
+        if !self.tail.advance() {
+            return false;
+        }
+        let word = self.tail.token();
+        let [first, middle] = &self.before;
+        if self.seen == 2
+            && middle.position + 1 == word.position
+            && first.position + 1 == middle.position
+            && is_connective_triple(&first.text, &middle.text, &word.text)
+        {
+            self.triple.text.clear();
+            push_triple(&mut self.triple.text, &first.text, &middle.text, &word.text);
+            self.triple.position = first.position;
+            self.triple.offset_from = first.offset_from;
+            self.triple.offset_to = word.offset_to;
+            self.triple.position_length = 1;
+            self.triple_next = true;
+        }
+        self.before.swap(0, 1);
+        self.before[1].clone_from(word);
+        self.seen = (self.seen + 1).min(2);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        if self.at_triple {
+            &self.triple
+        } else {
+            self.tail.token()
+        }
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        if self.at_triple {
+            &mut self.triple
+        } else {
+            self.tail.token_mut()
+        }
+    }
 }
 
 /// English stemming (the same Snowball algorithm as tantivy's `Stemmer`)
@@ -423,6 +606,7 @@ pub fn plain_analyzer() -> TextAnalyzer {
 /// Registers the analyzers on an index (needed after every open).
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(STEMMED, stemmed_analyzer());
+    index.tokenizers().register(TEXT, text_analyzer());
     index.tokenizers().register(PLAIN, plain_analyzer());
     index.tokenizers().register(PAIRS, pairs_analyzer());
 }
@@ -465,6 +649,39 @@ mod tests {
             tokens(&mut snippet_analyzer(["inspect", "etud"]), text),
             indexed
         );
+    }
+
+    #[test]
+    fn the_text_analyzer_adds_each_connective_triple_after_its_words() {
+        let text = "Children in care, and the head of services' plans; \
+                    cost of aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa living";
+        let mut stemmed = tokens(&mut stemmed_analyzer(), text);
+        let mut expected: Vec<String> = Vec::new();
+        for word in stemmed.drain(..) {
+            let after = match word.as_str() {
+                "care" => Some("children in care"),
+                "servic" => Some("head of servic"),
+                _ => None,
+            };
+            expected.push(word);
+            expected.extend(after.map(str::to_owned));
+        }
+        // "care and the" and "and the head" have a stop word at an end;
+        // "cost of living" has a dropped word in its middle.
+        assert_eq!(tokens(&mut text_analyzer(), text), expected);
+    }
+
+    #[test]
+    fn stop_words_are_their_own_stems() {
+        // Triples are recognised after stemming, so every stop word must
+        // still be itself there.
+        let stop_words = "a an and are as at be but by for if in into is it no not of on \
+                          or such that the their then there these they this to was will with";
+        let stems = tokens(&mut stemmed_analyzer(), stop_words);
+        assert_eq!(stems.len(), 33);
+        for stem in stems {
+            assert!(is_stop_word(&stem), "{stem}");
+        }
     }
 
     #[test]
