@@ -627,8 +627,13 @@ impl Compiler<'_> {
         if token.chars().count() < 3 || token.chars().any(|c| c.is_ascii_digit()) {
             return word.to_owned();
         }
-        let distance = if token.chars().count() >= 8 { 2 } else { 1 };
-        match self.closest_word(token, distance) {
+        let max_distance = if token.chars().count() >= 8 { 2 } else { 1 };
+        // The nearest spelling is at the smallest distance that has one, so
+        // the narrower search goes first: walking the vocabulary within
+        // distance 2 costs several times as much, and most typos (a letter
+        // wrong, missing, extra or swapped) are within 1.
+        let nearest = (1..=max_distance).find_map(|d| self.closest_word(token, d));
+        match nearest {
             Some(found) if self.doc_freq(scope, &found, true) > 0 => {
                 self.corrections.push(Correction {
                     from: word.to_owned(),
