@@ -483,13 +483,13 @@ impl Compiler<'_> {
             // A lone exclusion means "everything but".
             Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery)),
-                (Occur::MustNot, self.compile(inner)),
+                (Occur::MustNot, self.excluded(inner)),
             ])),
             Expr::Word { scope, text } => {
                 let text = self.correct(*scope, text);
-                self.text_query(*scope, &text)
+                joined(self.text_clauses(*scope, &text))
             }
-            Expr::Phrase { scope, text } => self.text_query(*scope, text),
+            Expr::Phrase { scope, text } => joined(self.text_clauses(*scope, text)),
         }
     }
 
@@ -498,7 +498,20 @@ impl Compiler<'_> {
         let mut positive = false;
         for part in parts {
             match part {
-                Expr::Not(inner) => clauses.push((Occur::MustNot, self.compile(inner))),
+                Expr::Not(inner) => clauses.push((Occur::MustNot, self.excluded(inner))),
+                // Words that must all match join the conjunction
+                // directly, each with the clauses that only add to its
+                // score: tantivy then walks one intersection of the words'
+                // postings, instead of one nested query per word.
+                Expr::Word { scope, text } if occur == Occur::Must => {
+                    positive = true;
+                    let text = self.correct(*scope, text);
+                    clauses.extend(self.text_clauses(*scope, &text));
+                }
+                Expr::Phrase { scope, text } if occur == Occur::Must => {
+                    positive = true;
+                    clauses.extend(self.text_clauses(*scope, text));
+                }
                 other => {
                     positive = true;
                     clauses.push((occur, self.compile(other)));
@@ -508,24 +521,29 @@ impl Compiler<'_> {
         if !positive {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
-        // One part alone is that part (see `full` in `search`).
-        if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
-            return clauses.remove(0).1;
-        }
-        Box::new(BooleanQuery::new(clauses))
+        joined(clauses)
     }
 
-    /// Words (one token) or phrases (several), over the scope's fields.
-    fn text_query(&mut self, scope: Option<Scope>, text: &str) -> Box<dyn Query> {
+    /// An excluded part: only whether it matches counts, so it is compiled
+    /// without the clauses that would add to a score.
+    fn excluded(&mut self, inner: &Expr) -> Box<dyn Query> {
+        let scored = std::mem::replace(&mut self.scored, false);
+        let query = self.compile(inner);
+        self.scored = scored;
+        query
+    }
+
+    /// Words (one token) or phrases (several), over the scope's fields: a
+    /// clause that must match, then any that only add to its score.
+    fn text_clauses(&mut self, scope: Option<Scope>, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
         let tokens = schema::positioned_tokens(&mut self.stemmed, text);
         if tokens.is_empty() {
-            return Box::new(EmptyQuery);
+            return vec![(Occur::Must, Box::new(EmptyQuery))];
         }
         // The first field holds every word searched; the others are parts
         // of it that weigh more, so they add to the score of a match
         // without making one (and are only looked at for matches).
-        let mut per_field: Vec<(Occur, Box<dyn Query>)> = self
-            .scope_fields(scope)
+        self.scope_fields(scope)
             .into_iter()
             .enumerate()
             .map(|(i, (field, boost))| {
@@ -541,12 +559,7 @@ impl Compiler<'_> {
                 };
                 (if i == 0 { Occur::Must } else { Occur::Should }, q)
             })
-            .collect();
-        // One field alone is that field's query (see `full` in `search`).
-        if per_field.len() == 1 {
-            return per_field.remove(0).1;
-        }
-        Box::new(BooleanQuery::new(per_field))
+            .collect()
     }
 
     /// A phrase of `text`: a connective triple is one term of `text`; any
@@ -675,6 +688,16 @@ impl Compiler<'_> {
             .min()
             .map(|(_, _, word)| word)
     }
+}
+
+/// The clauses as one query; one clause that must match is that clause
+/// alone (a BooleanQuery around it would add a scorer layer to every
+/// match, see `full` in `search`).
+fn joined(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if clauses.len() == 1 && clauses[0].0 == Occur::Must {
+        return clauses.remove(0).1;
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// A word, or a phrase's words at successive positions, in `field`.
