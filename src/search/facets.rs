@@ -226,7 +226,27 @@ struct Stretch {
 
 impl RangeCounter {
     /// Offers the scorer's next document (in order): a match, if alive.
+    #[inline]
     pub fn offer(&mut self, doc: DocId, is_alive: bool) {
+        // Where most documents match, most are the one after the last:
+        // counted, with nothing to hand on.
+        if let Some(Stretch {
+            end,
+            by_complement: true,
+            ..
+        }) = self.stretch
+            && doc == self.next
+            && doc < end
+            && is_alive
+        {
+            self.next += 1;
+            self.matches += 1;
+            return;
+        }
+        self.offer_slowly(doc, is_alive);
+    }
+
+    fn offer_slowly(&mut self, doc: DocId, is_alive: bool) {
         let stretch = match self.stretch {
             Some(s) if doc < s.end => s,
             _ => self.start_stretch(doc),
