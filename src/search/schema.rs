@@ -493,6 +493,10 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
             return false;
         }
         let token = self.tail.token_mut();
+        // (A snippet's analyzer blanks most words before they get here.)
+        if token.text.is_empty() {
+            return true;
+        }
         let stem = match self.cache.get(token.text.as_str()) {
             Some(stem) => stem,
             None => {
