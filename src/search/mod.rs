@@ -8,6 +8,7 @@
 
 pub mod facets;
 pub mod index;
+mod passage;
 pub mod query;
 pub mod scan;
 pub mod schema;
@@ -25,13 +26,12 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::body::{Bodies, Body};
 use facets::{DocTable, FacetCounter, MatchCounts};
 pub use index::Meta;
+use passage::Passages;
 use query::{Expr, QueryError, Scope};
 use scan::{Rank, Scanned};
 use schema::Fields;
@@ -305,13 +305,13 @@ impl SearchIndex {
             scan::scan(searcher, &*full, &counter, rank, offset + request.limit)?;
         let addresses: Vec<(f32, DocAddress)> = top.into_iter().skip(offset).collect();
 
-        let snippets = Snippets::new(searcher, &*main, &self.fields, self.meta.bodies(&self.dir))?;
+        let passages = Passages::new(searcher, &*main, &self.fields, self.meta.bodies(&self.dir))?;
         // Finding a passage means analysing each hit's text: in parallel.
         let hits = addresses
             .into_par_iter()
             .map(|(score, address)| {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(self.hit(&doc, score, &snippets))
+                Ok(self.hit(&doc, score, &passages))
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
         Ok(SearchResults {
@@ -382,7 +382,7 @@ impl SearchIndex {
         Ok(out)
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: f32, snippets: &Snippets) -> Hit {
+    fn hit(&self, doc: &TantivyDocument, score: f32, passages: &Passages) -> Hit {
         let f = &self.fields;
         let text = |field: Field| {
             doc.get_first(field)
@@ -401,7 +401,7 @@ impl SearchIndex {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect(),
             score,
-            snippet: snippets.best(doc, f),
+            snippet: passages.best(doc, f),
         }
     }
 
@@ -736,178 +736,4 @@ impl tantivy_fst::Automaton for DfaWrapper {
     fn accept(&self, state: &u32, byte: u8) -> u32 {
         self.0.transition(*state, byte)
     }
-}
-
-/// Where a passage may come from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Passage {
-    /// The body, read from its file.
-    Body,
-    /// A field stored in the index.
-    Stored(Field),
-}
-
-/// Snippet generators for the places a passage may come from, best first.
-struct Snippets {
-    generators: Vec<(Passage, SnippetGenerator)>,
-    bodies: Bodies,
-}
-
-const SNIPPET_CHARS: usize = 220;
-
-impl Snippets {
-    fn new(
-        searcher: &Searcher,
-        query: &dyn Query,
-        f: &Fields,
-        bodies: Bodies,
-    ) -> Result<Snippets, SearchError> {
-        // The query's words and the field each was searched in; a phrase's
-        // pairs and triples stand for their words (no word holds the
-        // separator, so splitting a word leaves it whole).
-        let mut words: Vec<(Field, String)> = Vec::new();
-        query.query_terms(&mut |term, _| {
-            let value = term.value();
-            let Some(text) = value.as_str() else {
-                return;
-            };
-            let field = if term.field() == f.pairs {
-                f.text
-            } else {
-                term.field()
-            };
-            words.extend(
-                text.split(schema::PAIR_SEPARATOR)
-                    .map(|w| (field, w.to_owned())),
-            );
-        });
-        // Each word is weighed once (rarer ones count more, as in tantivy's
-        // own generator), not again for every place it may be found in.
-        let mut weights: Vec<(Field, String, f32)> = Vec::with_capacity(words.len());
-        for (field, word) in words {
-            let freq = searcher.doc_freq(&Term::from_field_text(field, &word))?;
-            if freq > 0 {
-                weights.push((field, word, 1.0 / (1.0 + freq as f32)));
-            }
-        }
-        let mut generators = Vec::new();
-        for passage in [
-            Passage::Body,
-            Passage::Stored(f.decisions),
-            Passage::Stored(f.purpose),
-            Passage::Stored(f.title),
-        ] {
-            // With an analyzer that stems only candidate words: stemming
-            // every word of every hit was most of a query's time. Bare
-            // words are searched in `text`, which holds every field.
-            let weighted: BTreeMap<String, f32> = weights
-                .iter()
-                .filter(|(field, ..)| *field == f.text || Passage::Stored(*field) == passage)
-                .map(|(_, word, weight)| (word.clone(), *weight))
-                .collect();
-            // A field with no word to find has no passage to offer, and
-            // looking would mean analysing all its text.
-            if weighted.is_empty() {
-                continue;
-            }
-            let analyzer = schema::snippet_analyzer(weighted.keys().map(String::as_str));
-            let field = match passage {
-                Passage::Body => f.text,
-                Passage::Stored(field) => field,
-            };
-            generators.push((
-                passage,
-                SnippetGenerator::new(weighted, analyzer, field, SNIPPET_CHARS),
-            ));
-        }
-        Ok(Snippets { generators, bodies })
-    }
-
-    /// The first place with a highlighted passage; else the opening of the
-    /// purpose or body.
-    fn best(&self, doc: &TantivyDocument, f: &Fields) -> String {
-        // Read from its file only if a passage is looked for in it. A body
-        // whose file is gone or changed since the index was built offers
-        // none (until the next build); the hit still shows.
-        let body = std::cell::OnceCell::new();
-        let body = || {
-            body.get_or_init(|| stored_body(doc, f).and_then(|b| self.bodies.text(&b).ok()))
-                .as_deref()
-        };
-        for (passage, g) in &self.generators {
-            let s = match passage {
-                Passage::Body => match body() {
-                    Some(text) => g.snippet(text),
-                    None => continue,
-                },
-                Passage::Stored(_) => g.snippet_from_doc(doc),
-            };
-            if !s.highlighted().is_empty() {
-                return marked_html(&s);
-            }
-        }
-        let purpose = doc.get_first(f.purpose).and_then(|v| v.as_str());
-        match purpose.filter(|p| !p.is_empty()).or_else(body) {
-            Some(text) if !text.is_empty() => escape(&opening(text, SNIPPET_CHARS)),
-            _ => String::new(),
-        }
-    }
-}
-
-/// Where the body of an index document is, as its build found it.
-fn stored_body(doc: &TantivyDocument, f: &Fields) -> Option<Body> {
-    let number = |field: Field| doc.get_first(field).and_then(|v| v.as_u64());
-    Some(Body {
-        source: Some(doc.get_first(f.body_source)?.as_str()?.to_owned()),
-        offset: usize::try_from(number(f.body_offset)?).ok()?,
-        fingerprint: number(f.body_fingerprint)?,
-        ..Body::default()
-    })
-}
-
-fn opening(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max).collect();
-    match cut.rfind(' ') {
-        Some(i) => format!("{}…", &cut[..i]),
-        None => format!("{cut}…"),
-    }
-}
-
-/// The snippet's text, HTML-escaped, with its highlights in `<mark>`.
-pub fn marked_html(snippet: &Snippet) -> String {
-    let text = snippet.fragment();
-    let mut out = String::with_capacity(text.len() + 32);
-    let mut at = 0;
-    for range in snippet.highlighted() {
-        if range.start < at || range.end > text.len() {
-            continue;
-        }
-        out.push_str(&escape(&text[at..range.start]));
-        out.push_str("<mark>");
-        out.push_str(&escape(&text[range.clone()]));
-        out.push_str("</mark>");
-        at = range.end;
-    }
-    out.push_str(&escape(&text[at..]));
-    out
-}
-
-/// HTML-escapes `s`, folding line breaks into spaces (a snippet is one line).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' | '\r' => out.push(' '),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

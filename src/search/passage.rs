@@ -1,0 +1,363 @@
+//! A hit's passage: the stretch of its text where the query's words weigh
+//! most, with them marked, as escaped HTML.
+//!
+//! The passage is chosen as tantivy's snippet generator chooses it: the
+//! text is cut into fragments of at most [`PASSAGE_CHARS`] (a fragment
+//! ends before the word that would overrun it), each scores the weights of
+//! the query's words in it, and the best scoring fragment (the first of
+//! equals) is the passage. Finding it is done here because the generator
+//! lower-cases a copy of every word it reads, which was most of the time
+//! a query spent on its ten passages; the analyzer here has already
+//! lower-cased the words that can match, and blanked the rest.
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+use tantivy::query::Query;
+use tantivy::schema::{Field, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use super::SearchError;
+use super::schema::{self, Fields};
+use crate::body::{Bodies, Body};
+
+/// A passage's most characters (bytes, as tantivy counts them).
+const PASSAGE_CHARS: usize = 220;
+
+/// Where a passage may come from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Place {
+    /// The body, read from its file.
+    Body,
+    /// A field stored in the index.
+    Stored(Field),
+}
+
+/// What finds a passage in one place: the query's words that may be
+/// found there, with their weights, and the analyzer that finds them.
+struct Finder {
+    place: Place,
+    weights: FxHashMap<String, f32>,
+    analyzer: TextAnalyzer,
+}
+
+/// The passage finders of one query, for the places a passage may come
+/// from, best first.
+pub(super) struct Passages {
+    finders: Vec<Finder>,
+    bodies: Bodies,
+}
+
+impl Passages {
+    pub(super) fn new(
+        searcher: &Searcher,
+        query: &dyn Query,
+        f: &Fields,
+        bodies: Bodies,
+    ) -> Result<Passages, SearchError> {
+        // The query's words and the field each was searched in; a phrase's
+        // pairs and triples stand for their words (no word holds the
+        // separator, so splitting a word leaves it whole).
+        let mut words: Vec<(Field, String)> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                return;
+            };
+            let field = if term.field() == f.pairs {
+                f.text
+            } else {
+                term.field()
+            };
+            words.extend(
+                text.split(schema::PAIR_SEPARATOR)
+                    .map(|w| (field, w.to_owned())),
+            );
+        });
+        // Each word is weighed once (rarer ones count more, as in tantivy's
+        // own generator), not again for every place it may be found in.
+        let mut weights: Vec<(Field, String, f32)> = Vec::with_capacity(words.len());
+        for (field, word) in words {
+            let freq = searcher.doc_freq(&Term::from_field_text(field, &word))?;
+            if freq > 0 {
+                weights.push((field, word, 1.0 / (1.0 + freq as f32)));
+            }
+        }
+        let mut finders = Vec::new();
+        for place in [
+            Place::Body,
+            Place::Stored(f.decisions),
+            Place::Stored(f.purpose),
+            Place::Stored(f.title),
+        ] {
+            // Bare words are searched in `text`, which holds every field.
+            let weights: FxHashMap<String, f32> = weights
+                .iter()
+                .filter(|(field, ..)| *field == f.text || Place::Stored(*field) == place)
+                .map(|(_, word, weight)| (word.clone(), *weight))
+                .collect();
+            // A field with no word to find has no passage to offer, and
+            // looking would mean analysing all its text.
+            if weights.is_empty() {
+                continue;
+            }
+            // With an analyzer that stems only candidate words: stemming
+            // every word of every hit was most of a query's time.
+            let analyzer = schema::snippet_analyzer(weights.keys().map(String::as_str));
+            finders.push(Finder {
+                place,
+                weights,
+                analyzer,
+            });
+        }
+        Ok(Passages { finders, bodies })
+    }
+
+    /// The passage of the first place that has one, as HTML; else the
+    /// opening of the purpose or body.
+    pub(super) fn best(&self, doc: &TantivyDocument, f: &Fields) -> String {
+        // Read from its file only if a passage is looked for in it. A body
+        // whose file is gone or changed since the index was built offers
+        // none (until the next build); the hit still shows.
+        let body = std::cell::OnceCell::new();
+        let body = || {
+            body.get_or_init(|| stored_body(doc, f).and_then(|b| self.bodies.text(&b).ok()))
+                .as_deref()
+        };
+        for finder in &self.finders {
+            let stored;
+            let text = match finder.place {
+                Place::Body => match body() {
+                    Some(text) => text,
+                    None => continue,
+                },
+                Place::Stored(field) => {
+                    stored = stored_text(doc, field);
+                    stored.as_str()
+                }
+            };
+            if let Some(found) = finder.find(text) {
+                return found.html(text);
+            }
+        }
+        let purpose = doc.get_first(f.purpose).and_then(|v| v.as_str());
+        match purpose.filter(|p| !p.is_empty()).or_else(body) {
+            Some(text) if !text.is_empty() => escape(&opening(text, PASSAGE_CHARS)),
+            _ => String::new(),
+        }
+    }
+}
+
+/// A candidate passage: a stretch of the text, its score and the words
+/// in it to mark (byte ranges of the text).
+struct Fragment {
+    start: usize,
+    end: usize,
+    score: f32,
+    marked: Vec<Range<usize>>,
+}
+
+impl Fragment {
+    fn at(start: usize) -> Fragment {
+        Fragment {
+            start,
+            end: start,
+            score: 0.0,
+            marked: Vec::new(),
+        }
+    }
+
+    /// `self` if it scores more than `best` (which, coming earlier, wins
+    /// a tie).
+    fn better_than(self, best: Option<Fragment>) -> Option<Fragment> {
+        match best {
+            Some(best) if best.score >= self.score => Some(best),
+            _ if self.score > 0.0 => Some(self),
+            best => best,
+        }
+    }
+
+    /// The passage as HTML: escaped, its words in `<mark>`.
+    fn html(&self, text: &str) -> String {
+        let mut out = String::with_capacity(self.end - self.start + 32);
+        let mut at = self.start;
+        for word in &self.marked {
+            out.push_str(&escape(&text[at..word.start]));
+            out.push_str("<mark>");
+            out.push_str(&escape(&text[word.clone()]));
+            out.push_str("</mark>");
+            at = word.end;
+        }
+        out.push_str(&escape(&text[at..self.end]));
+        out
+    }
+}
+
+impl Finder {
+    /// The best passage of `text`, if any of the words is in it.
+    fn find(&self, text: &str) -> Option<Fragment> {
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut best = None;
+        let mut fragment = Fragment::at(0);
+        while let Some(token) = stream.next() {
+            if token.offset_to - fragment.start > PASSAGE_CHARS {
+                best = fragment.better_than(best);
+                fragment = Fragment::at(token.offset_from);
+            }
+            fragment.end = token.offset_to;
+            // (Words that cannot match were blanked by the analyzer.)
+            if token.text.is_empty() {
+                continue;
+            }
+            if let Some(weight) = self.weights.get(token.text.as_str()) {
+                fragment.score += weight;
+                fragment.marked.push(token.offset_from..token.offset_to);
+            }
+        }
+        fragment.better_than(best)
+    }
+}
+
+/// A stored field's values, one after another (as tantivy's generator
+/// joins them).
+fn stored_text(doc: &TantivyDocument, field: Field) -> String {
+    let mut text = String::new();
+    for value in doc.get_all(field).filter_map(|v| v.as_str()) {
+        text.push(' ');
+        text.push_str(value);
+    }
+    text.trim().to_owned()
+}
+
+/// Where the body of an index document is, as its build found it.
+fn stored_body(doc: &TantivyDocument, f: &Fields) -> Option<Body> {
+    let number = |field: Field| doc.get_first(field).and_then(|v| v.as_u64());
+    Some(Body {
+        source: Some(doc.get_first(f.body_source)?.as_str()?.to_owned()),
+        offset: usize::try_from(number(f.body_offset)?).ok()?,
+        fingerprint: number(f.body_fingerprint)?,
+        ..Body::default()
+    })
+}
+
+fn opening(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
+}
+
+/// HTML-escapes `s`, folding line breaks into spaces (a passage is one
+/// line).
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use tantivy::snippet::SnippetGenerator;
+
+    /// Texts with the words at the start, at the end, across several
+    /// fragments and tied between them.
+    const TEXTS: &[&str] = &[
+        "Fostering allowances were reviewed. The panel noted that fostering \
+         households in rural wards had fallen, and asked for a report on \
+         recruitment of foster carers, with figures for each ward, by March.",
+        "Budget monitoring: the children's services budget is forecast to \
+         overspend by 2.1m, mainly on placements. Members asked how the \
+         overspend on placements compares with last year's. The director \
+         explained that placements for children in care cost more each year; \
+         a recovery plan for the budget was agreed, and the budget will be \
+         reported again in June. Placements! Placements? Budget.",
+        "Nothing here is about the words looked for, for several sentences, \
+         and so the passage must come from far further on, after a long \
+         stretch of text that fills more than one fragment of two hundred and \
+         twenty bytes: only then does the caf\u{e9} d\u{e9}cor of the Ofsted \
+         inspection appear, twice: Ofsted.",
+        "Ofsted visited the service in May and found that it requires \
+         improvement in several areas, which the panel discussed at some \
+         length before agreeing a plan of action with the director and the \
+         lead member and the chair of the board. Ofsted will visit again \
+         within the year to check.",
+        "",
+        "Ofsted",
+    ];
+
+    #[test]
+    fn finds_the_passage_tantivys_generator_finds() {
+        let term_sets: &[&[(&str, f32)]] = &[
+            &[("foster", 0.5)],
+            &[("budget", 0.2), ("placement", 0.3), ("overspend", 0.25)],
+            &[("ofst", 1.0), ("cafe", 0.1), ("decor", 0.1)],
+            &[("children", 0.5), ("in", 0.01), ("care", 0.2)],
+            &[("absent", 1.0)],
+        ];
+        for terms in term_sets {
+            let weights: BTreeMap<String, f32> =
+                terms.iter().map(|(w, s)| (w.to_string(), *s)).collect();
+            let analyzer = || schema::snippet_analyzer(weights.keys().map(String::as_str));
+            let theirs = SnippetGenerator::new(
+                weights.clone(),
+                analyzer(),
+                Field::from_field_id(0),
+                PASSAGE_CHARS,
+            );
+            let ours = Finder {
+                place: Place::Body,
+                weights: weights.clone().into_iter().collect(),
+                analyzer: analyzer(),
+            };
+            for text in TEXTS {
+                let expected = theirs.snippet(text);
+                match ours.find(text) {
+                    None => assert!(expected.highlighted().is_empty(), "{terms:?} {text}"),
+                    Some(found) => {
+                        assert_eq!(&text[found.start..found.end], expected.fragment());
+                        let marked: Vec<Range<usize>> = found
+                            .marked
+                            .iter()
+                            .map(|r| r.start - found.start..r.end - found.start)
+                            .collect();
+                        assert_eq!(marked, expected.highlighted(), "{terms:?} {text}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_passage_is_escaped_with_its_words_marked() {
+        let text = "Grants & <b>payments</b>: \"payments\" were made.";
+        let finder = Finder {
+            place: Place::Body,
+            weights: [("payment".to_owned(), 1.0)].into_iter().collect(),
+            analyzer: schema::snippet_analyzer(["payment"]),
+        };
+        let found = finder.find(text).expect("a passage");
+        assert_eq!(
+            found.html(text),
+            "Grants &amp; &lt;b&gt;<mark>payments</mark>&lt;/b&gt;: \
+             &quot;<mark>payments</mark>&quot; were made"
+        );
+    }
+}
