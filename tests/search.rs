@@ -402,7 +402,7 @@ fn malformed_queries_and_options_are_rejected_cleanly() {
 }
 
 #[test]
-fn an_index_written_by_an_older_quorum_is_refused_with_the_fix() {
+fn an_index_written_by_another_quorum_version_is_refused_with_the_fix() {
     let dir = fixture("basic");
     build_ok(dir.path());
     let index_dir = dir.path().join("output/search-index");
@@ -414,7 +414,7 @@ fn an_index_written_by_an_older_quorum_is_refused_with_the_fix() {
     std::fs::write(&meta, schema.replace("\"quorum_text\"", "\"quorum_en\"")).unwrap();
     let e = quorum::search::SearchIndex::open(&index_dir).unwrap_err();
     assert!(matches!(e, SearchError::Outdated(_)), "{e}");
-    assert!(e.to_string().contains("older version of Quorum"), "{e}");
+    assert!(e.to_string().contains("different version of Quorum"), "{e}");
     assert!(e.hint().unwrap().contains("quorum build"));
 }
 

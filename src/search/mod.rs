@@ -40,7 +40,7 @@ use schema::Fields;
 pub enum SearchError {
     #[error("no search index at {0}")]
     NoIndex(PathBuf),
-    #[error("the search index at {0} was written by an older version of Quorum")]
+    #[error("the search index at {0} was written by a different version of Quorum")]
     Outdated(PathBuf),
     #[error("malformed query: {0}")]
     Query(#[from] QueryError),

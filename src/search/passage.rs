@@ -22,7 +22,8 @@ use super::SearchError;
 use super::schema::{self, Fields};
 use crate::body::{Bodies, Body};
 
-/// A passage's most characters (bytes, as tantivy counts them).
+/// A passage's length at most, in bytes as tantivy's generator counted
+/// them (and in characters for the opening shown when there is none).
 const PASSAGE_CHARS: usize = 220;
 
 /// Where a passage may come from.
@@ -183,6 +184,10 @@ impl Fragment {
         let mut out = String::with_capacity(self.end - self.start + 32);
         let mut at = self.start;
         for word in &self.marked {
+            // (Words are marked in order and never overlap.)
+            if word.start < at {
+                continue;
+            }
             out.push_str(&escape(&text[at..word.start]));
             out.push_str("<mark>");
             out.push_str(&escape(&text[word.clone()]));

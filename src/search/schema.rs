@@ -38,7 +38,11 @@ pub struct Fields {
     /// most of the archive within milliseconds (one posting list to walk,
     /// one phrase to check per match). Each three words joined by a stop
     /// word ("children in care") are one more term here, so that the
-    /// commonest shape of quoted phrase needs no positions checked.
+    /// commonest shape of quoted phrase needs no positions checked. They
+    /// count in a document's length, which BM25 weighs word scores by;
+    /// as about one term in seven everywhere, they barely move a ranking,
+    /// where a field of their own (its own analyzer pass over every text)
+    /// took a 100k-item build's peak memory from 0.86 to 1.15 GB.
     pub text: Field,
     /// Every pair of adjacent words in `text`, with positions: a phrase is
     /// looked up as its word pairs, each far rarer in a document than its
@@ -276,7 +280,9 @@ pub fn push_pair(out: &mut String, first: &str, second: &str) {
 
 /// Whether a stem is one of the English stop words (Lucene's classic
 /// list): the words that occur in nearly every item, so that phrases
-/// through them are the costly ones to check by position.
+/// through them are the costly ones to check by position. The list is part
+/// of what [`TEXT`] means: changing it needs a new analyzer name, so that
+/// indexes written with the old list are refused.
 pub fn is_stop_word(stem: &str) -> bool {
     matches!(
         stem,
