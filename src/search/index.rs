@@ -146,12 +146,7 @@ pub fn update(
     pages: &[PageKey],
     removed_urls: &[String],
 ) -> Result<(), SearchError> {
-    let index = Index::open_in_dir(dir)?;
-    if !schema::is_current(&index.schema()) {
-        return Err(SearchError::Outdated(dir.to_owned()));
-    }
-    schema::register(&index);
-    let fields = schema::fields(&index.schema())?;
+    let (index, fields) = open(dir)?;
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 50 * 1024 * 1024)?;
     for url in removed_urls {
         writer.delete_term(Term::from_field_text(fields.url, url));
@@ -167,6 +162,19 @@ pub fn update(
     }
     writer.commit()?;
     write_meta(archive, dir)
+}
+
+/// Opens the index in `dir` with its analyzers and fields, refusing one
+/// written with another schema: its terms would silently miss some
+/// queries (a phrase looked up as a term it does not hold).
+pub fn open(dir: &Path) -> Result<(Index, Fields), SearchError> {
+    let index = Index::open_in_dir(dir)?;
+    if !schema::is_current(&index.schema()) {
+        return Err(SearchError::Outdated(dir.to_owned()));
+    }
+    schema::register(&index);
+    let fields = schema::fields(&index.schema())?;
+    Ok((index, fields))
 }
 
 fn write_meta(archive: &Archive, dir: &Path) -> Result<(), SearchError> {

@@ -218,12 +218,7 @@ impl SearchIndex {
         if !dir.join("meta.json").exists() {
             return Err(SearchError::NoIndex(dir.to_owned()));
         }
-        let index = Index::open_in_dir(dir)?;
-        if !schema::is_current(&index.schema()) {
-            return Err(SearchError::Outdated(dir.to_owned()));
-        }
-        schema::register(&index);
-        let fields = schema::fields(&index.schema())?;
+        let (index, fields) = index::open(dir)?;
         let meta = Meta::read(dir)?;
         let reader = index
             .reader_builder()

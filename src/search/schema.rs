@@ -124,9 +124,8 @@ pub fn build() -> (Schema, Fields) {
     (s.build(), fields)
 }
 
-/// Whether an index's schema is the one this version writes: an index
-/// written before it last changed would silently miss some queries (a
-/// phrase looked up as a term it does not hold).
+/// Whether an index's schema is the one this version writes (see
+/// [`super::index::open`]).
 pub fn is_current(schema: &Schema) -> bool {
     let text_analyzer = schema
         .get_field("text")
