@@ -480,11 +480,7 @@ impl Compiler<'_> {
                 (Occur::Must, Box::new(AllQuery)),
                 (Occur::MustNot, self.excluded(inner)),
             ])),
-            Expr::Word { scope, text } => {
-                let text = self.correct(*scope, text);
-                joined(self.text_clauses(*scope, &text))
-            }
-            Expr::Phrase { scope, text } => joined(self.text_clauses(*scope, text)),
+            Expr::Word { .. } | Expr::Phrase { .. } => joined(self.leaf_clauses(expr)),
         }
     }
 
@@ -498,14 +494,9 @@ impl Compiler<'_> {
                 // directly, each with the clauses that only add to its
                 // score: tantivy then walks one intersection of the words'
                 // postings, instead of one nested query per word.
-                Expr::Word { scope, text } if occur == Occur::Must => {
+                Expr::Word { .. } | Expr::Phrase { .. } if occur == Occur::Must => {
                     positive = true;
-                    let text = self.correct(*scope, text);
-                    clauses.extend(self.text_clauses(*scope, &text));
-                }
-                Expr::Phrase { scope, text } if occur == Occur::Must => {
-                    positive = true;
-                    clauses.extend(self.text_clauses(*scope, text));
+                    clauses.extend(self.leaf_clauses(part));
                 }
                 other => {
                     positive = true;
@@ -526,6 +517,19 @@ impl Compiler<'_> {
         let query = self.compile(inner);
         self.scored = scored;
         query
+    }
+
+    /// The clauses of a word (corrected if it matches nothing) or a
+    /// phrase; nothing for any other part.
+    fn leaf_clauses(&mut self, expr: &Expr) -> Vec<(Occur, Box<dyn Query>)> {
+        match expr {
+            Expr::Word { scope, text } => {
+                let text = self.correct(*scope, text);
+                self.text_clauses(*scope, &text)
+            }
+            Expr::Phrase { scope, text } => self.text_clauses(*scope, text),
+            _ => Vec::new(),
+        }
     }
 
     /// Words (one token) or phrases (several), over the scope's fields: a
