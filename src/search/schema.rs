@@ -525,86 +525,114 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
     }
 }
 
-/// The stemmed analyzer for highlighting one query's terms: words that
-/// cannot stem to any of them are blanked before the (costly) stemmer.
-/// English stemming only trims and alters endings, so a word whose first
-/// letter starts no query term can never match one.
-pub fn snippet_analyzer<'t>(terms: impl IntoIterator<Item = &'t str>) -> TextAnalyzer {
-    let mut initials: Vec<char> = terms.into_iter().filter_map(|t| t.chars().next()).collect();
-    initials.sort_unstable();
-    initials.dedup();
-    // The gate comes first, so that the words it blanks (most of them) are
-    // not lower-cased and folded for nothing.
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(InitialsGate { initials })
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(CachedEnglishStemmer)
-        .build()
+/// The longest word the analyzers keep, in bytes (less than this; see
+/// `RemoveLongFilter`).
+const MAX_WORD_BYTES: usize = 40;
+
+/// The words the analyzers read in `text`, as byte ranges: runs of letters
+/// and digits as `SimpleTokenizer` finds them, less those too long to keep.
+///
+/// A passage looks at every word of a hit's text but analyses only the few
+/// that could match (see [`StemGate`]): finding the words without making a
+/// token of each (a copy of the word, passed through every filter) costs a
+/// fraction of running the analyzer over the text.
+pub fn word_ranges(text: &str) -> WordRanges<'_> {
+    WordRanges { text, at: 0 }
 }
 
-#[derive(Clone)]
-struct InitialsGate {
+pub struct WordRanges<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl WordRanges<'_> {
+    /// The length of the character at `at` if it is a letter or a digit
+    /// (`at` is within the text, on a character's first byte).
+    #[inline]
+    fn word_char(&self, at: usize) -> Option<usize> {
+        let byte = self.text.as_bytes()[at];
+        if byte.is_ascii() {
+            return byte.is_ascii_alphanumeric().then_some(1);
+        }
+        let c = self.text[at..].chars().next()?;
+        c.is_alphanumeric().then(|| c.len_utf8())
+    }
+}
+
+impl Iterator for WordRanges<'_> {
+    type Item = std::ops::Range<usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        loop {
+            // Past what is not a word: ASCII a byte at a time; any other
+            // character decoded (it may be a letter).
+            let start = loop {
+                let byte = *bytes.get(self.at)?;
+                if byte.is_ascii_alphanumeric() {
+                    break self.at;
+                }
+                if byte.is_ascii() {
+                    self.at += 1;
+                    continue;
+                }
+                match self.word_char(self.at) {
+                    Some(_) => break self.at,
+                    None => self.at += utf8_len(byte),
+                }
+            };
+            while let Some(&byte) = bytes.get(self.at) {
+                if byte.is_ascii_alphanumeric() {
+                    self.at += 1;
+                } else if byte.is_ascii() {
+                    break;
+                } else {
+                    match self.word_char(self.at) {
+                        Some(n) => self.at += n,
+                        None => break,
+                    }
+                }
+            }
+            if self.at - start < MAX_WORD_BYTES {
+                return Some(start..self.at);
+            }
+        }
+    }
+}
+
+/// The length of the UTF-8 character whose first byte is `first`.
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
+/// Which words could stem to one of a set of terms. English stemming only
+/// trims and alters endings, so a word whose first letter starts none of
+/// them never does; most words of a text are passed over unstemmed.
+pub struct StemGate {
     initials: Vec<char>,
 }
 
-impl TokenFilter for InitialsGate {
-    type Tokenizer<T: Tokenizer> = InitialsGateFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> InitialsGateFilter<T> {
-        InitialsGateFilter {
-            tokenizer,
-            initials: self.initials,
-        }
-    }
-}
-
-#[derive(Clone)]
-struct InitialsGateFilter<T> {
-    tokenizer: T,
-    initials: Vec<char>,
-}
-
-impl<T: Tokenizer> Tokenizer for InitialsGateFilter<T> {
-    type TokenStream<'a> = InitialsGateStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        InitialsGateStream {
-            tail: self.tokenizer.token_stream(text),
-            initials: &self.initials,
-        }
-    }
-}
-
-struct InitialsGateStream<'a, S> {
-    tail: S,
-    initials: &'a [char],
-}
-
-impl<S: TokenStream> TokenStream for InitialsGateStream<'_, S> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        // Before lower-casing and folding: an ASCII letter is compared
-        // lower-cased; any other first letter might fold to an initial.
-        let first = self.tail.token().text.chars().next();
-        if !first.is_some_and(|c| !c.is_ascii() || self.initials.contains(&c.to_ascii_lowercase()))
-        {
-            // Kept (offsets still shape the snippet's fragments), but empty,
-            // so it is cheap to stem and matches no term.
-            self.tail.token_mut().text.clear();
-        }
-        true
+impl StemGate {
+    pub fn new<'t>(terms: impl IntoIterator<Item = &'t str>) -> StemGate {
+        let mut initials: Vec<char> = terms.into_iter().filter_map(|t| t.chars().next()).collect();
+        initials.sort_unstable();
+        initials.dedup();
+        StemGate { initials }
     }
 
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
+    /// Whether `word` (as in the text, before lower-casing) may stem to a
+    /// term: an ASCII first letter is compared lower-cased; any other
+    /// might fold to an initial.
+    #[inline]
+    pub fn admits(&self, word: &str) -> bool {
+        word.chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii() || self.initials.contains(&c.to_ascii_lowercase()))
     }
 }
 
@@ -643,20 +671,65 @@ pub fn positioned_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize,
 mod tests {
     use super::*;
 
+    /// What tantivy's tokenizer and length filter make of `text`.
+    fn tokenized(text: &str) -> Vec<(usize, usize)> {
+        let mut words = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+            .build();
+        let mut stream = words.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push((t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_ranges_are_the_words_tantivy_finds(
+            text in "([a-zA-Z0-9]{1,45}|[ .,;'\n-]|\\PC|\u{e9}|\u{301}|\u{df}|\u{130}|\u{4e2d}|\u{1f600}){0,60}"
+        ) {
+            let ours: Vec<(usize, usize)> = word_ranges(&text).map(|r| (r.start, r.end)).collect();
+            proptest::prop_assert_eq!(ours, tokenized(&text));
+        }
+    }
+
     #[test]
-    fn the_snippet_analyzer_stems_only_words_that_could_match() {
-        let mut gated = snippet_analyzer(["inspect"]);
-        // (The gate blanks the rest.)
+    fn word_ranges_skip_words_too_long_to_keep() {
+        let long = "a".repeat(MAX_WORD_BYTES);
+        let text = format!("{long} short {}x \u{e9}t\u{e9}", &long[1..]);
+        let words: Vec<&str> = word_ranges(&text).map(|r| &text[r]).collect();
+        assert_eq!(words, ["short", "\u{e9}t\u{e9}"]);
+        assert_eq!(tokenized(&text).len(), 2);
+    }
+
+    #[test]
+    fn the_stem_gate_admits_every_word_that_stems_to_a_term() {
+        // Irregular stems ("dying" -> "die", "skies" -> "sky"), capitals and
+        // accents among them.
+        let text = "Inspected inspectors INSPECTING insights \u{c9}tude \u{e9}tudes \
+                    dying skies lying early Ugly gently news children's homes";
+        let mut stemmer = stemmed_analyzer();
+        let words: Vec<&str> = word_ranges(text).map(|r| &text[r]).collect();
+        let stems: Vec<String> = words
+            .iter()
+            .map(|w| tokens(&mut stemmer, w).concat())
+            .collect();
+        let gate = StemGate::new(stems.iter().map(String::as_str));
+        assert!(words.iter().all(|w| gate.admits(w)));
+        let gate = StemGate::new(["inspect", "etud"]);
+        let admitted: Vec<&str> = words.iter().copied().filter(|w| gate.admits(w)).collect();
         assert_eq!(
-            tokens(&mut gated, "Inspections of children's homes"),
-            ["inspect", "", "", "", ""]
-        );
-        // Every word that could match stems as the index stemmed it.
-        let text = "Inspected inspectors inspecting insights \u{c9}tude \u{e9}tudes";
-        let indexed = tokens(&mut stemmed_analyzer(), text);
-        assert_eq!(
-            tokens(&mut snippet_analyzer(["inspect", "etud"]), text),
-            indexed
+            admitted,
+            [
+                "Inspected",
+                "inspectors",
+                "INSPECTING",
+                "insights",
+                "\u{c9}tude",
+                "\u{e9}tudes",
+                "early"
+            ]
         );
     }
 
