@@ -8,7 +8,6 @@
 //! segment let both cores share it even when the index is a single segment.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -164,32 +163,63 @@ impl PartialEq for Ranked {
 
 impl Eq for Ranked {}
 
-/// The best `limit` hits offered so far; the heap's top is the worst kept.
+/// The best `limit` hits offered so far.
+///
+/// Hits better than the worst kept are gathered unsorted and cut back to
+/// the best `limit` when twice that many (at least) have gathered: a hit is
+/// one comparison and a push. Newest first, on an archive indexed in date
+/// order nearly every match is newer than those kept, and a heap spent
+/// more on replacing its worst than the rest of the scan did per match.
 struct Kept {
     limit: usize,
-    heap: BinaryHeap<Ranked>,
+    hits: Vec<Ranked>,
+    /// The worst hit kept when `hits` was last cut back.
+    worst: Option<Ranked>,
 }
 
 impl Kept {
     fn new(limit: usize) -> Kept {
         Kept {
             limit,
-            heap: BinaryHeap::with_capacity(limit + 1),
+            hits: Vec::with_capacity(Self::gathered(limit)),
+            worst: None,
         }
     }
 
+    /// Hits gathered before a cut.
+    fn gathered(limit: usize) -> usize {
+        (2 * limit).max(64)
+    }
+
+    #[inline]
     fn offer(&mut self, key: f64, address: DocAddress) {
         let hit = Ranked { key, address };
-        if self.heap.len() < self.limit {
-            self.heap.push(hit);
-        } else if self.heap.peek().is_some_and(|worst| hit < *worst) {
-            self.heap.pop();
-            self.heap.push(hit);
+        if self.worst.is_some_and(|worst| hit > worst) {
+            return;
+        }
+        self.hits.push(hit);
+        if self.hits.len() >= Self::gathered(self.limit) {
+            self.cut();
         }
     }
 
-    fn into_vec(self) -> Vec<Ranked> {
-        self.heap.into_vec()
+    fn cut(&mut self) {
+        if self.limit == 0 {
+            self.hits.clear();
+            return;
+        }
+        if self.hits.len() > self.limit {
+            self.hits.select_nth_unstable(self.limit - 1);
+            self.hits.truncate(self.limit);
+        }
+        if self.hits.len() == self.limit {
+            self.worst = self.hits.iter().max().copied();
+        }
+    }
+
+    fn into_vec(mut self) -> Vec<Ranked> {
+        self.cut();
+        self.hits
     }
 }
 
@@ -237,6 +267,37 @@ mod tests {
         }
         writer.commit().unwrap();
         (index, text)
+    }
+
+    #[test]
+    fn keeps_the_best_whatever_the_order_offered() {
+        // Rising keys (each better than all before), falling, and mixed
+        // with ties, for limits below, at and above the gathering size.
+        let orders: [fn(u32) -> f64; 3] = [
+            |i| f64::from(i),
+            |i| -f64::from(i),
+            |i| f64::from(i.wrapping_mul(2_654_435_761) % 97),
+        ];
+        for key in orders {
+            for limit in [0, 1, 10, 64, 300] {
+                let mut kept = Kept::new(limit);
+                let mut all = Vec::new();
+                for i in 0..1000 {
+                    let address = DocAddress::new(i % 3, i);
+                    kept.offer(key(i), address);
+                    all.push(Ranked {
+                        key: key(i),
+                        address,
+                    });
+                }
+                all.sort();
+                all.truncate(limit);
+                let mut ours = kept.into_vec();
+                ours.sort();
+                let pairs = |v: &[Ranked]| v.iter().map(|r| (r.key, r.address)).collect::<Vec<_>>();
+                assert_eq!(pairs(&ours), pairs(&all), "limit {limit}");
+            }
+        }
     }
 
     #[test]
