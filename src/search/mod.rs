@@ -6,6 +6,7 @@
 //! returns hits with highlighted snippets, facet counts and any spelling
 //! corrections it made.
 
+mod conjunction;
 pub mod facets;
 pub mod index;
 mod passage;
@@ -29,6 +30,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+use conjunction::Conjunction;
 use facets::{DocTable, FacetCounter, MatchCounts};
 pub use index::Meta;
 use passage::Passages;
@@ -276,14 +278,13 @@ impl SearchIndex {
         let main = compiler.compile(&expr);
         let corrections = std::mem::take(&mut compiler.corrections);
         let filters = self.filters(request)?;
-        // The query as compiled when nothing narrows it: a BooleanQuery
-        // around one clause would add a scorer layer to every match.
+        // The query, narrowed by the request's filters if it has any.
         let full: Box<dyn Query> = if filters.is_empty() {
             main.box_clone()
         } else {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
-            clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
-            Box::new(BooleanQuery::new(clauses))
+            let mut parts = vec![main.box_clone()];
+            parts.extend(filters);
+            Box::new(Conjunction::new(parts))
         };
 
         let offset = (request.page - 1) * request.limit;
@@ -507,6 +508,14 @@ impl Compiler<'_> {
         if !positive {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
+        // What must match is one conjunction (see `conjunction`), which
+        // the clauses that only score or exclude then refine.
+        let (required, mut clauses): (Vec<_>, Vec<_>) = clauses
+            .into_iter()
+            .partition(|(occur, _)| *occur == Occur::Must);
+        if let Some(all) = all_of(required.into_iter().map(|(_, q)| q).collect()) {
+            clauses.insert(0, (Occur::Must, all));
+        }
         joined(clauses)
     }
 
@@ -594,10 +603,7 @@ impl Compiler<'_> {
         if !pairs.is_empty() {
             parts.push(words_query(self.fields.pairs, &pairs));
         }
-        if parts.len() == 1 {
-            return parts.remove(0);
-        }
-        Box::new(BooleanQuery::intersection(parts))
+        all_of(parts).unwrap_or_else(|| Box::new(EmptyQuery))
     }
 
     fn doc_freq(&self, scope: Option<Scope>, text: &str, analyzer_stemmed: bool) -> u64 {
@@ -697,6 +703,16 @@ fn joined(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
         return clauses.remove(0).1;
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// Documents matching all of `parts` (`None` if there are none): one part
+/// alone, or their conjunction.
+fn all_of(mut parts: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match parts.len() {
+        0 => None,
+        1 => parts.pop(),
+        _ => Some(Box::new(Conjunction::new(parts))),
+    }
 }
 
 /// A word, or a phrase's words at successive positions, in `field`.
