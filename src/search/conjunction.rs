@@ -10,10 +10,18 @@
 //! a conjunction of words (the usual query) reads their postings directly,
 //! scored as tantivy's term scorer scores them, instead of through boxed
 //! scorers whose every step is a virtual call.
+//!
+//! A word's postings are read with frequencies whenever hits are scored,
+//! whatever record option its `TermQuery` was made with (tantivy does not
+//! show it): every scored word Quorum asks for is made `WithFreqs`, and
+//! the unscored ones (filters) are on untokenized fields that keep no
+//! frequencies, where tantivy reads the same postings either way.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight};
+use tantivy::query::{
+    Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
@@ -35,7 +43,8 @@ impl Clone for Conjunction {
 }
 
 impl Conjunction {
-    /// All of `parts` (at least one).
+    /// All of `parts`; no parts match nothing, as an empty intersection
+    /// would otherwise match every document.
     pub fn new(parts: Vec<Box<dyn Query>>) -> Conjunction {
         Conjunction { parts }
     }
@@ -94,10 +103,11 @@ impl Weight for ConjunctionWeight {
             .iter()
             .map(|w| w.scorer(reader, boost))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        if lists.len() == 1 {
-            return Ok(lists.remove(0));
-        }
-        Ok(Box::new(AllOf::new(lists)))
+        Ok(match lists.len() {
+            0 => Box::new(EmptyScorer),
+            1 => lists.remove(0),
+            _ => Box::new(AllOf::new(lists)),
+        })
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -133,10 +143,11 @@ impl WordsWeight {
 impl Weight for WordsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let mut lists = self.lists(reader, boost)?;
-        if lists.len() == 1 {
-            return Ok(Box::new(lists.remove(0)));
-        }
-        Ok(Box::new(AllOf::new(lists)))
+        Ok(match lists.len() {
+            0 => Box::new(EmptyScorer),
+            1 => Box::new(lists.remove(0)),
+            _ => Box::new(AllOf::new(lists)),
+        })
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -234,8 +245,8 @@ impl Scorer for WordScorer {
     }
 }
 
-/// The intersection of `lists`, the rarest first: each document of the
-/// first that all the others reach.
+/// The intersection of `lists` (two or more), the rarest first: each
+/// document of the first that all the others reach.
 struct AllOf<S> {
     lists: Vec<S>,
 }
@@ -305,6 +316,9 @@ impl<S: DocSet> DocSet for AllOf<S> {
 }
 
 impl<S: Scorer> Scorer for AllOf<S> {
+    // Summed in list order: from four lists on, tantivy's intersection
+    // adds in another order, so a score may differ from its in the last
+    // bit (and two such tied hits may swap places).
     fn score(&mut self) -> Score {
         self.lists.iter_mut().map(Scorer::score).sum()
     }
@@ -388,6 +402,7 @@ mod tests {
                 .search(&theirs, &(Count, TopDocs::with_limit(6_000)))
                 .unwrap();
             assert_eq!(total, expected_total, "{ours:?}");
+            assert_eq!(top.len(), expected_top.len(), "{ours:?}");
             let by_doc = |mut v: Vec<(f32, DocAddress)>| {
                 v.sort_by_key(|(_, a)| *a);
                 v
@@ -406,32 +421,68 @@ mod tests {
     fn seeks_near_and_far() {
         let (index, text) = index();
         let searcher = index.reader().unwrap().searcher();
-        let query = Conjunction::new(vec![word(text, "common"), word(text, "most")]);
-        let weight = query
-            .weight(EnableScoring::disabled_from_searcher(&searcher))
-            .unwrap();
-        let reader = searcher.segment_reader(0);
-        let mut all = weight.scorer(reader, 1.0).unwrap();
-        let mut docs = Vec::new();
-        while all.doc() != TERMINATED {
-            docs.push(all.doc());
-            all.advance();
+        let phrase: Box<dyn Query> = Box::new(PhraseQuery::new(vec![
+            Term::from_field_text(text, "most"),
+            Term::from_field_text(text, "most"),
+        ]));
+        let queries = [
+            Conjunction::new(vec![word(text, "common"), word(text, "most")]),
+            // The rarest list ends (in the first segment) or is absent
+            // (in the others) while the rest go on.
+            Conjunction::new(vec![word(text, "common"), word(text, "early")]),
+            // The boxed path.
+            Conjunction::new(vec![word(text, "common"), phrase]),
+        ];
+        for query in &queries {
+            let weight = query
+                .weight(EnableScoring::disabled_from_searcher(&searcher))
+                .unwrap();
+            for reader in searcher.segment_readers() {
+                let mut all = weight.scorer(reader, 1.0).unwrap();
+                let mut docs = Vec::new();
+                while all.doc() != TERMINATED {
+                    docs.push(all.doc());
+                    all.advance();
+                }
+                let next_match = |target: DocId| {
+                    docs.iter()
+                        .copied()
+                        .find(|&d| d >= target)
+                        .unwrap_or(TERMINATED)
+                };
+                // Every target, near (a step or two) and far, on a fresh
+                // scorer and on one already moved by earlier seeks and
+                // advances, lands where the full walk says the next
+                // match is, up to and past the segment's end.
+                let mut moved = weight.scorer(reader, 1.0).unwrap();
+                for target in [0, 1, 4, 5, 97, 100, 101, 990, 1_003, 1_500, 1_999, 2_000] {
+                    let mut fresh = weight.scorer(reader, 1.0).unwrap();
+                    let seek = |scorer: &mut Box<dyn Scorer>| {
+                        if scorer.doc() >= target {
+                            scorer.doc()
+                        } else {
+                            scorer.seek(target)
+                        }
+                    };
+                    let expected = next_match(target);
+                    assert_eq!(seek(&mut fresh), expected, "{query:?}, target {target}");
+                    // (An earlier advance may have passed the target.)
+                    let expected = next_match(target.max(moved.doc()));
+                    assert_eq!(seek(&mut moved), expected, "{query:?}, target {target}");
+                    if moved.doc() != TERMINATED {
+                        let after = moved.advance();
+                        assert_eq!(after, next_match(expected + 1), "{query:?} after {target}");
+                    }
+                }
+            }
         }
-        // Every target, near (a step or two) and far, lands where the
-        // full walk says the next match is.
-        for target in [0, 1, 4, 5, 97, 100, 101, 1_500, 1_999] {
-            let mut scorer = weight.scorer(reader, 1.0).unwrap();
-            let expected = docs
-                .iter()
-                .copied()
-                .find(|&d| d >= target)
-                .unwrap_or(TERMINATED);
-            let got = if scorer.doc() >= target {
-                scorer.doc()
-            } else {
-                scorer.seek(target)
-            };
-            assert_eq!(got, expected, "target {target}");
-        }
+    }
+
+    #[test]
+    fn no_parts_match_nothing() {
+        let (index, _) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let none = Conjunction::new(Vec::new());
+        assert_eq!(searcher.search(&none, &Count).unwrap(), 0);
     }
 }

@@ -278,7 +278,9 @@ impl SearchIndex {
         let main = compiler.compile(&expr);
         let corrections = std::mem::take(&mut compiler.corrections);
         let filters = self.filters(request)?;
-        // The query, narrowed by the request's filters if it has any.
+        // Filters only narrow what matches: the query and the filters are
+        // one conjunction, stepped through as a query's words are (see
+        // `conjunction`), not a BooleanQuery seeking every list.
         let full: Box<dyn Query> = if filters.is_empty() {
             main.box_clone()
         } else {
@@ -493,8 +495,8 @@ impl Compiler<'_> {
                 Expr::Not(inner) => clauses.push((Occur::MustNot, self.excluded(inner))),
                 // Words that must all match join the conjunction
                 // directly, each with the clauses that only add to its
-                // score: tantivy then walks one intersection of the words'
-                // postings, instead of one nested query per word.
+                // score: the search then walks one intersection of the
+                // words' postings, instead of one nested query per word.
                 Expr::Word { .. } | Expr::Phrase { .. } if occur == Occur::Must => {
                     positive = true;
                     clauses.extend(self.leaf_clauses(part));
@@ -696,8 +698,8 @@ impl Compiler<'_> {
 }
 
 /// The clauses as one query; one clause that must match is that clause
-/// alone (a BooleanQuery around it would add a scorer layer to every
-/// match, see `full` in `search`).
+/// alone: a BooleanQuery around it would add a scorer layer, a virtual
+/// call, to every match of a query that may match most of the archive.
 fn joined(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
     if clauses.len() == 1 && clauses[0].0 == Occur::Must {
         return clauses.remove(0).1;

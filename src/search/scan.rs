@@ -115,7 +115,7 @@ fn scan_range(
         scorer.seek(range.start);
     }
     let mut counting = counter.for_range(ord, reader, range.end, scorer.size_hint())?;
-    let mut kept = Kept::new(keep);
+    let mut kept = Kept::new(keep, scorer.size_hint() as usize);
     let mut doc = scorer.doc();
     while doc != TERMINATED && doc < range.end {
         let is_alive = alive.is_none_or(|a| a.is_alive(doc));
@@ -178,10 +178,13 @@ struct Kept {
 }
 
 impl Kept {
-    fn new(limit: usize) -> Kept {
+    /// Room is made for the hits gathered before a cut, or for
+    /// `matches_at_most` if fewer: a deep page's `limit` can be 100,000,
+    /// and most ranges of most queries match far fewer.
+    fn new(limit: usize, matches_at_most: usize) -> Kept {
         Kept {
             limit,
-            hits: Vec::with_capacity(Self::gathered(limit)),
+            hits: Vec::with_capacity(Self::gathered(limit).min(matches_at_most)),
             worst: None,
         }
     }
@@ -279,10 +282,17 @@ mod tests {
             |i| f64::from(i.wrapping_mul(2_654_435_761) % 97),
         ];
         for key in orders {
-            for limit in [0, 1, 10, 64, 300] {
-                let mut kept = Kept::new(limit);
+            for (limit, offers) in [
+                (0, 1000),
+                (1, 1000),
+                (10, 1000),
+                (64, 1000),
+                (300, 1000),
+                (300, 100),
+            ] {
+                let mut kept = Kept::new(limit, offers as usize);
                 let mut all = Vec::new();
-                for i in 0..1000 {
+                for i in 0..offers {
                     let address = DocAddress::new(i % 3, i);
                     kept.offer(key(i), address);
                     all.push(Ranked {
@@ -295,7 +305,7 @@ mod tests {
                 let mut ours = kept.into_vec();
                 ours.sort();
                 let pairs = |v: &[Ranked]| v.iter().map(|r| (r.key, r.address)).collect::<Vec<_>>();
-                assert_eq!(pairs(&ours), pairs(&all), "limit {limit}");
+                assert_eq!(pairs(&ours), pairs(&all), "limit {limit}, {offers} offers");
             }
         }
     }
@@ -313,7 +323,8 @@ mod tests {
         let term = |w: &str| Term::from_field_text(text, w);
         // Words in a quarter, a half and three quarters of the documents
         // (the last counted by its complement), one dense only at first,
-        // and a query whose matches are far fewer than its estimate.
+        // a query whose matches are far fewer than its estimate, and a
+        // conjunction.
         let queries: Vec<Box<dyn Query>> = vec![
             Box::new(TermQuery::new(term("budget"), IndexRecordOption::WithFreqs)),
             Box::new(TermQuery::new(
@@ -342,6 +353,18 @@ mod tests {
                 term("children"),
                 term("in"),
                 term("care"),
+            ])),
+            // Two words at once, stepped through by Quorum's own
+            // intersection, past the deleted documents.
+            Box::new(crate::search::conjunction::Conjunction::new(vec![
+                Box::new(TermQuery::new(
+                    term("children"),
+                    IndexRecordOption::WithFreqs,
+                )),
+                Box::new(TermQuery::new(
+                    term("placements"),
+                    IndexRecordOption::WithFreqs,
+                )),
             ])),
         ];
         for query in &queries {
