@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 use tantivy::indexer::LogMergePolicy;
 use tantivy::schema::Facet;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, Term};
+use tantivy::{Index, IndexSettings, IndexWriter, Term};
 
 use super::SearchError;
+use super::document::{Held, PageDoc};
 use super::schema::{self, Fields};
 use crate::body::{Bodies, Body};
 use crate::model::{Archive, Id, PageKey};
@@ -115,7 +116,7 @@ pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
         .settings(settings)
         .create_in_dir(dir)?;
     schema::register(&index);
-    let mut writer: IndexWriter =
+    let mut writer: IndexWriter<PageDoc> =
         index.writer_with_num_threads(crate::cores().clamp(1, 4), WRITER_MEMORY)?;
     writer.set_merge_policy(Box::new(merge_policy()));
     // Documents are made in parallel a batch at a time: holding every
@@ -123,7 +124,7 @@ pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
     let keys = all_keys(archive);
     let mut count = 0;
     for batch in keys.chunks(DOCUMENT_BATCH) {
-        let docs: Vec<Option<TantivyDocument>> = batch
+        let docs: Vec<Option<PageDoc>> = batch
             .par_iter()
             .map(|&k| document(archive, &fields, k))
             .collect::<Result<_, _>>()?;
@@ -147,7 +148,7 @@ pub fn update(
     removed_urls: &[String],
 ) -> Result<(), SearchError> {
     let (index, fields) = open(dir)?;
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, 50 * 1024 * 1024)?;
+    let mut writer: IndexWriter<PageDoc> = index.writer_with_num_threads(1, 50 * 1024 * 1024)?;
     for url in removed_urls {
         writer.delete_term(Term::from_field_text(fields.url, url));
     }
@@ -209,31 +210,28 @@ fn all_keys(a: &Archive) -> Vec<PageKey> {
 
 /// The index document of one page (committees are not indexed). Its body
 /// is read again from its file.
-pub fn document(
-    a: &Archive,
-    f: &Fields,
-    key: PageKey,
-) -> Result<Option<TantivyDocument>, SearchError> {
-    let mut d = TantivyDocument::default();
+pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Result<Option<PageDoc>, SearchError> {
+    let mut d = PageDoc::default();
     let (kind, committee, date, topics): (&str, Id, NaiveDate, &[Id]) = match key {
         PageKey::Item(i) => {
             let item = &a.items[i];
             add_title(f, &mut d, &item.title);
-            let purpose = item.purpose.as_deref().map(crate::markdown::plain_text);
-            if let Some(p) = &purpose {
+            if let Some(purpose) = item.purpose.as_deref() {
+                let p = d.hold(crate::markdown::plain_text(purpose));
                 add_words(f, &mut d, p);
-                d.add_text(f.purpose, p);
-                d.add_text(f.spelling, p);
+                d.add(f.purpose, p);
+                d.add(f.spelling, p);
             }
             add_body(a, f, &mut d, &item.minutes)?;
             for decision in &item.decisions {
-                let text = crate::markdown::plain_text(decision);
-                add_words(f, &mut d, &text);
-                d.add_text(f.spelling, &text);
-                d.add_text(f.decisions, text);
+                let text = d.hold(crate::markdown::plain_text(decision));
+                add_words(f, &mut d, text);
+                d.add(f.spelling, text);
+                d.add(f.decisions, text);
             }
             for action in &item.actions {
-                add_words(f, &mut d, &action.action);
+                let text = d.hold(action.action.as_str());
+                add_words(f, &mut d, text);
                 if let Some(o) = &action.owner {
                     add_person(a, f, &mut d, o.person);
                 }
@@ -269,7 +267,7 @@ pub fn document(
                 a.committees[m.committee].title,
                 crate::render::context::DateView::new(m.date).long
             );
-            add_title(f, &mut d, &title);
+            add_title(f, &mut d, title);
             add_body(a, f, &mut d, &m.notes)?;
             for p in m.chair.iter().chain(&m.attendees).chain(&m.apologies) {
                 add_person(a, f, &mut d, p.person);
@@ -286,66 +284,65 @@ pub fn document(
         .chain(&c.short)
         .chain(&c.authority)
     {
-        d.add_text(f.committee, name);
+        let name = d.hold(name.as_str());
+        d.add(f.committee, name);
         add_words(f, &mut d, name);
     }
-    d.add_text(f.committee_slug, &c.slug);
-    d.add_text(f.committee_display, &c.title);
-    d.add_facet(f.facets, Facet::from_path(["committee", c.slug.as_str()]));
+    d.add_text(f.committee_slug, c.slug.as_str());
+    d.add_text(f.committee_display, c.title.as_str());
+    d.add_facet(f.facets, &Facet::from_path(["committee", c.slug.as_str()]));
     for &t in topics {
         let topic = &a.topics[t];
         for name in std::iter::once(&topic.name).chain(&topic.aliases) {
-            d.add_text(f.topic, name);
+            let name = d.hold(name.as_str());
+            d.add(f.topic, name);
             add_words(f, &mut d, name);
         }
-        d.add_text(f.topic_slug, &topic.slug);
-        d.add_text(f.topics_display, &topic.name);
-        d.add_facet(f.facets, Facet::from_path(["topic", topic.slug.as_str()]));
+        d.add_text(f.topic_slug, topic.slug.as_str());
+        d.add_text(f.topics_display, topic.name.as_str());
+        d.add_facet(f.facets, &Facet::from_path(["topic", topic.slug.as_str()]));
     }
     d.add_i64(f.date, date_number(date));
     d.add_text(f.date_iso, date.format("%Y-%m-%d").to_string());
     d.add_facet(
         f.facets,
-        Facet::from_path(["year", date.year().to_string().as_str()]),
+        &Facet::from_path(["year", date.year().to_string().as_str()]),
     );
-    d.add_facet(f.facets, Facet::from_path(["kind", kind]));
+    d.add_facet(f.facets, &Facet::from_path(["kind", kind]));
     Ok(Some(d))
 }
 
 /// Words searched as themselves and in phrases.
-fn add_words(f: &Fields, d: &mut TantivyDocument, text: &str) {
-    d.add_text(f.text, text);
-    d.add_text(f.pairs, text);
+fn add_words(f: &Fields, d: &mut PageDoc, text: Held) {
+    d.add(f.text, text);
+    d.add(f.pairs, text);
 }
 
-fn add_title(f: &Fields, d: &mut TantivyDocument, title: &str) {
-    d.add_text(f.title, title);
+fn add_title(f: &Fields, d: &mut PageDoc, title: impl Into<String>) {
+    let title = d.hold(title);
+    d.add(f.title, title);
     add_words(f, d, title);
 }
 
 /// A body's words, and where to find them again for a passage.
-fn add_body(
-    a: &Archive,
-    f: &Fields,
-    d: &mut TantivyDocument,
-    body: &Body,
-) -> Result<(), SearchError> {
-    let text = a.bodies.text(body)?;
-    d.add_text(f.spelling, &text);
-    add_words(f, d, &text);
+fn add_body(a: &Archive, f: &Fields, d: &mut PageDoc, body: &Body) -> Result<(), SearchError> {
+    let text = d.hold(a.bodies.text(body)?);
+    d.add(f.spelling, text);
+    add_words(f, d, text);
     if let Some(source) = &body.source {
-        d.add_text(f.body_source, source);
+        d.add_text(f.body_source, source.as_str());
         d.add_u64(f.body_offset, body.offset as u64);
         d.add_u64(f.body_fingerprint, body.fingerprint);
     }
     Ok(())
 }
 
-fn add_person(a: &Archive, f: &Fields, d: &mut TantivyDocument, person: Id) {
+fn add_person(a: &Archive, f: &Fields, d: &mut PageDoc, person: Id) {
     let p = &a.people[person];
-    d.add_text(f.person, &p.name);
-    add_words(f, d, &p.name);
-    d.add_text(f.person_slug, &p.slug);
+    let name = d.hold(p.name.as_str());
+    d.add(f.person, name);
+    add_words(f, d, name);
+    d.add_text(f.person_slug, p.slug.as_str());
 }
 
 /// 2017-12-07 -> 20171207: sortable, and readable in range queries.

@@ -7,6 +7,7 @@
 //! corrections it made.
 
 mod conjunction;
+pub mod document;
 pub mod facets;
 pub mod index;
 mod passage;
