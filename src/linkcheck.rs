@@ -4,6 +4,7 @@
 //! Pages are scanned as they are rendered; only what the final check needs
 //! (ids, and links with fragments) is kept, so memory stays small.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::path::PathBuf;
@@ -12,6 +13,7 @@ use std::sync::Mutex;
 use crate::diagnostic::{self, Diagnostic};
 use crate::markdown::is_external;
 use crate::urls::percent_decode;
+use rustc_hash::FxHashSet;
 
 /// The internal links of one page, and where to report problems.
 #[derive(Debug, Default)]
@@ -50,34 +52,35 @@ impl LinkChecker {
         }
     }
 
-    /// Scans one rendered HTML page at site path `url`.
+    /// Scans one rendered HTML page at site path `url`. Every page of a
+    /// build passes through here, with dozens of links each: values are
+    /// borrowed from the page, and a link already written as a site path
+    /// (as the theme writes them) is looked up as it is.
     pub fn scan(&self, url: &str, body: &str, source: Option<&str>, template: &'static str) {
-        let ids: HashSet<String> = attribute_values(body, "id")
-            .map(|v| decode_entities(&v))
-            .collect();
+        let ids: FxHashSet<Cow<str>> = attribute_values(body, "id").map(decode_entities).collect();
         let mut deferred = Deferred {
             source: source.map(str::to_owned),
             template,
             fragments: Vec::new(),
         };
         let mut problems = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         for raw in attribute_values(body, "href").chain(attribute_values(body, "src")) {
-            let link = decode_entities(&raw);
-            if !seen.insert(link.clone())
-                || is_external(&link)
+            let link = decode_entities(raw);
+            if is_external(&link)
                 || link.starts_with("data:")
                 || link.starts_with("javascript:")
+                || !seen.insert(link.clone())
             {
                 continue;
             }
             let (path_part, fragment) = match link.split_once('#') {
                 Some((p, f)) => (p, Some(f)),
-                None => (link.as_str(), None),
+                None => (link.as_ref(), None),
             };
             let path_part = path_part.split('?').next().unwrap_or_default();
             let target = if path_part.is_empty() {
-                url.to_owned()
+                Cow::Borrowed(url)
             } else {
                 match self.site_path(url, path_part) {
                     Some(t) => t,
@@ -92,7 +95,7 @@ impl LinkChecker {
                     }
                 }
             };
-            if !self.files.contains(&target) {
+            if !self.files.contains(target.as_ref()) {
                 problems.push(self.broken(
                     url,
                     &deferred,
@@ -104,7 +107,7 @@ impl LinkChecker {
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
                 let f = percent_decode(f);
                 if target == url {
-                    if !ids.contains(&f) {
+                    if !ids.contains(f.as_str()) {
                         problems.push(self.broken(
                             url,
                             &deferred,
@@ -113,7 +116,9 @@ impl LinkChecker {
                         ));
                     }
                 } else {
-                    deferred.fragments.push((link.clone(), target, f));
+                    deferred
+                        .fragments
+                        .push((link.to_string(), target.into_owned(), f));
                 }
             }
         }
@@ -174,7 +179,16 @@ impl LinkChecker {
     }
 
     /// The site path a link on page `url` names, without the prefix.
-    fn site_path(&self, url: &str, link: &str) -> Option<String> {
+    fn site_path<'l>(&self, url: &str, link: &'l str) -> Option<Cow<'l, str>> {
+        match self.plain_site_path(link) {
+            Some(path) => Some(Cow::Borrowed(path)),
+            None => self.normalised_site_path(url, link).map(Cow::Owned),
+        }
+    }
+
+    /// The site path of any link: joined to the page's folder, decoded,
+    /// and with its `.` and `..` segments resolved.
+    fn normalised_site_path(&self, url: &str, link: &str) -> Option<String> {
         let joined = if let Some(rest) = link.strip_prefix('/') {
             let rest = format!("/{rest}");
             match rest.strip_prefix(&self.prefix) {
@@ -207,6 +221,20 @@ impl LinkChecker {
         }
         Some(path)
     }
+
+    /// The site path of an absolute link under the prefix that has
+    /// nothing to decode or normalise (no `%`, `//`, `.` or `..` segment,
+    /// no `index.html`): the part after the prefix, as
+    /// `normalised_site_path` would make it.
+    fn plain_site_path<'l>(&self, link: &'l str) -> Option<&'l str> {
+        let rest = link.strip_prefix(self.prefix.as_str())?;
+        let plain = rest.starts_with('/')
+            && !rest.contains('%')
+            && !rest.contains("//")
+            && !rest.ends_with("/index.html")
+            && !rest.split('/').any(|seg| seg == "." || seg == "..");
+        plain.then_some(rest)
+    }
 }
 
 fn report(root: &std::path::Path, url: &str, d: &Deferred, link: &str, why: &str) -> Diagnostic {
@@ -229,8 +257,8 @@ fn report(root: &std::path::Path, url: &str, d: &Deferred, link: &str, why: &str
     }
 }
 
-/// Values of attribute `name` in `html` (quoted with " or ').
-fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = String> + 'a {
+/// Values of attribute `name` in `html` (quoted with " or '), as written.
+fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     let needle = format!("{name}=");
     let mut pos = 0;
     std::iter::from_fn(move || {
@@ -250,14 +278,14 @@ fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = St
             let value_start = pos + 1;
             let end = html[value_start..].find(quote)? + value_start;
             pos = end + 1;
-            return Some(html[value_start..end].to_owned());
+            return Some(&html[value_start..end]);
         }
     })
 }
 
-fn decode_entities(s: &str) -> String {
+fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_owned();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -294,7 +322,7 @@ fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// A 64-bit fingerprint of an id. A broken fragment link would go unseen
@@ -336,6 +364,44 @@ mod tests {
                 .iter()
                 .all(|p| p.path == std::path::Path::new("templates/item.html"))
         );
+    }
+
+    #[test]
+    fn plain_links_are_the_site_paths_normalising_would_make() {
+        for prefix in ["", "/council"] {
+            let mut c = checker();
+            c.prefix = prefix.to_owned();
+            for link in [
+                "/",
+                "/a/",
+                "/a/b/",
+                "/style.css",
+                "/a/b",
+                "/a/index.html",
+                "/a//b/",
+                "/a/./b/",
+                "/a/../b/",
+                "/a/.",
+                "/a/..",
+                "/doc%20x.pdf",
+                "/a/.hidden",
+                "/a/b..c/",
+                "a/b/",
+                "../a/",
+            ] {
+                let link = format!("{prefix}{link}");
+                if let Some(plain) = c.plain_site_path(&link) {
+                    assert_eq!(
+                        Some(plain.to_owned()),
+                        c.normalised_site_path("/x/y/", &link),
+                        "{link}"
+                    );
+                }
+            }
+            // The commonest links are looked up without normalising.
+            assert_eq!(c.plain_site_path(&format!("{prefix}/a/b/")), Some("/a/b/"));
+            assert_eq!(c.plain_site_path(&format!("{prefix}/a/index.html")), None);
+        }
     }
 
     #[test]
