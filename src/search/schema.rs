@@ -5,8 +5,8 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, TextAnalyzerBuilder, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Stemmed English, lower-cased, accents and typographic quotes folded.
@@ -168,11 +168,89 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
 
 /// Words lower-cased and folded (the plain analyzer), which the others
 /// build on.
-fn folded_words() -> TextAnalyzerBuilder<impl Tokenizer> {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+fn folded_words() -> TextAnalyzerBuilder<FoldedWords> {
+    TextAnalyzer::builder(FoldedWords::default())
+}
+
+/// The words of a text lower-cased and folded to ASCII: the tokens that
+/// tantivy's `SimpleTokenizer`, `RemoveLongFilter::limit(40)`,
+/// `LowerCaser` and `AsciiFoldingFilter` make in a chain, in one pass.
+///
+/// Every text of the index goes through this three times (words, pairs,
+/// spellings). The chain decoded each character to find the words, then
+/// copied and rewrote each word in every filter; here ASCII gaps and words
+/// are found by scanning bytes, an ASCII word (nearly every word of
+/// English minutes) is copied and lower-cased at once, and only a word
+/// with another character goes through tantivy's own filters, so that it
+/// folds exactly as before. A 1,000-item build: 5% fewer instructions.
+#[derive(Clone)]
+pub struct FoldedWords {
+    token: Token,
+    /// Lower-cases and folds a word that is not all ASCII.
+    unicode: TextAnalyzer,
+}
+
+impl Default for FoldedWords {
+    fn default() -> Self {
+        FoldedWords {
+            token: Token::default(),
+            unicode: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build(),
+        }
+    }
+}
+
+impl Tokenizer for FoldedWords {
+    type TokenStream<'a> = FoldedWordsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> FoldedWordsStream<'a> {
+        self.token.reset();
+        FoldedWordsStream {
+            text,
+            words: word_ranges(text),
+            token: &mut self.token,
+            unicode: &mut self.unicode,
+        }
+    }
+}
+
+pub struct FoldedWordsStream<'a> {
+    text: &'a str,
+    words: WordRanges<'a>,
+    token: &'a mut Token,
+    unicode: &'a mut TextAnalyzer,
+}
+
+impl TokenStream for FoldedWordsStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(range) = self.words.next() else {
+            return false;
+        };
+        let word = &self.text[range.clone()];
+        let token = &mut *self.token;
+        // Counts the words dropped as too long, as the chain's positions do.
+        token.position = self.words.position();
+        token.offset_from = range.start;
+        token.offset_to = range.end;
+        token.text.clear();
+        if self.words.was_ascii() {
+            token.text.push_str(word);
+            token.text.make_ascii_lowercase();
+        } else if let Some(folded) = self.unicode.token_stream(word).next() {
+            token.text.push_str(&folded.text);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
 }
 
 pub fn stemmed_analyzer() -> TextAnalyzer {
@@ -537,15 +615,35 @@ const MAX_WORD_BYTES: usize = 40;
 /// token of each (a copy of the word, passed through every filter) costs a
 /// fraction of running the analyzer over the text.
 pub fn word_ranges(text: &str) -> WordRanges<'_> {
-    WordRanges { text, at: 0 }
+    WordRanges {
+        text,
+        at: 0,
+        runs: 0,
+        ascii: true,
+    }
 }
 
 pub struct WordRanges<'a> {
     text: &'a str,
     at: usize,
+    /// Runs of letters and digits passed, kept or not.
+    runs: usize,
+    /// Whether the last word is all ASCII.
+    ascii: bool,
 }
 
 impl WordRanges<'_> {
+    /// The last word's position among the runs of letters and digits of
+    /// the text (those too long to keep count too).
+    pub fn position(&self) -> usize {
+        self.runs.wrapping_sub(1)
+    }
+
+    /// Whether the last word is all ASCII (most are: they need no folding).
+    pub fn was_ascii(&self) -> bool {
+        self.ascii
+    }
+
     /// The length of the character at `at` if it is a letter or a digit
     /// (`at` is within the text, on a character's first byte).
     #[inline]
@@ -559,40 +657,77 @@ impl WordRanges<'_> {
     }
 }
 
+/// What each byte is to the word finder: ASCII that ends a word, an ASCII
+/// letter or digit, or part of another character (which must be decoded).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    Gap,
+    Word,
+    Other,
+}
+
+const BYTE_CLASSES: [ByteClass; 256] = {
+    let mut classes = [ByteClass::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        classes[b] = if (b as u8).is_ascii_alphanumeric() {
+            ByteClass::Word
+        } else {
+            ByteClass::Gap
+        };
+        b += 1;
+    }
+    classes
+};
+
+#[inline]
+fn class(byte: u8) -> ByteClass {
+    BYTE_CLASSES[usize::from(byte)]
+}
+
 impl Iterator for WordRanges<'_> {
     type Item = std::ops::Range<usize>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let bytes = self.text.as_bytes();
         loop {
-            // Past what is not a word: ASCII a byte at a time; any other
-            // character decoded (it may be a letter).
+            // Past what is not a word: ASCII gaps skipped in one scan; any
+            // other character decoded (it may be a letter).
             let start = loop {
-                let byte = *bytes.get(self.at)?;
-                if byte.is_ascii_alphanumeric() {
+                let Some(skip) = bytes[self.at..]
+                    .iter()
+                    .position(|&b| class(b) != ByteClass::Gap)
+                else {
+                    self.at = bytes.len();
+                    return None;
+                };
+                self.at += skip;
+                if class(bytes[self.at]) == ByteClass::Word {
                     break self.at;
-                }
-                if byte.is_ascii() {
-                    self.at += 1;
-                    continue;
                 }
                 match self.word_char(self.at) {
                     Some(_) => break self.at,
-                    None => self.at += utf8_len(byte),
+                    None => self.at += utf8_len(bytes[self.at]),
                 }
             };
-            while let Some(&byte) = bytes.get(self.at) {
-                if byte.is_ascii_alphanumeric() {
-                    self.at += 1;
-                } else if byte.is_ascii() {
-                    break;
-                } else {
-                    match self.word_char(self.at) {
-                        Some(n) => self.at += n,
+            self.ascii = true;
+            loop {
+                self.at += bytes[self.at..]
+                    .iter()
+                    .position(|&b| class(b) != ByteClass::Word)
+                    .unwrap_or(bytes.len() - self.at);
+                match bytes.get(self.at) {
+                    Some(&b) if class(b) == ByteClass::Other => match self.word_char(self.at) {
+                        Some(n) => {
+                            self.at += n;
+                            self.ascii = false;
+                        }
                         None => break,
-                    }
+                    },
+                    _ => break,
                 }
             }
+            self.runs += 1;
             if self.at - start < MAX_WORD_BYTES {
                 return Some(start..self.at);
             }
@@ -671,6 +806,8 @@ pub fn positioned_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize,
 mod tests {
     use super::*;
 
+    use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer};
+
     /// What tantivy's tokenizer and length filter make of `text`.
     fn tokenized(text: &str) -> Vec<(usize, usize)> {
         let mut words = TextAnalyzer::builder(SimpleTokenizer::default())
@@ -692,6 +829,51 @@ mod tests {
             let ours: Vec<(usize, usize)> = word_ranges(&text).map(|r| (r.start, r.end)).collect();
             proptest::prop_assert_eq!(ours, tokenized(&text));
         }
+
+        #[test]
+        fn folded_words_are_the_tokens_of_tantivys_chain(
+            text in "([a-zA-Z0-9]{1,45}|[ .,;'\n-]|\\PC|\u{e9}|\u{c9}|\u{301}|\u{df}|\u{130}|\u{3a3}|\u{2019}|\u{fb01}|\u{4e2d}|\u{1f600}){0,60}"
+        ) {
+            let mut chain = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build();
+            proptest::prop_assert_eq!(all_of(&mut plain_analyzer(), &text), all_of(&mut chain, &text));
+        }
+    }
+
+    /// Every token of `text`, whole.
+    fn all_of(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push(t.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn folded_words_fold_and_count_as_the_chain_does() {
+        let long = "x".repeat(MAX_WORD_BYTES);
+        let text =
+            format!("Caf\u{e9} STRASSE Stra\u{df}e {long} \u{130}stanbul na\u{ef}ve \u{fb01}nance");
+        let tokens = all_of(&mut plain_analyzer(), &text);
+        let words: Vec<(usize, &str)> = tokens
+            .iter()
+            .map(|t| (t.position, t.text.as_str()))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                (0, "cafe"),
+                (1, "strasse"),
+                (2, "strasse"),
+                (4, "i\u{307}stanbul"),
+                (5, "naive"),
+                (6, "finance")
+            ]
+        );
     }
 
     #[test]
