@@ -372,14 +372,19 @@ mod tests {
         ))
     }
 
+    /// "most most": a phrase, which takes the boxed path.
+    fn most_most(field: tantivy::schema::Field) -> Box<dyn Query> {
+        Box::new(PhraseQuery::new(vec![
+            Term::from_field_text(field, "most"),
+            Term::from_field_text(field, "most"),
+        ]))
+    }
+
     #[test]
     fn matches_and_scores_as_tantivys_intersection() {
         let (index, text) = index();
         let searcher = index.reader().unwrap().searcher();
-        let phrase: Box<dyn Query> = Box::new(PhraseQuery::new(vec![
-            Term::from_field_text(text, "most"),
-            Term::from_field_text(text, "most"),
-        ]));
+        let phrase = most_most(text);
         let sets: Vec<Vec<Box<dyn Query>>> = vec![
             vec![word(text, "common"), word(text, "most")],
             vec![
@@ -421,10 +426,7 @@ mod tests {
     fn seeks_near_and_far() {
         let (index, text) = index();
         let searcher = index.reader().unwrap().searcher();
-        let phrase: Box<dyn Query> = Box::new(PhraseQuery::new(vec![
-            Term::from_field_text(text, "most"),
-            Term::from_field_text(text, "most"),
-        ]));
+        let phrase = most_most(text);
         let queries = [
             Conjunction::new(vec![word(text, "common"), word(text, "most")]),
             // The rarest list ends (in the first segment) or is absent

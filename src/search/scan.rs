@@ -321,29 +321,21 @@ mod tests {
             date: "date",
         };
         let term = |w: &str| Term::from_field_text(text, w);
+        let word = |w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(term(w), IndexRecordOption::WithFreqs))
+        };
         // Words in a quarter, a half and three quarters of the documents
         // (the last counted by its complement), one dense only at first,
         // a query whose matches are far fewer than its estimate, and a
-        // conjunction.
+        // conjunction (stepped through by Quorum's own intersection, past
+        // the deleted documents).
         let queries: Vec<Box<dyn Query>> = vec![
-            Box::new(TermQuery::new(term("budget"), IndexRecordOption::WithFreqs)),
-            Box::new(TermQuery::new(
-                term("placements"),
-                IndexRecordOption::WithFreqs,
-            )),
-            Box::new(TermQuery::new(
-                term("children"),
-                IndexRecordOption::WithFreqs,
-            )),
-            Box::new(TermQuery::new(term("early"), IndexRecordOption::WithFreqs)),
+            word("budget"),
+            word("placements"),
+            word("children"),
+            word("early"),
             Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        term("children"),
-                        IndexRecordOption::WithFreqs,
-                    )) as Box<dyn Query>,
-                ),
+                (Occur::Must, word("children")),
                 (
                     Occur::MustNot,
                     Box::new(TermQuery::new(term("placements"), IndexRecordOption::Basic)),
@@ -354,17 +346,9 @@ mod tests {
                 term("in"),
                 term("care"),
             ])),
-            // Two words at once, stepped through by Quorum's own
-            // intersection, past the deleted documents.
             Box::new(crate::search::conjunction::Conjunction::new(vec![
-                Box::new(TermQuery::new(
-                    term("children"),
-                    IndexRecordOption::WithFreqs,
-                )),
-                Box::new(TermQuery::new(
-                    term("placements"),
-                    IndexRecordOption::WithFreqs,
-                )),
+                word("children"),
+                word("placements"),
             ])),
         ];
         for query in &queries {
