@@ -20,7 +20,7 @@
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
+    Bm25Weight, EmptyQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
@@ -52,6 +52,12 @@ impl Conjunction {
 
 impl Query for Conjunction {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        // Fewer than two parts intersect nothing: no layer of our own.
+        match self.parts.as_slice() {
+            [] => return EmptyQuery.weight(scoring),
+            [one] => return one.weight(scoring),
+            _ => {}
+        }
         let words: Option<Vec<&Term>> = self
             .parts
             .iter()
@@ -98,16 +104,12 @@ struct ConjunctionWeight {
 
 impl Weight for ConjunctionWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut lists = self
+        let lists = self
             .weights
             .iter()
             .map(|w| w.scorer(reader, boost))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(match lists.len() {
-            0 => Box::new(EmptyScorer),
-            1 => lists.remove(0),
-            _ => Box::new(AllOf::new(lists)),
-        })
+        Ok(Box::new(AllOf::new(lists)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -142,12 +144,7 @@ impl WordsWeight {
 
 impl Weight for WordsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut lists = self.lists(reader, boost)?;
-        Ok(match lists.len() {
-            0 => Box::new(EmptyScorer),
-            1 => Box::new(lists.remove(0)),
-            _ => Box::new(AllOf::new(lists)),
-        })
+        Ok(Box::new(AllOf::new(self.lists(reader, boost)?)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {

@@ -281,14 +281,11 @@ impl SearchIndex {
         let filters = self.filters(request)?;
         // Filters only narrow what matches: the query and the filters are
         // one conjunction, stepped through as a query's words are (see
-        // `conjunction`), not a BooleanQuery seeking every list.
-        let full: Box<dyn Query> = if filters.is_empty() {
-            main.box_clone()
-        } else {
-            let mut parts = vec![main.box_clone()];
-            parts.extend(filters);
-            Box::new(Conjunction::new(parts))
-        };
+        // `conjunction`), not a BooleanQuery seeking every list. Without
+        // filters it is the query alone.
+        let mut parts = vec![main.box_clone()];
+        parts.extend(filters);
+        let full = Conjunction::new(parts);
 
         let offset = (request.page - 1) * request.limit;
         let counter = FacetCounter {
@@ -301,7 +298,7 @@ impl SearchIndex {
             Sort::Newest => Rank::Date,
         };
         let Scanned { counts, top } =
-            scan::scan(searcher, &*full, &counter, rank, offset + request.limit)?;
+            scan::scan(searcher, &full, &counter, rank, offset + request.limit)?;
         let addresses: Vec<(f32, DocAddress)> = top.into_iter().skip(offset).collect();
 
         let passages = Passages::new(searcher, &*main, &self.fields, self.meta.bodies(&self.dir))?;
