@@ -30,7 +30,7 @@ enum Slot {
 }
 
 /// A text the document holds, to be indexed in one field or more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Held(usize);
 
 impl PageDoc {
