@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkChecker;
 use crate::load::{self, LoadOptions, Loaded};
 use crate::model::Archive;
-use crate::output::{OutputError, Staging};
+use crate::output::{Guard, OutputError, Staging};
 use crate::render::{self, Theme};
 use crate::resolve;
 use crate::search;
@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` from quorum.toml.
     pub base_url: Option<String>,
+    /// Replace an output or index folder that Quorum did not make.
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -36,6 +38,7 @@ impl BuildOptions {
             output: None,
             drafts: false,
             base_url: None,
+            force: false,
         }
     }
 
@@ -51,6 +54,32 @@ impl BuildOptions {
         match &config.search.index_dir {
             Some(dir) => self.root.join(dir),
             None => self.output_dir().join(INDEX_DIR),
+        }
+    }
+}
+
+/// What the site's folder may replace, and where the index goes with what
+/// its folder may replace when it lives outside the site: neither may
+/// write over the archive, nor over the other.
+pub struct Targets {
+    pub site: Guard,
+    pub index: Option<(PathBuf, Guard)>,
+}
+
+impl BuildOptions {
+    pub fn targets(&self, config: Option<&Config>) -> Targets {
+        let site = Guard::new(&self.root, self.force);
+        match config.and_then(|c| c.search.index_dir.as_ref()) {
+            None => Targets { site, index: None },
+            Some(dir) => {
+                let index_dir = self.root.join(dir);
+                let index = Guard::new(&self.root, self.force)
+                    .also(&self.output_dir(), "the site's output folder");
+                Targets {
+                    site: site.also(&index_dir, "the search index folder"),
+                    index: Some((index_dir, index)),
+                }
+            }
         }
     }
 }
@@ -209,12 +238,25 @@ fn run(
     keep: bool,
 ) -> Result<(BuildReport, Loaded, Theme), BuildFailure> {
     let started = Instant::now();
+    let targets = options.targets(config(options).ok().as_ref());
+    if write {
+        // Both folders are checked before either is touched.
+        targets
+            .site
+            .check(&options.output_dir())
+            .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
+        if let Some((dir, guard)) = &targets.index {
+            guard
+                .check(dir)
+                .map_err(|e| Diagnostic::error(dir, e.to_string()))?;
+        }
+    }
     std::thread::scope(|scope| {
         // The previous site is claimed and listed while the content is
         // read: at 100,000 pages its walk is seconds of waiting on the
         // disk, which the parsing hides.
         let staging =
-            write.then(|| scope.spawn(|| Staging::new(&options.output_dir(), &options.root)));
+            write.then(|| scope.spawn(|| Staging::new(&options.output_dir(), &targets.site)));
         let Sources {
             config,
             loaded,
@@ -240,7 +282,7 @@ fn run(
             Ok(result) => result,
             Err(panic) => std::panic::resume_unwind(panic),
         });
-        let mut report = write_site(options, archive, &theme, diagnostics, staging)?;
+        let mut report = write_site(options, &targets, archive, &theme, diagnostics, staging)?;
         report.timings.insert(0, read_timing);
         report.timings.insert(1, resolve_timing);
         if let Some(total) = report.timings.iter_mut().find(|t| t.stage == "total") {
@@ -255,6 +297,7 @@ fn run(
 /// writes nothing.
 pub fn write_site(
     options: &BuildOptions,
+    targets: &Targets,
     archive: Archive,
     theme: &Theme,
     mut diagnostics: Diagnostics,
@@ -279,15 +322,14 @@ pub fn write_site(
     // that fails drops it with them.
     let index_dir = options.index_dir(&archive.config);
     let index_error = |e: crate::output::OutputError| Diagnostic::error(&index_dir, e.to_string());
-    let index_stage: Option<(PathBuf, Option<Staging>)> =
-        match (&staging, &archive.config.search.index_dir) {
-            (None, _) => None,
-            (Some(site), None) => Some((site.fresh_dir(INDEX_DIR).map_err(index_error)?, None)),
-            (Some(_), Some(_)) => {
-                let stage = Staging::empty(&index_dir, root).map_err(index_error)?;
-                Some((stage.dir().to_owned(), Some(stage)))
-            }
-        };
+    let index_stage: Option<(PathBuf, Option<Staging>)> = match (&staging, &targets.index) {
+        (None, _) => None,
+        (Some(site), None) => Some((site.fresh_dir(INDEX_DIR).map_err(index_error)?, None)),
+        (Some(_), Some((dir, guard))) => {
+            let stage = Staging::empty(dir, guard).map_err(index_error)?;
+            Some((stage.dir().to_owned(), Some(stage)))
+        }
+    };
     let jobs = render::jobs(&archive);
     let page_paths: Vec<String> = jobs
         .par_iter()
@@ -333,7 +375,14 @@ pub fn write_site(
         timings.push(Timing::now("search index (alongside)", took));
         match result {
             Ok(n) => indexed = n,
-            Err(e) => diagnostics.push(e.diagnostic(&index_dir)),
+            Err(e) => {
+                if !matches!(e, search::SearchError::Body(_))
+                    && let Some(site) = &staging
+                {
+                    site.failed_to_write();
+                }
+                diagnostics.push(e.diagnostic(&index_dir));
+            }
         }
     }
 

@@ -17,6 +17,10 @@ pub struct Args {
     /// Override base_url from quorum.toml
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Replace an output (or index) folder that Quorum did not make,
+    /// deleting what it holds
+    #[arg(long)]
+    pub force: bool,
     /// Print how long each stage took
     #[arg(long)]
     pub timings: bool,
@@ -29,6 +33,7 @@ impl Args {
             output: self.output.clone(),
             drafts: self.drafts,
             base_url: self.base_url.clone(),
+            force: self.force,
         }
     }
 }

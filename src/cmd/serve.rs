@@ -34,6 +34,7 @@ pub fn run(args: Args) -> ExitCode {
             output: args.output.clone(),
             drafts: args.drafts,
             base_url: None,
+            force: false,
         },
         bind: args.bind,
         watch: !args.no_watch,

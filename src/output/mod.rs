@@ -3,11 +3,19 @@
 //! A failed or interrupted build therefore never touches the live site.
 
 use std::fs;
+use std::hash::{BuildHasher, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+
+mod guard;
+mod manifest;
+
+pub use guard::{Guard, MARKER, resolved};
+use manifest::Manifest;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -21,6 +29,25 @@ pub enum OutputError {
     Unsafe { path: PathBuf, reason: String },
 }
 
+impl OutputError {
+    /// Whether the disk (or the user's quota) is full.
+    pub fn is_out_of_space(&self) -> bool {
+        match self {
+            OutputError::Stage { source, .. }
+            | OutputError::Write { source, .. }
+            | OutputError::Swap { source, .. } => is_out_of_space(source),
+            OutputError::Unsafe { .. } => false,
+        }
+    }
+}
+
+fn is_out_of_space(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
+}
+
 /// A build being written. Dropped without [`Staging::commit`], it leaves
 /// the output folder as it was.
 ///
@@ -30,6 +57,12 @@ pub enum OutputError {
 /// did not write is removed before the swap. Rebuilding a site of 10,000
 /// pages then allocates almost no new files, which on ext4 is most of the
 /// cost of writing it (and deleting the previous site was another second).
+///
+/// The kept site never holds anything the new one does not publish: at
+/// the commit, every file of it that differs from the new site's (by the
+/// listing each build leaves in its marker) is deleted, so a page that was
+/// just withheld (made exempt, or built with `--drafts` before) is gone
+/// from the disk, not only from the output folder.
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
@@ -39,10 +72,14 @@ pub struct Staging {
     /// With a previous build being written over: its entries, as listed
     /// when it was checked, for the sweep before the swap.
     previous: Option<Tree>,
-    /// Over a previous build: what this build wrote, and folders it made
-    /// afresh (the search index), so that the rest can be swept.
-    written: Mutex<FxHashSet<String>>,
+    /// What this build wrote: path -> a hash of the bytes (or of the
+    /// copied file's identity), for the sweep and the marker's listing.
+    written: Mutex<FxHashMap<String, u64>>,
+    /// Folders made afresh (the search index): swept and kept whole.
     fresh: Mutex<Vec<String>>,
+    /// Set when a write failed: the half-written tree is then deleted
+    /// rather than kept, so a full disk gets its space back.
+    write_failed: AtomicBool,
     committed: bool,
 }
 
@@ -64,38 +101,53 @@ fn is_real_dir(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
+/// A real folder that carries Quorum's marker.
+fn is_ours(path: &Path) -> bool {
+    is_real_dir(path) && guard::is_marked(path)
+}
+
 impl Staging {
     /// Starts a build that will replace `target`, written over the site
     /// that target replaced last time.
-    pub fn new(target: &Path, root: &Path) -> Result<Staging, OutputError> {
-        Staging::start(target, root, true)
+    pub fn new(target: &Path, guard: &Guard) -> Result<Staging, OutputError> {
+        Staging::start(target, guard, true)
     }
 
     /// Starts a build of `target` in an empty folder, keeping nothing of
     /// what it replaces: for a writer that needs an empty folder (the
     /// search index, when it lives outside the site).
-    pub fn empty(target: &Path, root: &Path) -> Result<Staging, OutputError> {
-        Staging::start(target, root, false)
+    pub fn empty(target: &Path, guard: &Guard) -> Result<Staging, OutputError> {
+        Staging::start(target, guard, false)
     }
 
-    fn start(target: &Path, root: &Path, keeps_previous: bool) -> Result<Staging, OutputError> {
-        check_target(target, root)?;
+    fn start(target: &Path, guard: &Guard, keeps_previous: bool) -> Result<Staging, OutputError> {
+        guard.check(target)?;
         let dir = sibling(target, &format!("staging-{}", std::process::id()));
+        let stage_err = |path: &Path| {
+            let path = path.to_owned();
+            move |source| OutputError::Stage { path, source }
+        };
         if let Some(parent) = target.parent()
             && !parent.as_os_str().is_empty()
         {
-            fs::create_dir_all(parent).map_err(|source| OutputError::Stage {
-                path: parent.to_owned(),
-                source,
-            })?;
+            fs::create_dir_all(parent).map_err(stage_err(parent))?;
         }
         remove_stale(target);
-        if dir.exists() {
+        if fs::symlink_metadata(&dir).is_ok() {
+            if !is_ours(&dir) {
+                return Err(OutputError::Unsafe {
+                    path: target.to_owned(),
+                    reason: format!(
+                        "{} is in the way and was not made by Quorum; move it elsewhere",
+                        dir.display()
+                    ),
+                });
+            }
             let _ = fs::remove_dir_all(&dir);
         }
         // Renaming claims the previous site, so two builds never share it.
         let claimed = keeps_previous
-            && is_real_dir(&spare(target))
+            && is_ours(&spare(target))
             && fs::rename(spare(target), &dir).is_ok();
         let previous = if claimed {
             tree_to_write_over(&dir)
@@ -106,20 +158,23 @@ impl Staging {
             let _ = fs::remove_dir_all(&dir);
         }
         if previous.is_none() {
-            fs::create_dir_all(&dir).map_err(|source| OutputError::Stage {
-                path: dir.clone(),
-                source,
-            })?;
+            fs::create_dir_all(&dir).map_err(stage_err(&dir))?;
         }
-        Ok(Staging {
+        // Marked at once, so that what a killed build leaves is known as
+        // Quorum's by the next one.
+        guard::mark(&dir, "").map_err(stage_err(&dir))?;
+        let staging = Staging {
             target: target.to_owned(),
             dir,
             keeps_previous,
             previous,
             written: Mutex::default(),
             fresh: Mutex::default(),
+            write_failed: AtomicBool::new(false),
             committed: false,
-        })
+        };
+        staging.record(MARKER, 0);
+        Ok(staging)
     }
 
     pub fn dir(&self) -> &Path {
@@ -131,22 +186,33 @@ impl Staging {
         self.previous.is_some()
     }
 
+    fn record(&self, rel: &str, hash: u64) {
+        lock(&self.written).insert(rel.to_owned(), hash);
+    }
+
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging
     /// folder. Over a previous build, a file that already holds exactly
     /// these bytes is left as it is: no write, no disk traffic, and its
     /// modification time still says when it last changed (which is what
     /// rsync and HTTP caches go by).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let hash = FxBuildHasher.hash_one(bytes);
         if self.reused() && same_bytes(&self.dir.join(rel), bytes) {
-            lock(&self.written).insert(rel.to_owned());
+            self.record(rel, hash);
             return Ok(());
         }
-        self.place(rel, |path| fs::write(path, bytes))
+        self.place(rel, |path| fs::write(path, bytes))?;
+        self.record(rel, hash);
+        Ok(())
     }
 
-    /// Copies a file in as is.
+    /// Copies a file in as is. Its listing stands for the source file's
+    /// identity (size, modification time, inode), not its bytes: reading
+    /// every attachment to hash it would cost more than the copy.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
-        self.place(rel, |path| fs::copy(from, path).map(|_| ()))
+        self.place(rel, |path| fs::copy(from, path).map(|_| ()))?;
+        self.record(rel, file_identity(from));
+        Ok(())
     }
 
     /// An empty folder at `rel`, for a writer that needs one (the search
@@ -165,35 +231,39 @@ impl Staging {
         Ok(path)
     }
 
+    /// Marks this build as failed to write (say, by the search index
+    /// writer, whose errors do not pass through here): the tree is deleted
+    /// when dropped, as the disk may be full.
+    pub fn failed_to_write(&self) {
+        self.write_failed.store(true, Ordering::Relaxed);
+    }
+
     /// Runs `make` to create the file at `rel`, making its folder first.
     /// Over a previous build, a file may stand where a folder is now
     /// needed, or the other way round: it is removed and `make` retried.
     fn place(&self, rel: &str, make: impl Fn(&Path) -> io::Result<()>) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        let err = |source| OutputError::Write {
-            path: path.clone(),
-            source,
-        };
         let attempt = || -> io::Result<()> {
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent)?;
             }
             make(&path)
         };
-        match attempt() {
-            Ok(()) => {}
-            Err(_) if self.reused() => {
+        let result = match attempt() {
+            Err(e) if self.reused() && !is_out_of_space(&e) => {
                 self.clear_way(&path);
-                attempt().map_err(err)?;
+                attempt()
             }
-            Err(e) => return Err(err(e)),
-        }
-        if self.reused() {
-            lock(&self.written).insert(rel.to_owned());
-        }
-        Ok(())
+            other => other,
+        };
+        result.map_err(|source| {
+            self.write_failed.store(true, Ordering::Relaxed);
+            OutputError::Write {
+                path: path.clone(),
+                source,
+            }
+        })
     }
-
     /// Removes what a previous build left in the way of `path`: a folder
     /// where the file goes, or a file where one of its folders goes.
     fn clear_way(&self, path: &Path) {
@@ -219,7 +289,7 @@ impl Staging {
         let written = lock(&self.written);
         let fresh = lock(&self.fresh);
         let kept = |rel: &str| {
-            written.contains(rel)
+            written.contains_key(rel)
                 || fresh.iter().any(|f| {
                     rel == f
                         || rel
@@ -250,12 +320,18 @@ impl Staging {
         })
     }
 
-    /// Swaps the staged build in for the output folder; the replaced site
-    /// is kept as the next build's starting point.
+    /// Swaps the staged build in for the output folder; the replaced site,
+    /// pruned to what the new one publishes, is kept as the next build's
+    /// starting point.
     pub fn commit(mut self) -> Result<(), OutputError> {
         if let Some(previous) = &self.previous {
             self.sweep(previous)?;
         }
+        let listing = Manifest::from_written(&lock(&self.written), &lock(&self.fresh));
+        guard::mark(&self.dir, &listing.to_text()).map_err(|source| OutputError::Write {
+            path: self.dir.join(MARKER),
+            source,
+        })?;
         let old = sibling(&self.target, &format!("old-{}", std::process::id()));
         let swap_err = |source| OutputError::Swap {
             path: self.target.clone(),
@@ -274,20 +350,35 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            self.set_aside(&old);
+            if self.keeps_previous && manifest::prune(&old, &listing) {
+                keep_as_spare(&old, &self.target);
+            } else {
+                let _ = fs::remove_dir_all(&old);
+            }
         }
         Ok(())
     }
+}
 
-    /// Keeps a replaced or unfinished tree to be written over next time,
-    /// or removes it when this target keeps nothing.
-    fn set_aside(&self, tree: &Path) {
-        if self.keeps_previous {
-            keep_as_spare(tree, &self.target);
-        } else {
-            let _ = fs::remove_dir_all(tree);
+/// Stands for a copied file's content without reading it: a file whose
+/// size, modification time and inode are unchanged is the same file.
+fn file_identity(path: &Path) -> u64 {
+    let mut hasher = FxBuildHasher.build_hasher();
+    if let Ok(meta) = fs::metadata(path) {
+        hasher.write_u64(meta.len());
+        if let Ok(modified) = meta.modified()
+            && let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH)
+        {
+            hasher.write_u128(since.as_nanos());
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            hasher.write_u64(meta.ino());
+            hasher.write_u64(meta.dev());
         }
     }
+    hasher.finish()
 }
 
 /// A tree's entries (`/`-separated paths under it, and whether each is a
@@ -373,9 +464,23 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
-            // A half-written tree is still a fine starting point.
-            self.set_aside(&self.dir);
+        if self.committed {
+            return;
+        }
+        // A half-written tree is still a fine starting point, unless
+        // writing it failed: then the disk may be full, and keeping it
+        // would make every later build fail the same way.
+        let published = Manifest::read(&self.target);
+        if self.keeps_previous
+            && !self.write_failed.load(Ordering::Relaxed)
+            && let Some(published) = published
+        {
+            // What this build wrote and never published goes first.
+            let written = Manifest::from_written(&lock(&self.written), &lock(&self.fresh));
+            manifest::prune_listed(&self.dir, &written, &published);
+            keep_as_spare(&self.dir, &self.target);
+        } else {
+            let _ = fs::remove_dir_all(&self.dir);
         }
     }
 }
@@ -398,7 +503,17 @@ pub fn replace_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputErr
         std::process::id()
     ));
     fs::write(&tmp, bytes).map_err(err)?;
-    fs::rename(&tmp, &path).map_err(err)
+    fs::rename(&tmp, &path).map_err(err)?;
+    changed_in_place(dir, rel);
+    Ok(())
+}
+
+/// After a live change to `rel`: the kept previous site must not keep a
+/// version of it that is no longer published, and the output's listing
+/// no longer tells what it holds.
+fn changed_in_place(dir: &Path, rel: &str) {
+    let _ = fs::remove_file(spare(dir).join(rel));
+    manifest::invalidate(dir);
 }
 
 /// Removes one file of a live output folder, and its folder if now empty.
@@ -409,15 +524,21 @@ pub fn remove_file(dir: &Path, rel: &str) -> Result<(), OutputError> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(source) => return Err(OutputError::Write { path, source }),
     }
+    changed_in_place(dir, rel);
     if let Some(parent) = path.parent() {
         let _ = fs::remove_dir(parent); // only succeeds when empty
     }
     Ok(())
 }
 
-/// Leftovers of builds that were killed before they could clean up. A
-/// build killed between the two renames of `commit` leaves the previous
-/// site as `.old-*` and no output folder: it is put back, never deleted.
+/// Leftovers of builds that were killed before they could clean up, found
+/// by their exact names (`.<output>.staging-<pid>`, `.<output>.old-<pid>`,
+/// of a process that no longer runs) and Quorum's marker inside: a folder
+/// of the user's that happens to look alike is never touched. A build
+/// killed between the two renames of `commit` leaves the previous site as
+/// `.old-*` and no output folder: it is put back, never deleted. Anything
+/// else is deleted: an unfinished tree may hold pages that were never
+/// published (a `--drafts` build), and an old one pages since withheld.
 fn remove_stale(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
@@ -436,13 +557,20 @@ fn remove_stale(target: &Path) {
         let Some(rest) = n.strip_prefix(&prefix) else {
             continue;
         };
-        if pid_alive(rest.rsplit('-').next().unwrap_or("")) {
+        let Some((kind, pid)) = rest.split_once('-') else {
+            continue;
+        };
+        let is_pid = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+        if !matches!(kind, "staging" | "old") || !is_pid || pid_alive(pid) {
             continue;
         }
-        if rest.starts_with("old-") && !target.exists() {
+        if !is_ours(&entry.path()) {
+            continue;
+        }
+        if kind == "old" && !target.exists() {
             let _ = fs::rename(entry.path(), target);
-        } else if rest.starts_with("staging-") || rest.starts_with("old-") {
-            keep_as_spare(&entry.path(), target);
+        } else {
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
 }
@@ -450,33 +578,6 @@ fn remove_stale(target: &Path) {
 fn pid_alive(pid: &str) -> bool {
     pid.parse::<u32>()
         .is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists())
-}
-
-/// The output folder must never be (or contain) the content, or the root.
-fn check_target(target: &Path, root: &Path) -> Result<(), OutputError> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-    let (t, r) = (abs(target), abs(root));
-    let content = r.join("content");
-    let unsafe_because = |reason: &str| {
-        Err(OutputError::Unsafe {
-            path: target.to_owned(),
-            reason: reason.to_owned(),
-        })
-    };
-    if t == r || r.starts_with(&t) {
-        return unsafe_because(
-            "it is the archive folder (or holds it); choose a separate output folder",
-        );
-    }
-    if t.starts_with(&content) || content.starts_with(&t) {
-        return unsafe_because("it overlaps content/; choose a separate output folder");
-    }
-    if t.join(crate::config::CONFIG_FILE).exists() {
-        return unsafe_because(
-            "it holds a quorum.toml, so it looks like an archive, not a built site",
-        );
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -488,9 +589,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
         fs::create_dir_all(&out).unwrap();
+        guard::mark(&out, "").unwrap();
         fs::write(out.join("index.html"), "old").unwrap();
         {
-            let s = Staging::new(&out, tmp.path()).unwrap();
+            let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
             s.write("index.html", b"new").unwrap();
         }
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
@@ -529,7 +631,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
         let build = |pages: &[(&str, &str)], index: &str| {
-            let s = Staging::new(&out, tmp.path()).unwrap();
+            let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
             for (rel, text) in pages {
                 s.write(rel, text.as_bytes()).unwrap();
             }
@@ -552,14 +654,13 @@ mod tests {
         build(&[("index.html", "3"), ("b/index.html", "b3")], "three");
         assert_eq!(
             files(&out),
-            ["b/index.html", "index.html", "search-index/three"]
+            [MARKER, "b/index.html", "index.html", "search-index/three"]
         );
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "3");
         assert_eq!(names(tmp.path()), [".output.previous", "output"]);
-        assert_eq!(
-            files(&tmp.path().join(".output.previous")),
-            ["c/index.html", "index.html", "search-index/two"]
-        );
+        // The second build's tree, kept to be written over, holds only
+        // what the third publishes as it is: here, nothing.
+        assert_eq!(files(&tmp.path().join(".output.previous")), [MARKER]);
     }
 
     #[test]
@@ -567,7 +668,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
         let build = |text: &str| {
-            let s = Staging::new(&out, tmp.path()).unwrap();
+            let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
             s.write("same/index.html", b"unchanged").unwrap();
             s.write("index.html", text.as_bytes()).unwrap();
             s.commit().unwrap();
@@ -593,8 +694,9 @@ mod tests {
         fs::write(elsewhere.join("index.html"), "not ours").unwrap();
         let spare = tmp.path().join(".output.previous");
         fs::create_dir_all(&spare).unwrap();
+        guard::mark(&spare, "").unwrap();
         std::os::unix::fs::symlink(&elsewhere, spare.join("a")).unwrap();
-        let s = Staging::new(&out, tmp.path()).unwrap();
+        let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
         s.write("a/index.html", b"ours").unwrap();
         s.commit().unwrap();
         assert_eq!(
@@ -612,13 +714,15 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
         fs::create_dir_all(&out).unwrap();
+        guard::mark(&out, "").unwrap();
         fs::write(out.join("stale.html"), "old").unwrap();
-        let s = Staging::new(&out, tmp.path()).unwrap();
+        let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
         s.write("a/index.html", b"new").unwrap();
         s.commit().unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert!(!out.join("stale.html").exists());
-        assert_eq!(names(tmp.path()), [".output.previous", "output"]);
+        // The old site listed nothing it holds, so none of it is kept.
+        assert_eq!(names(tmp.path()), ["output"]);
     }
 
     #[test]
@@ -629,8 +733,9 @@ mod tests {
         // aside by a process that no longer runs, and no output folder.
         let old = tmp.path().join(".output.old-999999999");
         fs::create_dir_all(&old).unwrap();
+        guard::mark(&old, "").unwrap();
         fs::write(old.join("index.html"), "previous").unwrap();
-        let s = Staging::new(&out, tmp.path()).unwrap();
+        let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
         assert_eq!(
             fs::read_to_string(out.join("index.html")).unwrap(),
             "previous"
@@ -645,7 +750,81 @@ mod tests {
     #[test]
     fn refuses_to_write_over_content() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(Staging::new(&tmp.path().join("content"), tmp.path()).is_err());
-        assert!(Staging::new(tmp.path(), tmp.path()).is_err());
+        assert!(Staging::new(&tmp.path().join("content"), &Guard::new(tmp.path(), false)).is_err());
+        assert!(Staging::new(tmp.path(), &Guard::new(tmp.path(), false)).is_err());
+    }
+
+    #[test]
+    fn folders_that_only_look_like_leftovers_are_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        for name in [".output.old-backup", ".output.staging-1", ".output.previous"] {
+            let dir = tmp.path().join(name);
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join("mine.txt"), name).unwrap();
+        }
+        for _ in 0..2 {
+            let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
+            s.write("index.html", b"site").unwrap();
+            s.commit().unwrap();
+        }
+        for name in [".output.old-backup", ".output.staging-1", ".output.previous"] {
+            let kept = fs::read_to_string(tmp.path().join(name).join("mine.txt"));
+            assert_eq!(kept.unwrap(), name);
+        }
+    }
+
+    #[test]
+    fn a_folder_quorum_did_not_make_is_never_replaced_without_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        let theirs = tmp.path().join("U");
+        fs::create_dir_all(&theirs).unwrap();
+        fs::write(theirs.join("thesis.txt"), "x").unwrap();
+        let archive = tmp.path().join("archive");
+        assert!(Staging::new(&theirs, &Guard::new(&archive, false)).is_err());
+        assert_eq!(fs::read_to_string(theirs.join("thesis.txt")).unwrap(), "x");
+        assert_eq!(names(tmp.path()), ["U"]);
+    }
+
+    #[test]
+    fn a_page_no_longer_published_is_not_kept_in_the_previous_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let guard = Guard::new(tmp.path(), false);
+        let build = |pages: &[(&str, &str)]| {
+            let s = Staging::new(&out, &guard).unwrap();
+            for (rel, text) in pages {
+                s.write(rel, text.as_bytes()).unwrap();
+            }
+            s.commit().unwrap();
+        };
+        build(&[("index.html", "home"), ("secret/index.html", "exempt now")]);
+        build(&[("index.html", "home")]);
+        let previous = tmp.path().join(".output.previous");
+        assert_eq!(files(&previous), [MARKER, "index.html"]);
+        // A failed build's pages never reach the kept tree either.
+        {
+            let s = Staging::new(&out, &guard).unwrap();
+            s.write("draft/index.html", b"draft").unwrap();
+            s.write("index.html", b"home").unwrap();
+        }
+        assert_eq!(files(&previous), [MARKER, "index.html"]);
+    }
+
+    #[test]
+    fn a_live_change_leaves_no_stale_copy_in_the_previous_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let guard = Guard::new(tmp.path(), false);
+        for _ in 0..2 {
+            let s = Staging::new(&out, &guard).unwrap();
+            s.write("a/index.html", b"public").unwrap();
+            s.commit().unwrap();
+        }
+        let previous = tmp.path().join(".output.previous");
+        assert!(previous.join("a/index.html").exists());
+        remove_file(&out, "a/index.html").unwrap();
+        assert!(!previous.join("a/index.html").exists());
+        assert!(Manifest::read(&out).is_none(), "the listing is stale now");
     }
 }
