@@ -204,7 +204,11 @@ mod tests {
         fs::create_dir_all(&empty).unwrap();
         assert!(Guard::new(&root, false).check(&empty).is_ok());
         fs::write(tmp.path().join("file"), "x").unwrap();
-        assert!(Guard::new(&root, true).check(&tmp.path().join("file")).is_err());
+        assert!(
+            Guard::new(&root, true)
+                .check(&tmp.path().join("file"))
+                .is_err()
+        );
     }
 
     #[test]

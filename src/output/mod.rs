@@ -146,9 +146,8 @@ impl Staging {
             let _ = fs::remove_dir_all(&dir);
         }
         // Renaming claims the previous site, so two builds never share it.
-        let claimed = keeps_previous
-            && is_ours(&spare(target))
-            && fs::rename(spare(target), &dir).is_ok();
+        let claimed =
+            keeps_previous && is_ours(&spare(target)) && fs::rename(spare(target), &dir).is_ok();
         let previous = if claimed {
             tree_to_write_over(&dir)
         } else {
@@ -758,7 +757,11 @@ mod tests {
     fn folders_that_only_look_like_leftovers_are_left_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
-        for name in [".output.old-backup", ".output.staging-1", ".output.previous"] {
+        for name in [
+            ".output.old-backup",
+            ".output.staging-1",
+            ".output.previous",
+        ] {
             let dir = tmp.path().join(name);
             fs::create_dir_all(&dir).unwrap();
             fs::write(dir.join("mine.txt"), name).unwrap();
@@ -768,7 +771,11 @@ mod tests {
             s.write("index.html", b"site").unwrap();
             s.commit().unwrap();
         }
-        for name in [".output.old-backup", ".output.staging-1", ".output.previous"] {
+        for name in [
+            ".output.old-backup",
+            ".output.staging-1",
+            ".output.previous",
+        ] {
             let kept = fs::read_to_string(tmp.path().join(name).join("mine.txt"));
             assert_eq!(kept.unwrap(), name);
         }
