@@ -65,10 +65,10 @@ pub struct Bodies {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BodyError {
-    #[error("cannot read {path}: {source}")]
+    #[error("{path} {source}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::source::SourceError,
     },
     #[error("{path} changed while the site was being built")]
     Changed { path: PathBuf },
@@ -105,12 +105,17 @@ impl Bodies {
             return Ok(T::default());
         };
         let shown = Path::new(crate::load::CONTENT_DIR).join(source);
-        let text = std::fs::read_to_string(self.content_dir.join(source)).map_err(|e| {
-            BodyError::Read {
-                path: shown.clone(),
-                source: e,
-            }
+        let read = crate::source::read(
+            &self.content_dir.join(source),
+            crate::load::MAX_MARKDOWN_BYTES,
+        )
+        .map_err(|e| BodyError::Read {
+            path: shown.clone(),
+            source: e,
         })?;
+        let Ok(text) = String::from_utf8(read) else {
+            return Err(BodyError::Changed { path: shown });
+        };
         match text.get(body.offset..) {
             Some(words) if FxBuildHasher.hash_one(words) == body.fingerprint => Ok(f(words)),
             _ => Err(BodyError::Changed { path: shown }),

@@ -29,6 +29,7 @@ pub mod resolve;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod source;
 pub mod suggest;
 pub mod urls;
 

@@ -17,6 +17,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::frontmatter;
 use crate::markdown;
 use crate::schema::{CommitteeMatter, DocumentMatter, ItemMatter, MeetingMatter, PublishStatus};
+use crate::source;
 use crate::urls::ContentPath;
 
 pub const CONTENT_DIR: &str = "content";
@@ -205,6 +206,19 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
             );
             continue;
         };
+        if entry.path_is_symlink() || !(entry.file_type().is_dir() || entry.file_type().is_file()) {
+            // Never followed: see `source`.
+            let why = if entry.path_is_symlink() {
+                source::SourceError::Link
+            } else {
+                source::SourceError::NotAFile
+            };
+            diagnostics.push(
+                Diagnostic::error(user_path(root, entry.path()), why.to_string())
+                    .with_hint(why.hint()),
+            );
+            continue;
+        }
         if entry.file_type().is_dir() {
             match entry.depth() {
                 2 => {
@@ -332,9 +346,8 @@ fn read_file(
 ) -> Result<File, Diagnostic> {
     let shown = Path::new(CONTENT_DIR).join(&rel);
     if let ContentPath::Attachment { .. } = path {
-        let bytes = std::fs::metadata(&source)
-            .map_err(|e| Diagnostic::error(&shown, format!("cannot read: {e}")))?
-            .len();
+        let bytes = crate::source::check(&source)
+            .map_err(|e| Diagnostic::error(&shown, e.to_string()).with_hint(e.hint()))?;
         return Ok(File::Attachment(Attachment {
             rel,
             path,
@@ -359,24 +372,18 @@ fn read_file(
 }
 
 /// Reads a Markdown file, refusing what cannot be Markdown.
-fn read_markdown(source: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(source)
-        .map_err(|e| Diagnostic::error(shown, format!("cannot read: {e}")))?;
-    if meta.len() > MAX_MARKDOWN_BYTES {
-        return Err(Diagnostic::error(
+fn read_markdown(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = source::read(path, MAX_MARKDOWN_BYTES).map_err(|e| match e {
+        source::SourceError::TooLarge { .. } => Diagnostic::error(
             shown,
             format!(
-                "file is {} MiB, more than the {} MiB a Markdown file may have",
-                meta.len() / (1024 * 1024),
+                "file is more than the {} MiB a Markdown file may have",
                 MAX_MARKDOWN_BYTES / (1024 * 1024)
             ),
         )
-        .with_hint(
-            "split it into several documents, or attach it as a file (e.g. a PDF) instead",
-        ));
-    }
-    let bytes =
-        std::fs::read(source).map_err(|e| Diagnostic::error(shown, format!("cannot read: {e}")))?;
+        .with_hint(e.hint()),
+        e => Diagnostic::error(shown, e.to_string()).with_hint(e.hint()),
+    })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Diagnostic::error(shown, "file is empty").with_hint(
             "add front matter between `---` lines (e.g. `title: ...`), or delete the file",

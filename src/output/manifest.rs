@@ -77,6 +77,9 @@ pub fn prune_listed(dir: &Path, listed: &Manifest, published: &Manifest) {
     for rel in &listed.fresh {
         let _ = fs::remove_dir_all(dir.join(rel));
     }
+    // The listing named the pruned files too (a withheld item's path
+    // holds its title): it goes with them.
+    let _ = guard::mark(dir, "");
 }
 
 /// [`prune_listed`] by the tree's own listing. False when it has none: it

@@ -209,7 +209,13 @@ impl Staging {
     /// identity (size, modification time, inode), not its bytes: reading
     /// every attachment to hash it would cost more than the copy.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
-        self.place(rel, |path| fs::copy(from, path).map(|_| ()))?;
+        // Through `source`: a file swapped for a link or a pipe since it
+        // was loaded is refused, not followed or waited on.
+        let copy = |path: &Path| {
+            let mut file = crate::source::open(from).map_err(io::Error::other)?;
+            io::copy(&mut file, &mut fs::File::create(path)?).map(|_| ())
+        };
+        self.place(rel, copy)?;
         self.record(rel, file_identity(from));
         Ok(())
     }

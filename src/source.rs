@@ -1,0 +1,114 @@
+//! Opening a file of the archive to read it: only a regular file that is
+//! really where its path says, never through a symbolic link, and never
+//! more than a set number of bytes. A link could publish any file on the
+//! machine (`ln -s /etc/passwd`) or an exempt item's document; a pipe
+//! would hang the build; a device (`/dev/zero`) would never end. The
+//! check is made on the opened file, so nothing can be swapped in between.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Why a path is not read.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("is a symbolic link, and Quorum only publishes files that are really inside content/")]
+    Link,
+    #[error("is not an ordinary file (it is a pipe, a device or a socket)")]
+    NotAFile,
+    #[error("is larger than the {limit} bytes such a file may have")]
+    TooLarge { limit: u64 },
+    #[error("cannot be read: {0}")]
+    Io(#[from] io::Error),
+}
+
+impl SourceError {
+    /// What the clerk can do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            SourceError::Link => "copy the file into content/ instead of linking to it",
+            SourceError::NotAFile => "remove it from content/",
+            SourceError::TooLarge { .. } => {
+                "split it into several documents, or attach it as a file (e.g. a PDF) instead"
+            }
+            SourceError::Io(_) => "check that the file exists and can be read",
+        }
+    }
+}
+
+/// Opens the regular file at `path`, refusing links and special files.
+pub fn open(path: &Path) -> Result<File, SourceError> {
+    let file = open_no_follow(path).map_err(|e| match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(libc::ELOOP) => SourceError::Link,
+        _ => SourceError::Io(e),
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(SourceError::NotAFile);
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: opening a pipe with no writer would wait for one
+    // forever; on a regular file the flag changes nothing.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(io::Error::from_raw_os_error(0));
+    }
+    File::open(path)
+}
+
+/// Reads the regular file at `path`, at most `limit` bytes of it: the
+/// limit is counted while reading, not taken from the file's stated size.
+pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, SourceError> {
+    let file = open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(SourceError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
+/// Checks what `read` or `open` would refuse, without reading.
+pub fn check(path: &Path) -> Result<u64, SourceError> {
+    Ok(open(path)?.metadata()?.len())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_pipes_and_devices_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real.md");
+        std::fs::write(&real, "text").unwrap();
+        assert_eq!(read(&real, 100).unwrap(), b"text");
+        let link = tmp.path().join("link.md");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(matches!(read(&link, 100), Err(SourceError::Link)));
+        let fifo = tmp.path().join("fifo.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        assert!(matches!(read(&fifo, 100), Err(SourceError::NotAFile)));
+        assert!(matches!(
+            read(Path::new("/dev/zero"), 100),
+            Err(SourceError::NotAFile)
+        ));
+        assert!(matches!(
+            read(&real, 3),
+            Err(SourceError::TooLarge { limit: 3 })
+        ));
+    }
+}
