@@ -61,6 +61,8 @@ pub struct Bodies {
     /// Content path -> URL, for pages published away from the URL their
     /// path implies (slug collisions); links to them follow.
     pub moved: FxHashMap<String, String>,
+    /// Raw HTML in bodies is kept as written (`trust_html`), not cleaned.
+    pub trust_html: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +89,12 @@ impl Bodies {
     /// Reads `body` again and renders it.
     pub fn render(&self, body: &Body) -> Result<Rendered, BodyError> {
         self.with_text(body, |text| {
-            markdown::render_linked(text, &self.prefix, body.top_level, &self.moved)
+            let html = markdown::Html {
+                prefix: &self.prefix,
+                moved: &self.moved,
+                trusted: self.trust_html,
+            };
+            markdown::render_linked(text, body.top_level, &html)
         })
     }
 

@@ -239,18 +239,11 @@ fn run(
 ) -> Result<(BuildReport, Loaded, Theme), BuildFailure> {
     let started = Instant::now();
     let targets = options.targets(config(options).ok().as_ref());
-    if write {
-        // Both folders are checked before either is touched.
-        targets
-            .site
-            .check(&options.output_dir())
-            .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
-        if let Some((dir, guard)) = &targets.index {
-            guard
-                .check(dir)
-                .map_err(|e| Diagnostic::error(dir, e.to_string()))?;
-        }
-    }
+    // Both folders are checked before either is touched; a refusal is
+    // reported with whatever else the content has wrong, and nothing is
+    // written.
+    let refusals = if write { refusals(options, &targets) } else { Vec::new() };
+    let write = write && refusals.is_empty();
     std::thread::scope(|scope| {
         // The previous site is claimed and listed while the content is
         // read: at 100,000 pages its walk is seconds of waiting on the
@@ -263,6 +256,7 @@ fn run(
             theme,
             mut diagnostics,
         } = read_sources(options)?;
+        diagnostics.extend(refusals);
         let read = started.elapsed();
         let read_timing = Timing::now("read + parse", read);
         let (archive, problems) = resolve::resolve(config, &loaded);
@@ -290,6 +284,19 @@ fn run(
         }
         Ok((report, loaded, theme))
     })
+}
+
+/// Why the output or the index folder may not be written, if it may not.
+fn refusals(options: &BuildOptions, targets: &Targets) -> Vec<Diagnostic> {
+    let site = (options.output_dir(), &targets.site);
+    let index = targets.index.as_ref().map(|(dir, guard)| (dir.clone(), guard));
+    std::iter::once(site)
+        .chain(index)
+        .filter_map(|(dir, guard)| {
+            let refused = guard.check(&dir).err()?;
+            Some(Diagnostic::error(dir, refused.to_string()))
+        })
+        .collect()
 }
 
 /// Renders, writes, link-checks and indexes a resolved archive into

@@ -28,6 +28,10 @@ pub struct Config {
     pub topics: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub search: SearchConfig,
+    /// Let raw HTML in Markdown reach pages as written. Off by default:
+    /// it is cleaned (no scripts, no event handlers, no `javascript:`).
+    #[serde(default)]
+    pub trust_html: bool,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -57,6 +61,7 @@ const KEYS: &[&str] = &[
     "language",
     "topics",
     "search",
+    "trust_html",
     "extra",
 ];
 
@@ -89,6 +94,7 @@ impl Config {
             language: default_language(),
             topics: BTreeMap::new(),
             search: SearchConfig::default(),
+            trust_html: false,
             extra: toml::Table::new(),
         }
     }

@@ -67,11 +67,19 @@ impl LinkChecker {
         let mut seen = FxHashSet::default();
         for raw in attribute_values(body, "href").chain(attribute_values(body, "src")) {
             let link = decode_entities(raw);
-            if is_external(&link)
-                || link.starts_with("data:")
-                || link.starts_with("javascript:")
-                || !seen.insert(link.clone())
-            {
+            if let Some(scheme) = dangerous_scheme(&link) {
+                problems.push(self.broken(
+                    url,
+                    &deferred,
+                    &link,
+                    &format!(
+                        "uses a `{scheme}:` address, which would run code or hide content in a \
+                         reader's browser; link to a page or an http(s) address instead"
+                    ),
+                ));
+                continue;
+            }
+            if is_external(&link) || !seen.insert(link.clone()) {
                 continue;
             }
             let (path_part, fragment) = match link.split_once('#') {
@@ -257,6 +265,20 @@ fn report(root: &std::path::Path, url: &str, d: &Deferred, link: &str, why: &str
     }
 }
 
+/// The scheme of `link` if it is one a page must never link to, however
+/// it is spelt: browsers ignore case, and spaces, tabs and newlines in
+/// and before a scheme (`JaVaScRiPt:`, `java\tscript:`).
+fn dangerous_scheme(link: &str) -> Option<&'static str> {
+    const DANGEROUS: [&str; 3] = ["javascript", "vbscript", "data"];
+    let colon = link.find(':')?;
+    let scheme: String = link[..colon]
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    DANGEROUS.into_iter().find(|d| *d == scheme)
+}
+
 /// Values of attribute `name` in `html` (quoted with " or '), as written.
 fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     let needle = format!("{name}=");
@@ -402,6 +424,26 @@ mod tests {
             assert_eq!(c.plain_site_path(&format!("{prefix}/a/b/")), Some("/a/b/"));
             assert_eq!(c.plain_site_path(&format!("{prefix}/a/index.html")), None);
         }
+    }
+
+    #[test]
+    fn links_that_run_code_are_broken_however_spelt() {
+        for link in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " java\tscript:x",
+            "&#106;avascript:x",
+            "vbscript:x",
+            "data:text/html,x",
+        ] {
+            let c = checker();
+            c.scan("/a/", &format!("<a href=\"{link}\">x</a>"), None, "t.html");
+            let problems = c.finish();
+            assert_eq!(problems.len(), 1, "{link} passed");
+            assert!(problems[0].message.contains("run code"), "{}", problems[0].message);
+        }
+        assert_eq!(dangerous_scheme("https://x.org/java:script"), None);
+        assert_eq!(dangerous_scheme("/javascript-guide/"), None);
     }
 
     #[test]

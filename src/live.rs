@@ -207,6 +207,10 @@ impl LiveSite {
                         Some(File::Meeting(p)) => Some(p),
                         _ => None,
                     };
+                    // Minutes made draft withhold the meeting's items.
+                    if new.as_ref().is_some_and(|p| load::is_draft_meeting(p, options.drafts)) {
+                        return Ok(false);
+                    }
                     upsert(&mut l.meetings, rel, new);
                 }
                 (

@@ -5,7 +5,7 @@
 //! `resolve`. Exempt items (and drafts, unless asked for) are dropped here,
 //! before any of their text can reach a later stage.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,7 +16,9 @@ use crate::body::Body;
 use crate::diagnostic::{self, Diagnostic};
 use crate::frontmatter;
 use crate::markdown;
-use crate::schema::{CommitteeMatter, DocumentMatter, ItemMatter, MeetingMatter, PublishStatus};
+use crate::schema::{
+    CommitteeMatter, DocumentMatter, ItemMatter, MeetingMatter, MinutesStatus, PublishStatus,
+};
 use crate::source;
 use crate::urls::ContentPath;
 
@@ -163,6 +165,11 @@ pub fn withheld(p: &Parsed<ItemMatter>, drafts: bool) -> Option<Withheld> {
     }
 }
 
+/// Whether a meeting's minutes are a draft left out of this build.
+pub fn is_draft_meeting(p: &Parsed<MeetingMatter>, drafts: bool) -> bool {
+    p.matter.status == MinutesStatus::Draft && !drafts
+}
+
 /// Loads the archive's content. Returns what could be parsed and every
 /// problem found; the caller decides whether errors stop the build.
 pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
@@ -263,10 +270,30 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
         meeting_folders,
         ..Loaded::default()
     };
+    // Draft minutes are not for publication: a draft meeting is left out
+    // whole, with its items, as a draft item is (unless --drafts).
+    let draft_meetings: BTreeSet<(String, String)> = results
+        .iter()
+        .filter_map(|r| match r {
+            Ok(File::Meeting(p)) if is_draft_meeting(p, options.drafts) => p.path.meeting_key(),
+            _ => None,
+        })
+        .collect();
+    loaded
+        .meeting_folders
+        .retain(|folder| !draft_meetings.contains(folder));
     for result in results {
         match result {
             Ok(File::Committee(p)) => loaded.committees.push(Arc::new(p)),
+            Ok(File::Meeting(p)) if is_draft_meeting(&p, options.drafts) => {}
             Ok(File::Meeting(p)) => loaded.meetings.push(Arc::new(p)),
+            Ok(File::Item(p))
+                if p.path
+                    .meeting_key()
+                    .is_some_and(|k| draft_meetings.contains(&k)) =>
+            {
+                loaded.withheld.insert(p.rel, Withheld::Draft);
+            }
             Ok(File::Item(p)) => match withheld(&p, options.drafts) {
                 Some(w) => {
                     loaded.withheld.insert(p.rel, w);

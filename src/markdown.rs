@@ -18,6 +18,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// `@/` references found in links, for validation.
     pub references: Vec<Reference>,
+    /// Whether the body holds raw HTML (which is then cleaned).
+    pub raw_html: bool,
 }
 
 /// One `@/path#anchor` link in a body.
@@ -38,25 +40,62 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// How a body's HTML is written.
+pub struct Html<'a> {
+    /// The site's path prefix, for rewritten `@/` links.
+    pub prefix: &'a str,
+    /// `@/` links to these content paths go to the URLs given (pages
+    /// published away from their path's URL).
+    pub moved: &'a FxHashMap<String, String>,
+    /// Raw HTML is kept as written (`trust_html`), not cleaned.
+    pub trusted: bool,
+}
+
 /// Renders `body`. `prefix` is the site's path prefix for rewritten links;
 /// `top_level` is the heading level the body's largest heading becomes, so
 /// that it nests under the page's own headings whatever level the clerk
-/// started at (and the page keeps a single h1).
+/// started at (and the page keeps a single h1). Raw HTML is cleaned.
 pub fn render(body: &str, prefix: &str, top_level: u8) -> Rendered {
-    render_linked(body, prefix, top_level, &FxHashMap::default())
+    let html = Html {
+        prefix,
+        moved: &FxHashMap::default(),
+        trusted: false,
+    };
+    render_linked(body, top_level, &html)
 }
 
-/// As [`render`], with `@/` links to the content paths in `moved` pointed
-/// at the URLs it gives (pages published away from their path's URL).
-pub fn render_linked(
-    body: &str,
-    prefix: &str,
-    top_level: u8,
-    moved: &FxHashMap<String, String>,
-) -> Rendered {
-    let (mut out, events) = walk(body, prefix, top_level, moved, true);
+/// As [`render`], written as `html` says.
+pub fn render_linked(body: &str, top_level: u8, html: &Html) -> Rendered {
+    let (mut out, events) = walk(body, html.prefix, top_level, html.moved, true);
     html::push_html(&mut out.html, events.into_iter());
+    if out.raw_html && !html.trusted {
+        out.html = sanitize(&out.html);
+    }
     out
+}
+
+/// Raw HTML a clerk wrote (or pasted) into Markdown, made safe to publish:
+/// scripts, styles, event handlers, forms and `javascript:` addresses go,
+/// ordinary markup stays. Only a body that holds raw HTML pays for it;
+/// the rest is Markdown that pulldown-cmark writes safely itself.
+fn sanitize(html: &str) -> String {
+    static CLEANER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    CLEANER
+        .get_or_init(|| {
+            let mut cleaner = ammonia::Builder::default();
+            cleaner
+                // Pages link as the theme does; `rel` is the theme's call.
+                .link_rel(None)
+                // Heading anchors, footnotes and table alignment, as
+                // pulldown-cmark writes them.
+                .add_generic_attributes(["id", "class"])
+                .add_tag_attributes("th", ["style"])
+                .add_tag_attributes("td", ["style"])
+                .filter_style_properties(["text-align"].into());
+            cleaner
+        })
+        .clean(html)
+        .to_string()
 }
 
 /// What loading needs of a body, its anchors and `@/` references, without
@@ -133,6 +172,9 @@ fn walk<'a>(
                 }
             }
             other => {
+                if matches!(other, Event::Html(_) | Event::InlineHtml(_)) {
+                    out.raw_html = true;
+                }
                 if let (Some(_), Event::Text(t) | Event::Code(t)) = (&heading, &other) {
                     heading_text.push_str(t);
                 }
@@ -174,8 +216,13 @@ fn add_text(text: &mut String, event: &Event) {
 
 /// Renders a one-paragraph field (a purpose, a decision) inline: emphasis
 /// and links, without the wrapping `<p>`.
-pub fn render_inline(text: &str, prefix: &str) -> String {
-    let rendered = render(text, prefix, 6);
+pub fn render_inline(text: &str, prefix: &str, trusted: bool) -> String {
+    let html = Html {
+        prefix,
+        moved: &FxHashMap::default(),
+        trusted,
+    };
+    let rendered = render_linked(text, 6, &html);
     let html = rendered.html.trim();
     match html
         .strip_prefix("<p>")
@@ -354,6 +401,6 @@ mod tests {
 
     #[test]
     fn inline_render_drops_paragraph() {
-        assert_eq!(render_inline("To *note* it", ""), "To <em>note</em> it");
+        assert_eq!(render_inline("To *note* it", "", false), "To <em>note</em> it");
     }
 }

@@ -494,6 +494,7 @@ impl Resolver {
             }
         }
 
+        let trust_html = config.trust_html;
         // Document authors are people too.
         let mut archive = Archive {
             prefix: self.prefix.clone(),
@@ -510,6 +511,7 @@ impl Resolver {
                 content_dir: loaded.content_dir.clone(),
                 prefix: self.prefix.clone(),
                 moved,
+                trust_html,
             },
         };
 

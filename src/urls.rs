@@ -195,6 +195,23 @@ impl ContentPath {
         }
     }
 
+    /// The meeting a file belongs to, as (committee, meeting folder).
+    pub fn meeting_key(&self) -> Option<(String, String)> {
+        match self {
+            ContentPath::Committee { .. } => None,
+            ContentPath::Meeting { committee, meeting }
+            | ContentPath::Item {
+                committee, meeting, ..
+            }
+            | ContentPath::Document {
+                committee, meeting, ..
+            }
+            | ContentPath::Attachment {
+                committee, meeting, ..
+            } => Some((committee.clone(), meeting.clone())),
+        }
+    }
+
     /// The item file (`NN-slug.md` path) a document or attachment belongs to.
     pub fn owner_item(&self) -> Option<String> {
         match self {

@@ -55,7 +55,7 @@ fn meetings_show_agenda_in_order_and_link_to_neighbours() {
     );
     let march = page(dir.path(), "/finance/2024-03-05/");
     assert!(march.contains(r#"rel="prev" href="/finance/2024-01-10/""#));
-    assert!(march.contains("Draft"), "draft minutes are flagged");
+    assert!(!march.contains("Draft"), "approved minutes");
     // A meeting folder without _meeting.md is still a meeting.
     assert!(exists(dir.path(), "/children/2024-02-01/"));
 }

@@ -15,6 +15,7 @@ fn failed_build(name: &str) -> String {
     let dir = fixture(&format!("bad/{name}"));
     let root = dir.path();
     write(root, "output/index.html", "previous site");
+    write(root, &format!("output/{}", quorum::output::MARKER), "");
     let before = snapshot_tree(&root.join("output"));
     let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
         .args(["build", "--root"])

@@ -108,3 +108,200 @@ fn the_previous_site_never_keeps_a_page_since_withheld() {
         "the withheld item's page is kept beside the site"
     );
 }
+
+const ITEM: &str = "content/children/2024-02-01/04-fostering.md";
+
+fn item_with(root: &Path, purpose: &str, body: &str) {
+    write(
+        root,
+        ITEM,
+        &format!("---\ntitle: Fostering Update\npurpose: {purpose:?}\ndecisions:\n  - \"Noted <b onclick=\\\"steal()\\\">it</b>\"\n---\n\n{body}\n"),
+    );
+}
+
+#[test]
+fn raw_html_is_cleaned_unless_the_archive_trusts_it() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    let body = "Intro.\n\n<script>alert('body')</script>\n\n<p onmouseover=\"steal()\">Kept <em>words</em></p>\n\n<a href=\"javascript:alert(1)\">x</a> <img src=\"https://example.org/x.png\" onerror=\"steal()\">\n\n| a | b |\n|:-:|--:|\n| 1 | 2 |\n";
+    item_with(root, "To <i onclick=\"steal()\">inform</i>", body);
+    build_ok(root);
+    let page = page(root, "/children/2024-02-01/fostering/");
+    for bad in ["<script", "onmouseover", "onclick", "onerror", "javascript:", "steal()"] {
+        assert!(!page.contains(bad), "{bad} reached the page");
+    }
+    assert!(page.contains("Kept <em>words</em>"), "ordinary markup stays");
+    assert!(page.contains("text-align"), "table alignment stays");
+    assert!(page.contains("<i>inform</i>"), "purpose markup stays");
+
+    let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
+    fs::write(root.join("quorum.toml"), format!("trust_html = true\n{config}")).unwrap();
+    item_with(root, "To inform", "<script>alert('trusted')</script>\n");
+    build_ok(root);
+    assert!(page_of(root).contains("<script>alert('trusted')</script>"));
+}
+
+fn page_of(root: &Path) -> String {
+    page(root, "/children/2024-02-01/fostering/")
+}
+
+#[test]
+fn a_link_that_runs_code_is_an_error_however_spelt_and_trusted() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    for link in ["[x](JaVaScRiPt:alert(1))", "[x](data:text/html;base64,PHNjcmlwdD4=)"] {
+        item_with(root, "To inform", link);
+        let failure = build(root).expect_err(link);
+        let text = messages(&failure);
+        assert!(text.contains("run code"), "{link}: {text}");
+        assert!(text.contains("04-fostering.md"), "{link}: {text}");
+    }
+    let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
+    fs::write(root.join("quorum.toml"), format!("trust_html = true\n{config}")).unwrap();
+    item_with(root, "To inform", "<a href=\"javascript:alert(1)\">x</a>");
+    let failure = build(root).expect_err("trusted HTML still may not run code");
+    assert!(messages(&failure).contains("run code"));
+}
+
+#[test]
+fn draft_minutes_of_a_meeting_are_withheld_with_its_items_unless_drafts() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/children/2024-02-01/_meeting.md",
+        "---\nchair: Dee Chair\nstatus: draft\n---\nDRAFT-MINUTES-PREAMBLE\n",
+    );
+    build_ok(root);
+    let all = everything_published(root);
+    for withheld in ["DRAFT-MINUTES-PREAMBLE", "Fostering Update", "2024-02-01", "Dee Chair"] {
+        assert!(!all.contains(withheld), "{withheld} was published");
+    }
+    build_drafts(root).expect("a drafts build");
+    let all = all_output(root);
+    assert!(all.contains("DRAFT-MINUTES-PREAMBLE") && all.contains("Fostering Update"));
+}
+
+#[test]
+fn draft_minutes_built_with_drafts_are_flagged() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/2024-03-05/_meeting.md",
+        "---\nstatus: draft\n---\n",
+    );
+    build_drafts(root).expect("a drafts build");
+    assert!(page(root, "/finance/2024-03-05/").contains("Draft"));
+}
+
+/// One generated agenda item: whether it is withheld, and what odd files
+/// sit in its folder.
+#[derive(Debug, Clone)]
+struct GenItem {
+    exempt: bool,
+    draft: bool,
+    /// A link to a file outside content/, named as an attachment.
+    link_out: bool,
+    /// A link to the exempt fixture item's document.
+    link_exempt: bool,
+    /// A pipe named as a supporting document.
+    pipe: bool,
+}
+
+fn gen_item() -> impl proptest::strategy::Strategy<Value = GenItem> {
+    use proptest::prelude::*;
+    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(exempt, draft, link_out, link_exempt, pipe)| GenItem {
+            exempt,
+            draft,
+            link_out,
+            link_exempt,
+            pipe,
+        },
+    )
+}
+
+/// Writes `items` into a meeting of the basic fixture; the words of a
+/// withheld item are `WITHHELD-<n>`, of its document `WITHHELD-DOC-<n>`.
+fn write_items(root: &Path, items: &[GenItem], secret: &Path) {
+    let meeting = root.join("content/children/2024-02-01");
+    for (n, item) in items.iter().enumerate() {
+        let word = if item.exempt || item.draft { "WITHHELD" } else { "OPEN" };
+        let status = if item.draft { "status: draft\n" } else { "" };
+        let exempt = if item.exempt { "exempt: true\n" } else { "" };
+        let stem = format!("{:02}-gen-{n}", n + 10);
+        write(
+            root,
+            &format!("content/children/2024-02-01/{stem}.md"),
+            &format!("---\ntitle: Generated {n}\n{status}{exempt}topics: [T{n}]\n---\n{word}-{n}\n"),
+        );
+        write(
+            root,
+            &format!("content/children/2024-02-01/{stem}/paper.md"),
+            &format!("---\ntitle: Paper {n}\n---\n{word}-DOC-{n}\n"),
+        );
+        let folder = meeting.join(&stem);
+        #[cfg(unix)]
+        {
+            if item.link_out {
+                let _ = std::os::unix::fs::symlink(secret, folder.join("outside.txt"));
+            }
+            if item.link_exempt {
+                let _ = std::os::unix::fs::symlink(root.join(EXEMPT_DOC), folder.join("copy.md"));
+            }
+            if item.pipe {
+                let _ = std::process::Command::new("mkfifo")
+                    .arg(folder.join("pipe.md"))
+                    .status();
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    /// Whatever is withheld, linked or special in an archive, and however
+    /// builds follow one another (with and without drafts), no withheld
+    /// word and no file from outside content/ is ever on disk beside the
+    /// archive after a build, and every build ends.
+    #[test]
+    fn withheld_text_appears_nowhere(
+        items in proptest::collection::vec(gen_item(), 1..5),
+        drafts_first in proptest::prelude::any::<bool>(),
+    ) {
+        let dir = fixture("basic");
+        let root = dir.path();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.txt");
+        fs::write(&secret, "OUTSIDE-SECRET").unwrap();
+        write_items(root, &items, &secret);
+        let special = items.iter().any(|i| i.link_out || i.link_exempt || i.pipe);
+        if drafts_first {
+            let _ = build_drafts(root);
+        }
+        let result = build(root);
+        proptest::prop_assert_eq!(result.is_err(), special, "links and pipes are errors");
+        if special {
+            // Take the odd files away: the clerk fixes the errors.
+            for entry in walkdir::WalkDir::new(root.join("content")) {
+                let entry = entry.unwrap();
+                if !entry.file_type().is_file() && !entry.file_type().is_dir() {
+                    fs::remove_file(entry.path()).unwrap();
+                }
+            }
+            build_ok(root);
+        }
+        // Lower-cased: the index keeps words as it analysed them.
+        let all = everything_published(root).to_lowercase();
+        for word in ["withheld", "confidential", "draft-phrase", "outside-secret"] {
+            proptest::prop_assert!(!all.contains(word), "{} is on disk", word);
+        }
+        for (n, item) in items.iter().enumerate() {
+            if !item.exempt && !item.draft {
+                proptest::prop_assert!(all.contains(&format!("open-{n}")));
+            }
+        }
+    }
+}

@@ -69,7 +69,7 @@ proptest! {
         for reference in &r.references {
             let _ = quorum::urls::ContentPath::classify(&reference.target);
         }
-        let _ = quorum::markdown::render_inline(&text, "");
+        let _ = quorum::markdown::render_inline(&text, "", false);
     }
 
     #[test]
