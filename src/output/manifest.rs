@@ -97,7 +97,9 @@ pub fn prune(dir: &Path, published: &Manifest) -> bool {
 /// Says that `dir`'s listing no longer describes it (a file was changed
 /// in place), so it is never used to prune.
 pub fn invalidate(dir: &Path) {
-    if guard::marked_manifest(dir).is_some_and(|m| !m.is_empty()) {
+    // By size, not by reading it: a live edit replaces dozens of pages,
+    // and a listing of 100,000 pages is megabytes.
+    if guard::marker_len(dir).is_some_and(|len| len > guard::marker_len_unlisted()) {
         let _ = guard::mark(dir, "");
     }
 }
