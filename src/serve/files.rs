@@ -62,7 +62,7 @@ pub fn resolve(root: &Path, prefix: &str, raw: &str) -> Target {
 }
 
 /// Decodes `%XX`; `None` for a malformed escape or invalid UTF-8.
-fn percent_decode_strict(s: &str) -> Option<String> {
+pub fn percent_decode_strict(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

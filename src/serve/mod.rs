@@ -115,6 +115,7 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
         .route(&format!("{prefix}/api/search"), get(search_api))
         .route(EVENTS_PATH, get(events))
         .fallback(static_file)
+        .layer(axum::middleware::from_fn(refuse_malformed_escapes))
         .layer(CompressionLayer::new())
         .with_state(Arc::clone(&state));
     let listener = tokio::net::TcpListener::bind(options.bind)
@@ -156,6 +157,31 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     async {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Answers 400 to an address with a `%` escape that is malformed or does
+/// not decode to UTF-8, in its path or its query. Decoding such an escape
+/// lossily would search for (or look up) words nobody typed.
+async fn refuse_malformed_escapes(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let uri = request.uri();
+    let malformed = |part: &str| files::percent_decode_strict(part).is_none();
+    if !malformed(uri.path()) && !uri.query().is_some_and(malformed) {
+        return next.run(request).await;
+    }
+    let message = "the address has a broken %-escape: each % must be followed by \
+                   two hexadecimal digits, and together they must spell UTF-8 text";
+    if uri.path().ends_with("/api/search") {
+        let body = axum::Json(serde_json::json!({ "error": message }));
+        return (StatusCode::BAD_REQUEST, body).into_response();
+    }
+    (
+        StatusCode::BAD_REQUEST,
+        format!("Bad address: {message}.\n"),
+    )
+        .into_response()
 }
 
 fn too_long(uri: &Uri) -> Option<Response> {
