@@ -103,9 +103,17 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
         .await
         .map_err(|e| ServeError::Io(std::io::Error::other(e)))??;
     let archive = live.archive();
+    // Serving only, the index folder is anyone's to replace, perhaps by
+    // truncating files the server has mapped: it reads a private copy.
+    // Watching, the server itself writes the index, and never in place.
+    let search = if options.watch {
+        SearchIndex::open(&live.index_dir())
+    } else {
+        SearchIndex::open_private_copy(&live.index_dir())
+    };
     let state = Arc::new(AppState {
         snapshot: RwLock::new(Snapshot {
-            search: SearchIndex::open(&live.index_dir()).ok().map(Arc::new),
+            search: search.ok().map(Arc::new),
             archive: Arc::clone(&archive),
             theme: live.theme(),
             error: None,

@@ -179,7 +179,24 @@ impl EventStream {
 }
 
 impl Drop for Server {
+    /// SIGTERM first, so that the server removes what it made (its private
+    /// copy of the index); SIGKILL if it has not gone in 5 s.
     fn drop(&mut self) {
+        // Already reaped (terminated by the test): its id may be reused.
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
