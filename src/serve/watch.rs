@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use super::{AppState, LiveEvent, ServeError, Snapshot};
-use crate::diagnostic;
+use crate::diagnostic::{self, Diagnostic};
 use crate::live::{Applied, LiveSite};
 use crate::search::SearchIndex;
 
@@ -151,25 +151,49 @@ fn rebuild_loop(
             }
             Err(failure) => {
                 pending = paths.clone();
-                let text: Vec<String> = failure
-                    .diagnostics
-                    .sorted()
+                let diagnostics = failure.diagnostics.sorted();
+                let text: Vec<String> = diagnostics
                     .iter()
                     .map(|d| diagnostic::render(d, false))
                     .collect();
-                let text = text.join("\n");
                 eprintln!(
-                    "{text}\nThe last good site is still being served; fix the error and save again."
+                    "{}\nThe last good site is still being served; fix the error and save again.",
+                    text.join("\n")
                 );
+                let shown = browser_text(&live, &diagnostics);
                 state
                     .snapshot
                     .write()
                     .unwrap_or_else(|e| e.into_inner())
-                    .error = Some(text.clone());
-                let _ = state.events.send(LiveEvent::Error(text));
+                    .error = Some(shown.clone());
+                let _ = state.events.send(LiveEvent::Error(shown));
             }
         }
     }
+}
+
+/// The diagnostics as every open tab is shown them. An error in a withheld
+/// item (or one of its files) may quote its words, and anyone with the
+/// page open would see them: the browser gets only the file's path.
+fn browser_text(live: &LiveSite, diagnostics: &[Diagnostic]) -> String {
+    let shown: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            if live.withholds(&d.path) {
+                let notice = Diagnostic {
+                    severity: d.severity,
+                    ..Diagnostic::error(
+                        &d.path,
+                        "this item is withheld; the terminal shows the error",
+                    )
+                };
+                diagnostic::render(&notice, false)
+            } else {
+                diagnostic::render(d, false)
+            }
+        })
+        .collect();
+    shown.join("\n")
 }
 
 fn describe(root: &Path, paths: &[PathBuf]) -> String {

@@ -128,6 +128,8 @@ impl Server {
 pub struct EventStream {
     stream: TcpStream,
     pub text: String,
+    /// How much of `text` earlier waits have returned.
+    seen: usize,
 }
 
 impl EventStream {
@@ -144,6 +146,7 @@ impl EventStream {
         let mut events = EventStream {
             stream,
             text: String::new(),
+            seen: 0,
         };
         events.wait_for("the event stream's headers", |t| t.contains("\r\n\r\n"));
         assert!(
@@ -151,17 +154,20 @@ impl EventStream {
             "events: {}",
             events.text
         );
+        // The first event may have come with the headers: keep it unseen.
+        events.seen = events.text.find("\r\n\r\n").map_or(0, |i| i + 4);
         events
     }
 
-    /// Reads until `done` holds for the text received since the last call
-    /// (at most 20 s); returns that text.
+    /// Reads until `done` holds for the text not returned by an earlier
+    /// call (at most 20 s); returns that text.
     pub fn wait_for(&mut self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
-        let mark = self.text.len();
+        let mark = self.seen;
         let mut buf = [0u8; 8192];
         loop {
             if done(&self.text[mark..]) {
+                self.seen = self.text.len();
                 return self.text[mark..].to_owned();
             }
             assert!(
