@@ -33,6 +33,40 @@ fn is_fence(line: &str) -> bool {
     line.trim_end() == "---"
 }
 
+/// Whether the front matter of `text` marks its item as withheld:
+/// `exempt:` set to anything but false, or `status: draft` when drafts are
+/// not published. Read line by line, without YAML, so that it still
+/// answers for front matter that does not parse; that is what keeps a
+/// withheld file's words out of the live error overlay. Cautious on
+/// purpose: an unclosed front matter is read to the end, and a value it
+/// cannot read withholds; better a public item's error hidden from the
+/// browser (the terminal shows it) than a withheld one's shown.
+pub fn declares_withheld(text: &str, drafts: bool) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines();
+    if !lines.next().is_some_and(is_fence) {
+        return false;
+    }
+    let unquote = |s: &str| {
+        s.trim()
+            .trim_matches(|c: char| c == '"' || c == '\'' || c == '{' || c == '}' || c == ',')
+            .trim()
+            .to_ascii_lowercase()
+    };
+    for line in lines.take_while(|l| !is_fence(l)) {
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = unquote(value.split(" #").next().unwrap_or_default());
+        match unquote(key).as_str() {
+            "exempt" if !matches!(value.as_str(), "false" | "no" | "off") => return true,
+            "status" if !drafts && value == "draft" => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Cuts `text` at its `---` fences. A file without an opening fence is all
 /// body.
 pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
@@ -159,6 +193,23 @@ mod tests {
         title: String,
         #[serde(default)]
         topics: Vec<String>,
+    }
+
+    #[test]
+    fn a_line_scan_finds_withheld_items_in_front_matter_yaml_cannot_read() {
+        let withheld = |text: &str| declares_withheld(text, false);
+        assert!(withheld("---\ntitle: [unclosed\nexempt: true\n---\nx\n"));
+        assert!(withheld("---\n  \"exempt\" : yes # confidential\n---\n"));
+        assert!(withheld("---\nexempt: tru\n---\n"), "unreadable: withheld");
+        assert!(
+            withheld("---\nstatus: 'Draft'\n"),
+            "unclosed: read to the end"
+        );
+        assert!(withheld("\u{feff}---\r\nstatus: draft\r\n---\r\n"));
+        assert!(!declares_withheld("---\nstatus: draft\n---\n", true));
+        assert!(!withheld("---\nexempt: false\nstatus: approved\n---\n"));
+        assert!(!withheld("---\ntitle: A\n---\nexempt: true\n"), "body");
+        assert!(!withheld("exempt: true\n"), "no front matter");
     }
 
     #[test]

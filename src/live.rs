@@ -367,6 +367,45 @@ impl LiveSite {
             .map_err(|e| BuildFailure::from(e.diagnostic(&index_dir)))
     }
 
+    /// Whether the file at `path` (as a diagnostic names it) is, or belongs
+    /// to, an item withheld from the site: exempt, or a draft when drafts
+    /// are not published. Its errors may quote its words, so they must not
+    /// reach a browser. Withheld if the last good build withheld it, or if
+    /// its front matter says so now, read even when it does not parse.
+    pub fn withholds(&self, path: &Path) -> bool {
+        let content = self.options.root.join(load::CONTENT_DIR);
+        let absolute = std::path::absolute(&content).ok();
+        let rel = [
+            Some(Path::new(load::CONTENT_DIR)),
+            Some(&*content),
+            absolute.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|prefix| path.strip_prefix(prefix).ok());
+        let Some(rel) = rel.and_then(|r| {
+            let parts: Option<Vec<&str>> = r.components().map(|c| c.as_os_str().to_str()).collect();
+            parts.map(|p| p.join("/"))
+        }) else {
+            return false;
+        };
+        let item = match ContentPath::classify(&rel) {
+            Ok(ContentPath::Item { .. }) => rel,
+            Ok(other) => match other.owner_item() {
+                Some(owner) => owner,
+                None => return false,
+            },
+            Err(_) => return false,
+        };
+        self.loaded.withheld.contains_key(&item)
+            || std::fs::read(content.join(&item)).is_ok_and(|bytes| {
+                crate::frontmatter::declares_withheld(
+                    &String::from_utf8_lossy(&bytes),
+                    self.options.drafts,
+                )
+            })
+    }
+
     /// Where the site is written.
     pub fn output_dir(&self) -> PathBuf {
         self.options.output_dir()

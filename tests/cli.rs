@@ -122,3 +122,42 @@ fn init_refuses_to_overwrite() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not overwriting"));
 }
+
+#[test]
+fn search_into_a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = example();
+    build_ok(dir.path());
+    let root = dir.path().to_str().unwrap();
+    let search = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_quorum"))
+            .args(["search", "--root", root, "--limit", "100"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run quorum")
+    };
+    for args in [&["children"][..], &["--json", "children"][..]] {
+        // `quorum search ... | head -1`: one line read, then the pipe closed.
+        let mut child = search(args);
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        // The reader gone before anything is written: every write fails.
+        let mut child = search(args);
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {:?}", out.status);
+    }
+}

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::server::{Server, request};
+use common::server::{EventStream, Server, request};
 use common::*;
 
 #[test]
@@ -310,4 +310,295 @@ fn no_watch_mode_stops_cleanly_on_sigterm() {
     assert_eq!(server.get("/").status, 200);
     let status = server.terminate();
     assert!(status.success(), "{status:?}");
+}
+
+/// Opens a connection and sends the first part of a request's headers,
+/// then stalls, as a slow or malicious client does.
+fn half_sent_request(server: &Server) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(server.host()).expect("connect");
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Ag")
+        .expect("send");
+    stream
+}
+
+#[test]
+fn sigterm_stops_the_server_despite_open_streams_and_stalled_requests() {
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &[]);
+    let _events = EventStream::open(&server);
+    let _stalled = half_sent_request(&server);
+    // Let the server start reading the stalled request.
+    std::thread::sleep(Duration::from_millis(200));
+    let status = server.terminate_within(Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn a_stalled_request_is_dropped_after_the_header_timeout() {
+    use std::io::Read;
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &["--no-watch"]);
+    let mut stalled = half_sent_request(&server);
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    // The server gives up on the headers and closes the connection; it
+    // may say 408 first.
+    let _ = stalled.read_to_end(&mut buf);
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(15),
+        "connection held for {waited:?}"
+    );
+    assert_eq!(server.get("/").status, 200, "still serving others");
+}
+
+#[test]
+fn redirects_never_lead_off_the_site() {
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &["--no-watch"]);
+    for path in [
+        "//finance",
+        "///finance",
+        "//finance?x=1",
+        "//evil.example.com/x",
+        "//evil.example.com",
+        "/\\evil.com",
+        "/%5Cevil.com",
+        "/%2F%2Ffinance",
+    ] {
+        let r = server.get(path);
+        let location = r.header("location").unwrap_or_default();
+        assert!(
+            !location.starts_with("//") && !location.starts_with("/\\"),
+            "{path}: redirected to {location:?}"
+        );
+        if r.status == 301 {
+            assert!(location.starts_with('/'), "{path}: {location:?}");
+        } else {
+            assert!(matches!(r.status, 400 | 404), "{path}: {}", r.status);
+        }
+    }
+    let r = server.get("//finance");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("location"), Some("/finance/"));
+}
+
+#[test]
+fn malformed_percent_escapes_get_400() {
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &["--no-watch"]);
+    for path in [
+        "/%ZZ",
+        "/%C3%28",
+        "/finance/%E2%82",
+        "/finance/%",
+        "/api/search?q=%ZZ",
+        "/api/search?q=budget%C3%28",
+        "/api/search?q=budget&committee=%FF",
+        "/search/?q=%E2%82",
+        "/search/?q=50%",
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 400, "{path}: {}", r.text());
+    }
+    assert_eq!(server.get("/api/search?q=caf%C3%A9").status, 200);
+    assert_eq!(server.get("/api/search?q=budget+monitoring").status, 200);
+}
+
+fn wait_until(what: &str, server: &Server, done: impl Fn() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}; server said:\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn saves_after_a_bad_save_converge_to_the_files_on_disk() {
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &[]);
+    // The budget item links to the follow-up, which lists it as a
+    // backlink: re-rendering either reads the other's words.
+    let a = dir.path().join("content/finance/2024-01-10/01-budget.md");
+    let b = dir
+        .path()
+        .join("content/finance/2024-03-05/02-budget-follow-up.md");
+    let (a0, b0) = (
+        std::fs::read_to_string(&a).unwrap(),
+        std::fs::read_to_string(&b).unwrap(),
+    );
+    let bad_a = a0.replace(
+        "title: Budget Monitoring",
+        "title: Budget Monitoring\ntopcis: [x]",
+    );
+    let good_a = |word: &str| a0.replace("presented the forecast.", &format!("presented {word}."));
+    let good_b =
+        |word: &str| b0.replace("## Next steps", &format!("{word} noted.\n\n## Next steps"));
+    for i in 0..6u64 {
+        std::fs::write(&a, &bad_a).unwrap();
+        std::thread::sleep(Duration::from_millis(40 * (i % 3)));
+        std::fs::write(&b, good_b(&format!("Marker{i}"))).unwrap();
+        std::thread::sleep(Duration::from_millis(60 * (i % 2)));
+        std::fs::write(&a, good_a(&format!("Alpha{i}"))).unwrap();
+        std::thread::sleep(Duration::from_millis(80 * (i % 3)));
+    }
+    // The last three saves each a rebuild of their own.
+    std::fs::write(&a, &bad_a).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(&b, good_b("Wombatfinal")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(&a, good_a("Quokkafinal")).unwrap();
+
+    let a_page = "/finance/2024-01-10/budget/";
+    let b_page = "/finance/2024-03-05/budget-follow-up/";
+    server.wait_for(b_page, "the last edit of the follow-up", |r| {
+        r.text().contains("Wombatfinal noted.")
+    });
+    server.wait_for(a_page, "the last edit of the budget item", |r| {
+        r.text().contains("presented Quokkafinal.")
+    });
+    for word in ["wombatfinal", "quokkafinal"] {
+        server.wait_for(&format!("/api/search?q={word}"), word, |r| {
+            r.json()["total"] == 1
+        });
+    }
+    assert_eq!(server.get("/api/search?q=marker4").json()["total"], 0);
+    // Once the saves have settled, the served pages are a fresh build's.
+    wait_until("the rebuilds to settle", &server, || {
+        let fresh_dir = tempfile::tempdir().unwrap();
+        let mut options = quorum::build::BuildOptions::new(dir.path());
+        options.output = Some(fresh_dir.path().join("out"));
+        quorum::build::build(&options).expect("the final tree builds");
+        let pages = |root: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+            snapshot_tree(root)
+                .into_iter()
+                .filter(|(p, _)| p.ends_with(".html"))
+                .collect()
+        };
+        pages(&dir.path().join("output")) == pages(&fresh_dir.path().join("out"))
+    });
+}
+
+#[test]
+fn truncated_index_files_do_not_crash_the_search_server() {
+    let dir = fixture("basic");
+    let mut server = Server::start(dir.path(), &["--no-watch"]);
+    assert_eq!(server.get("/api/search?q=budget").json()["total"], 3);
+    let index = dir.path().join("output/search-index");
+    for entry in walkdir::WalkDir::new(&index) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            std::fs::File::create(entry.path()).unwrap(); // truncates
+        }
+    }
+    for q in [
+        "budget",
+        "fostering",
+        "care",
+        "title:budget",
+        "\"next steps\"",
+    ] {
+        let r = request(
+            "GET",
+            &server.url(&format!(
+                "/api/search?q={}",
+                q.replace('"', "%22").replace(' ', "+")
+            )),
+            &[],
+            None,
+        );
+        assert!(matches!(r.status, 200 | 500 | 503), "{q}: {}", r.status);
+    }
+    assert_eq!(server.get("/search/?q=budget").status, 200);
+    assert!(server.is_running(), "server died: {}", server.stderr());
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn the_error_overlay_never_shows_withheld_items() {
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &[]);
+    let mut events = EventStream::open(&server);
+    let save = |rel: &str, text: String| std::fs::write(dir.path().join(rel), text).unwrap();
+    let exempt = "content/finance/2024-01-10/02-land-deal.md";
+    let draft = "content/finance/2024-01-10/03-draft-idea.md";
+    let public = "content/finance/2024-01-10/01-budget.md";
+    let original = |rel: &str| std::fs::read_to_string(dir.path().join(rel)).unwrap();
+    let (exempt0, draft0, public0) = (original(exempt), original(draft), original(public));
+
+    // A public item's error is shown in full: the check below is not idle.
+    save(
+        public,
+        public0.replace(
+            "title: Budget Monitoring",
+            "title: Budget Monitoring\ntopcis: [PUBLIC-LINE]",
+        ),
+    );
+    let shown = events.wait_for("the public error", |t| t.contains("event: error-report"));
+    assert!(shown.contains("PUBLIC-LINE"), "{shown}");
+    save(public, public0.clone());
+    events.wait_for("the reload", |t| t.contains("event: reload"));
+
+    let cases = [
+        // A key the schema does not know: the front matter parses.
+        (
+            exempt,
+            exempt0.replace(
+                "title: Confidential Land Deal",
+                "title: Confidential Land Deal\ntopcis: [SECRET-KEY-LINE]",
+            ),
+            "SECRET-KEY-LINE",
+        ),
+        // Front matter YAML cannot read: only a line scan sees `exempt`.
+        (
+            exempt,
+            exempt0.replace(
+                "title: Confidential Land Deal",
+                "title: SECRET-YAML-LINE: here",
+            ),
+            "SECRET-YAML-LINE",
+        ),
+        (
+            draft,
+            draft0.replace("title: Draft Idea", "title: DRAFT-YAML-LINE: here"),
+            "DRAFT-YAML-LINE",
+        ),
+        (
+            draft,
+            draft0.replace(
+                "title: Draft Idea",
+                "title: Draft Idea\ntopcis: [DRAFT-KEY-LINE]",
+            ),
+            "DRAFT-KEY-LINE",
+        ),
+    ];
+    for (rel, text, secret) in cases {
+        let restore = original(rel);
+        save(rel, text);
+        let shown = events.wait_for(secret, |t| t.contains("event: error-report"));
+        assert!(
+            !shown.contains(secret),
+            "{secret} sent to the browser: {shown}"
+        );
+        assert!(shown.contains(rel), "{rel} not named: {shown}");
+        assert!(shown.contains("withheld"), "{shown}");
+        // A tab opened now is sent the current error: withheld too.
+        let mut late = EventStream::open(&server);
+        let replay = late.wait_for("the replayed error", |t| t.contains("event: error-report"));
+        assert!(!replay.contains(secret), "{secret} replayed: {replay}");
+        wait_until("the terminal to show the error", &server, || {
+            server.stderr().contains(secret)
+        });
+        save(rel, restore);
+        events.wait_for("the reload", |t| t.contains("event: reload"));
+    }
 }

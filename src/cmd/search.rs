@@ -1,4 +1,4 @@
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,17 +81,27 @@ pub fn run(args: Args) -> ExitCode {
         }
     });
     let result = SearchIndex::open(&index_dir).and_then(|index| index.search(&request));
+    let mut out = std::io::stdout().lock();
     match result {
         Ok(results) => {
-            if args.json {
-                println!(
+            let written = if args.json {
+                writeln!(
+                    out,
                     "{}",
                     serde_json::to_string_pretty(&results).unwrap_or_default()
-                );
+                )
             } else {
-                print_results(&results);
+                print_results(&mut out, &results)
+            };
+            match written.and_then(|()| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                // `quorum search ... | head`: the reader has all it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write the results: {e}");
+                    super::failure(super::EXIT_ERRORS)
+                }
             }
-            ExitCode::SUCCESS
         }
         Err(e) => {
             let code = if e.is_bad_request() {
@@ -101,7 +111,8 @@ pub fn run(args: Args) -> ExitCode {
             };
             if args.json {
                 let body = serde_json::json!({ "error": e.to_string(), "hint": e.hint() });
-                println!("{body}");
+                // A closed pipe changes nothing: the exit status says it.
+                let _ = writeln!(out, "{body}").and_then(|()| out.flush());
             } else {
                 eprintln!("error: {e}");
                 if let Some(hint) = e.hint() {
@@ -116,41 +127,45 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-fn print_results(results: &SearchResults) {
+/// Writes the results as text. `println!` would panic when stdout is a
+/// closed pipe; an error returned lets the caller end quietly.
+fn print_results(out: &mut impl Write, results: &SearchResults) -> std::io::Result<()> {
     let styled = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for c in &results.corrections {
-        println!(
+        writeln!(
+            out,
             "No results for `{}`; showing results for `{}`.",
             c.from, c.to
-        );
+        )?;
     }
     if results.hits.is_empty() {
-        println!("No results for {:?}.", results.query);
-        return;
+        return writeln!(out, "No results for {:?}.", results.query);
     }
     let first = (results.page - 1) * results.limit;
-    println!(
+    writeln!(
+        out,
         "{} {} for {:?} (showing {}-{}):\n",
         results.total,
         super::plural(results.total, "result", "results"),
         results.query,
         first + 1,
         first + results.hits.len()
-    );
+    )?;
     for (i, hit) in results.hits.iter().enumerate() {
         let title = if styled {
             format!("\x1b[1m{}\x1b[0m", hit.title)
         } else {
             hit.title.clone()
         };
-        println!("{:>3}. {title}", first + i + 1);
-        println!("     {} · {} · {}", hit.committee, hit.date, hit.kind);
-        println!("     {}", hit.url);
+        writeln!(out, "{:>3}. {title}", first + i + 1)?;
+        writeln!(out, "     {} · {} · {}", hit.committee, hit.date, hit.kind)?;
+        writeln!(out, "     {}", hit.url)?;
         if !hit.snippet.is_empty() {
-            println!("     {}", terminal_snippet(&hit.snippet, styled));
+            writeln!(out, "     {}", terminal_snippet(&hit.snippet, styled))?;
         }
-        println!();
+        writeln!(out)?;
     }
+    Ok(())
 }
 
 /// Snippet HTML for a terminal: highlights in reverse video (or `*...*`

@@ -67,6 +67,8 @@ pub fn run(args: Args) -> ExitCode {
             let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
         }
     }));
+    // A search still running on a blocking thread must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(ServeError::Build(failure)) => {

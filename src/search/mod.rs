@@ -195,6 +195,9 @@ pub struct SearchIndex {
     /// Levenshtein automaton builders for edit distances 1 and 2: making
     /// one precomputes tables, which took longer than the search it served.
     spelling: [levenshtein_automata::LevenshteinAutomatonBuilder; 2],
+    /// The private copy the index was opened from, if it was; removed when
+    /// the index is dropped.
+    _copy: Option<tempfile::TempDir>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -218,10 +221,51 @@ fn current(reader: &IndexReader) -> Result<(Searcher, Vec<Arc<DocTable>>), Searc
 
 impl SearchIndex {
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        SearchIndex::open_from(dir, None)
+    }
+
+    /// Opens a private copy of the index in `dir`, for a server that must
+    /// outlive whatever happens to `dir`.
+    ///
+    /// Tantivy maps the index files into memory; when another process
+    /// truncates a mapped file in place (a deploy copying over it, a
+    /// rsync without --delay-updates), the next read of a page that is gone
+    /// kills the server with SIGBUS. A copy in a temporary folder the
+    /// server alone knows of cannot be truncated under it, and is removed
+    /// when the index is dropped. Reading `dir` without mapping (loading it
+    /// into the heap) was the other way: it keeps the same latency too,
+    /// but holds the whole index as resident memory (26 MiB at 10,000
+    /// items, 257 MiB at 100,000) where mapped pages are a cache the kernel
+    /// may drop. The copy keeps the mapped reads, so the search itself is
+    /// unchanged (p50 0.63 ms at 10,000 items); it costs the copy when the
+    /// server starts: a 26 MiB file took 12 ms here (73 ms cold).
+    pub fn open_private_copy(dir: &Path) -> Result<SearchIndex, SearchError> {
         if !dir.join("meta.json").exists() {
             return Err(SearchError::NoIndex(dir.to_owned()));
         }
-        let (index, fields) = index::open(dir)?;
+        let copy = tempfile::Builder::new()
+            .prefix("quorum-index-")
+            .tempdir()
+            .map_err(|e| SearchError::Io(std::env::temp_dir(), e))?;
+        let entries = std::fs::read_dir(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| SearchError::Io(dir.to_owned(), e))?;
+            // An index is one flat folder of files.
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
+                std::fs::copy(entry.path(), copy.path().join(entry.file_name()))
+                    .map_err(|e| SearchError::Io(entry.path(), e))?;
+            }
+        }
+        SearchIndex::open_from(dir, Some(copy))
+    }
+
+    /// Opens the index of `dir`, reading its segments from `copy` if given.
+    fn open_from(dir: &Path, copy: Option<tempfile::TempDir>) -> Result<SearchIndex, SearchError> {
+        if !dir.join("meta.json").exists() {
+            return Err(SearchError::NoIndex(dir.to_owned()));
+        }
+        let segments = copy.as_ref().map_or(dir, |c| c.path());
+        let (index, fields) = index::open(segments)?;
         let meta = Meta::read(dir)?;
         let reader = index
             .reader_builder()
@@ -239,6 +283,7 @@ impl SearchIndex {
             spelling: [1, 2].map(|distance| {
                 levenshtein_automata::LevenshteinAutomatonBuilder::new(distance, true)
             }),
+            _copy: copy,
         })
     }
 

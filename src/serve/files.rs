@@ -45,7 +45,9 @@ pub fn resolve(root: &Path, prefix: &str, raw: &str) -> Target {
     }
     if path.is_dir() {
         if !decoded.ends_with('/') {
-            return Target::Redirect(format!("{prefix}{rest}/"));
+            // Slashes collapsed: `//people` must not send the browser to
+            // `//people/`, which it reads as another host's address.
+            return Target::Redirect(format!("{prefix}/{}/", rest.trim_start_matches('/')));
         }
         path.push("index.html");
     }
@@ -60,7 +62,7 @@ pub fn resolve(root: &Path, prefix: &str, raw: &str) -> Target {
 }
 
 /// Decodes `%XX`; `None` for a malformed escape or invalid UTF-8.
-fn percent_decode_strict(s: &str) -> Option<String> {
+pub fn percent_decode_strict(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -143,6 +145,12 @@ mod tests {
         assert_eq!(resolve(root, "", "/%ZZ"), Target::BadPath);
         assert_eq!(resolve(root, "", "/a/%5c..%5c"), Target::BadPath);
         assert_eq!(resolve(root, "", "//etc/passwd"), Target::NotFound);
+        assert_eq!(resolve(root, "", "//a"), Target::Redirect("/a/".into()));
+        assert_eq!(resolve(root, "", "///a"), Target::Redirect("/a/".into()));
+        assert_eq!(
+            resolve(root, "/m", "/m//a"),
+            Target::Redirect("/m/a/".into())
+        );
         assert_eq!(resolve(root, "/m", "/a/"), Target::NotFound);
         assert_eq!(resolve(root, "/m", "/m"), Target::Redirect("/m/".into()));
         assert_eq!(

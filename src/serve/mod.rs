@@ -9,7 +9,7 @@ mod watch;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
@@ -32,6 +32,15 @@ use crate::search::{SearchError, SearchIndex};
 
 /// The longest request target accepted (path and query).
 pub const MAX_URI_BYTES: usize = 4096;
+/// How long a client has to send a request's headers once the server
+/// starts reading them. Hyper starts the clock whenever a connection waits
+/// for its next request, so this is also the idle timeout of keep-alive
+/// connections. A browser sends its headers at once; a client that stalls
+/// half-way is dropped instead of holding a connection (and shutdown).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// After Ctrl-C or SIGTERM, how long requests under way may take to
+/// finish before the server stops anyway.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 const EVENTS_PATH: &str = "/__quorum/events";
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +75,9 @@ struct Snapshot {
 struct AppState {
     snapshot: RwLock<Snapshot>,
     events: broadcast::Sender<LiveEvent>,
+    /// Becomes true on shutdown: ends the event streams, which would
+    /// otherwise keep their connections (and the server) open forever.
+    stopping: tokio::sync::watch::Sender<bool>,
     watch: bool,
     output_dir: PathBuf,
     prefix: String,
@@ -91,14 +103,23 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
         .await
         .map_err(|e| ServeError::Io(std::io::Error::other(e)))??;
     let archive = live.archive();
+    // Serving only, the index folder is anyone's to replace, perhaps by
+    // truncating files the server has mapped: it reads a private copy.
+    // Watching, the server itself writes the index, and never in place.
+    let search = if options.watch {
+        SearchIndex::open(&live.index_dir())
+    } else {
+        SearchIndex::open_private_copy(&live.index_dir())
+    };
     let state = Arc::new(AppState {
         snapshot: RwLock::new(Snapshot {
-            search: SearchIndex::open(&live.index_dir()).ok().map(Arc::new),
+            search: search.ok().map(Arc::new),
             archive: Arc::clone(&archive),
             theme: live.theme(),
             error: None,
         }),
         events: broadcast::channel(16).0,
+        stopping: tokio::sync::watch::channel(false).0,
         watch: options.watch,
         output_dir: live.output_dir(),
         prefix: archive.prefix.clone(),
@@ -115,6 +136,7 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
         .route(&format!("{prefix}/api/search"), get(search_api))
         .route(EVENTS_PATH, get(events))
         .fallback(static_file)
+        .layer(axum::middleware::from_fn(refuse_malformed_escapes))
         .layer(CompressionLayer::new())
         .with_state(Arc::clone(&state));
     let listener = tokio::net::TcpListener::bind(options.bind)
@@ -122,11 +144,51 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
         .map_err(|e| ServeError::Bind(options.bind, e))?;
     let shutdown = shutdown_signal();
     ready(listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    serve_connections(listener, app, shutdown, &state.stopping).await;
     drop(watcher);
     Ok(())
+}
+
+/// Accepts connections until `shutdown` resolves, then stops accepting,
+/// ends the event streams and gives requests under way `SHUTDOWN_GRACE`
+/// to finish. (`axum::serve` has no header timeout and waits for every
+/// connection however long it stays open.)
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+    stopping: &tokio::sync::watch::Sender<bool>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, or a connection reset before it
+                // was accepted: wait a moment rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A client going away mid-request is its business.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    let _ = stopping.send(true);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
 }
 
 /// Resolves on Ctrl-C or SIGTERM. The handlers are installed here, before
@@ -158,6 +220,31 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     }
 }
 
+/// Answers 400 to an address with a `%` escape that is malformed or does
+/// not decode to UTF-8, in its path or its query. Decoding such an escape
+/// lossily would search for (or look up) words nobody typed.
+async fn refuse_malformed_escapes(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let uri = request.uri();
+    let malformed = |part: &str| files::percent_decode_strict(part).is_none();
+    if !malformed(uri.path()) && !uri.query().is_some_and(malformed) {
+        return next.run(request).await;
+    }
+    let message = "the address has a broken %-escape: each % must be followed by \
+                   two hexadecimal digits, and together they must spell UTF-8 text";
+    if uri.path().ends_with("/api/search") {
+        let body = axum::Json(serde_json::json!({ "error": message }));
+        return (StatusCode::BAD_REQUEST, body).into_response();
+    }
+    (
+        StatusCode::BAD_REQUEST,
+        format!("Bad address: {message}.\n"),
+    )
+        .into_response()
+}
+
 fn too_long(uri: &Uri) -> Option<Response> {
     (uri.to_string().len() > MAX_URI_BYTES)
         .then(|| (StatusCode::URI_TOO_LONG, "The address is too long.\n").into_response())
@@ -182,6 +269,11 @@ async fn static_file(
     }
     match files::resolve(&state.output_dir, &state.prefix, uri.path()) {
         files::Target::File(path) => file_response(&state, &path, &headers, StatusCode::OK).await,
+        // Never a protocol-relative address (`//host`, or `/\host`, which
+        // browsers read alike): that would be an open redirect.
+        files::Target::Redirect(to) if to.starts_with("//") || to.starts_with("/\\") => {
+            not_found(&state).await
+        }
         files::Target::Redirect(to) => {
             let location = match uri.query() {
                 Some(q) => format!("{to}?{q}"),
@@ -330,13 +422,22 @@ async fn events(State(state): State<Arc<AppState>>) -> Response {
     }));
     let updates = BroadcastStream::new(state.events.subscribe()).filter_map(|e| {
         e.ok().map(|e| {
-            Ok(match e {
+            Some(Ok(match e {
                 // Browsers drop events whose data is empty.
                 LiveEvent::Reload => Event::default().event("reload").data("rebuilt"),
                 LiveEvent::Error(text) => Event::default().event("error-report").data(text),
-            })
+            }))
         })
     });
+    // `None` marks shutdown (also when it began before this stream did):
+    // the stream ends there, and with it the response.
+    let stop = tokio_stream::wrappers::WatchStream::new(state.stopping.subscribe())
+        .filter(|stopping| *stopping)
+        .map(|_| None);
+    let updates = updates
+        .merge(stop)
+        .take_while(Option::is_some)
+        .filter_map(std::convert::identity);
     Sse::new(first.chain(updates))
         .keep_alive(KeepAlive::default())
         .into_response()

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use super::{AppState, LiveEvent, ServeError, Snapshot};
-use crate::diagnostic;
+use crate::diagnostic::{self, Diagnostic};
 use crate::live::{Applied, LiveSite};
 use crate::search::SearchIndex;
 
@@ -26,17 +26,29 @@ pub struct WatchGuard {
 
 pub fn start(live: LiveSite, state: Arc<AppState>) -> Result<WatchGuard, ServeError> {
     let (tx, rx) = mpsc::channel();
+    let root = std::path::absolute(live.root()).unwrap_or_else(|_| live.root().to_owned());
+    // The content folder itself as the changed path makes a full rebuild,
+    // which reads everything again.
+    let everything = root.join(crate::load::CONTENT_DIR);
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        // Reading a file (as every build does) is an event too; only
-        // writes, creations, renames and removals matter.
-        if let Ok(event) = event
-            && is_change(&event.kind)
-        {
-            let _ = tx.send(event.paths);
+        match event {
+            // Reading a file (as every build does) is an event too; only
+            // writes, creations, renames and removals matter.
+            Ok(event) if is_change(&event.kind) => {
+                let _ = tx.send(event.paths);
+            }
+            // Events were lost (the kernel's queue overflowed): what
+            // changed is unknown.
+            Ok(event) if event.need_rescan() => {
+                let _ = tx.send(vec![everything.clone()]);
+            }
+            Ok(_) => {}
+            Err(_) => {
+                let _ = tx.send(vec![everything.clone()]);
+            }
         }
     })
     .map_err(|e| ServeError::Watch(e.to_string()))?;
-    let root = std::path::absolute(live.root()).unwrap_or_else(|_| live.root().to_owned());
     for dir in ["content", "themes"] {
         let path = root.join(dir);
         if path.is_dir() {
@@ -77,8 +89,16 @@ fn rebuild_loop(
     rx: &mpsc::Receiver<Vec<PathBuf>>,
     state: &AppState,
 ) {
+    // Paths whose change has not been applied yet. A failed rebuild keeps
+    // the last good site, which read these files as they were before: they
+    // are read again with every later change until a rebuild takes them.
+    // Dropping them instead left the live site believing stale files, so
+    // that every later rebuild found a file "changed while the site was
+    // being built" and none was ever applied again.
+    let mut pending: Vec<PathBuf> = Vec::new();
     while let Ok(first) = rx.recv() {
-        let mut paths: Vec<PathBuf> = first;
+        let mut paths: Vec<PathBuf> = std::mem::take(&mut pending);
+        paths.extend(first);
         let started = Instant::now();
         while started.elapsed() < MAX_BATCH {
             match rx.recv_timeout(DEBOUNCE) {
@@ -130,25 +150,50 @@ fn rebuild_loop(
                 let _ = state.events.send(LiveEvent::Reload);
             }
             Err(failure) => {
-                let text: Vec<String> = failure
-                    .diagnostics
-                    .sorted()
+                pending = paths.clone();
+                let diagnostics = failure.diagnostics.sorted();
+                let text: Vec<String> = diagnostics
                     .iter()
                     .map(|d| diagnostic::render(d, false))
                     .collect();
-                let text = text.join("\n");
                 eprintln!(
-                    "{text}\nThe last good site is still being served; fix the error and save again."
+                    "{}\nThe last good site is still being served; fix the error and save again.",
+                    text.join("\n")
                 );
+                let shown = browser_text(&live, &diagnostics);
                 state
                     .snapshot
                     .write()
                     .unwrap_or_else(|e| e.into_inner())
-                    .error = Some(text.clone());
-                let _ = state.events.send(LiveEvent::Error(text));
+                    .error = Some(shown.clone());
+                let _ = state.events.send(LiveEvent::Error(shown));
             }
         }
     }
+}
+
+/// The diagnostics as every open tab is shown them. An error in a withheld
+/// item (or one of its files) may quote its words, and anyone with the
+/// page open would see them: the browser gets only the file's path.
+fn browser_text(live: &LiveSite, diagnostics: &[Diagnostic]) -> String {
+    let shown: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            if live.withholds(&d.path) {
+                let notice = Diagnostic {
+                    severity: d.severity,
+                    ..Diagnostic::error(
+                        &d.path,
+                        "this item is withheld; the terminal shows the error",
+                    )
+                };
+                diagnostic::render(&notice, false)
+            } else {
+                diagnostic::render(d, false)
+            }
+        })
+        .collect();
+    shown.join("\n")
 }
 
 fn describe(root: &Path, paths: &[PathBuf]) -> String {

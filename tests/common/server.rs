@@ -88,7 +88,12 @@ impl Server {
     }
 
     /// Sends SIGTERM and waits: the production mode must stop cleanly.
-    pub fn terminate(mut self) -> std::process::ExitStatus {
+    pub fn terminate(self) -> std::process::ExitStatus {
+        self.terminate_within(Duration::from_secs(10))
+    }
+
+    /// Sends SIGTERM and fails the test unless the server exits in `limit`.
+    pub fn terminate_within(mut self, limit: Duration) -> std::process::ExitStatus {
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
@@ -99,16 +104,105 @@ impl Server {
                 return status;
             }
             assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "server did not stop on SIGTERM"
+                started.elapsed() < limit,
+                "server did not stop within {limit:?} of SIGTERM; it said:\n{}",
+                self.stderr()
             );
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The address to connect a raw socket to ("127.0.0.1:port").
+    pub fn host(&self) -> &str {
+        self.base.strip_prefix("http://").unwrap_or(&self.base)
+    }
+}
+
+/// An open `/__quorum/events` stream, read as raw text (event lines and
+/// chunk sizes alike: tests look for words in it, not for framing).
+pub struct EventStream {
+    stream: TcpStream,
+    pub text: String,
+    /// How much of `text` earlier waits have returned.
+    seen: usize,
+}
+
+impl EventStream {
+    pub fn open(server: &Server) -> EventStream {
+        let mut stream = TcpStream::connect(server.host()).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .ok();
+        let req = format!(
+            "GET /__quorum/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            server.host()
+        );
+        stream.write_all(req.as_bytes()).expect("send");
+        let mut events = EventStream {
+            stream,
+            text: String::new(),
+            seen: 0,
+        };
+        events.wait_for("the event stream's headers", |t| t.contains("\r\n\r\n"));
+        assert!(
+            events.text.starts_with("HTTP/1.1 200"),
+            "events: {}",
+            events.text
+        );
+        // The first event may have come with the headers: keep it unseen.
+        events.seen = events.text.find("\r\n\r\n").map_or(0, |i| i + 4);
+        events
+    }
+
+    /// Reads until `done` holds for the text not returned by an earlier
+    /// call (at most 20 s); returns that text.
+    pub fn wait_for(&mut self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        let mark = self.seen;
+        let mut buf = [0u8; 8192];
+        loop {
+            if done(&self.text[mark..]) {
+                self.seen = self.text.len();
+                return self.text[mark..].to_owned();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}; the stream said:\n{}",
+                &self.text[mark..]
+            );
+            match self.stream.read(&mut buf) {
+                Ok(0) => panic!("the event stream closed while waiting for {what}"),
+                Ok(n) => self.text.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(_) => {} // read timeout: look again
+            }
         }
     }
 }
 
 impl Drop for Server {
+    /// SIGTERM first, so that the server removes what it made (its private
+    /// copy of the index); SIGKILL if it has not gone in 5 s.
     fn drop(&mut self) {
+        // Already reaped (terminated by the test): its id may be reused.
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
