@@ -68,6 +68,45 @@ bad_archive! {
     several_mistakes: "several-mistakes" => "quorum.toml:2:1",
 }
 
+/// As `bad_archive!`, and the messages must say each of `says` (in a
+/// clerk's words) and none of `never` (Rust type names, false errors).
+macro_rules! clear_message {
+    ($($test:ident: $name:literal => $located:literal, says [$($says:literal),*], never [$($never:literal),*],)*) => {$(
+        #[test]
+        fn $test() {
+            let messages = failed_build($name);
+            assert!(messages.contains($located), "{} should name {}:\n{messages}", $name, $located);
+            $(assert!(messages.contains($says), "{} should say {:?}:\n{messages}", $name, $says);)*
+            $(assert!(!messages.contains($never), "{} should not say {:?}:\n{messages}", $name, $never);)*
+            insta::assert_snapshot!($name, messages);
+        }
+    )*};
+}
+
+clear_message! {
+    type_names_are_clerk_words: "type-names" => "content/c/2024-01-01/03-worse.md:3:",
+        says ["an agenda number", "a declaration", "a document", "a set of `key: value` lines"],
+        never ["Matter", "DocumentEntry", "untagged", "Num", "struct"],
+    action_as_plain_text_shows_an_action: "action-as-text" => "content/c/2024-01-01/02-bad.md:3:",
+        says ["an action", "action:", "owner:", "due:"],
+        never ["ActionMatter"],
+    tab_in_indentation_says_use_spaces: "tab-indent" => "content/c/2024-01-01/02-bad.md:4:1",
+        says ["tab", "spaces"],
+        never [],
+    unknown_key_in_an_action_suggests_its_keys: "unknown-action-key" => "content/c/2024-01-01/02-bad.md:5:",
+        says ["unknown key `deu`", "did you mean `due`?"],
+        never ["extra"],
+    unclosed_bracket_is_reported_where_it_opened: "unclosed-bracket" => "content/c/2024-01-01/02-bad.md:3:9",
+        says ["never closed", "`]`"],
+        never [":5:"],
+    null_topic_is_an_empty_topic: "null-topic" => "content/c/2024-01-01/02-bad.md:3:",
+        says ["empty", "topic"],
+        never [],
+    too_deep_nesting_is_refused_where_it_starts: "too-deep" => "content/c/2024-01-01/02-bad.md:4:9",
+        says ["nested more than 32"],
+        never [],
+}
+
 #[test]
 fn several_mistakes_are_all_reported_sorted_by_file_and_line() {
     let messages = failed_build("several-mistakes");
