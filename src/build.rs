@@ -295,7 +295,7 @@ pub fn write_site(
         .collect();
     let sitemap = archive.config.base_url.is_some();
     let files = site_files(&archive, theme, page_paths.iter().cloned());
-    let checker = LinkChecker::new(root, &archive.prefix, files);
+    let checker = LinkChecker::new(root, &archive.prefix, files).skipping(archive.unloaded.clone());
     let bytes = std::sync::atomic::AtomicU64::new(0);
     let (render_problems, index_result) = std::thread::scope(|scope| {
         // Its own thread, not a rayon worker: adding documents blocks while

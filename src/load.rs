@@ -5,7 +5,7 @@
 //! `resolve`. Exempt items (and drafts, unless asked for) are dropped here,
 //! before any of their text can reach a later stage.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -136,6 +136,10 @@ pub struct Loaded {
     pub attachments: Vec<Attachment>,
     /// Items left out, by path, so references to them get a clear error.
     pub withheld: BTreeMap<String, Withheld>,
+    /// Files that could not be read or parsed, by path. Their own error is
+    /// reported; references to them (or to what lies under them) are not
+    /// reported again as missing.
+    pub failed: BTreeSet<String>,
     /// Number of files read.
     pub files: usize,
 }
@@ -238,9 +242,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
     }
 
     let files = paths.len();
-    let results: Vec<Result<File, Diagnostic>> = paths
+    let results: Vec<(String, Result<File, Diagnostic>)> = paths
         .into_par_iter()
-        .map(|(rel, path, source)| read_file(rel, path, source, options))
+        .map(|(rel, path, source)| (rel.clone(), read_file(rel, path, source, options)))
         .collect();
 
     let mut loaded = Loaded {
@@ -249,7 +253,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
         meeting_folders,
         ..Loaded::default()
     };
-    for result in results {
+    for (rel, result) in results {
         match result {
             Ok(File::Committee(p)) => loaded.committees.push(Arc::new(p)),
             Ok(File::Meeting(p)) => loaded.meetings.push(Arc::new(p)),
@@ -261,7 +265,10 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
             },
             Ok(File::Document(p)) => loaded.documents.push(Arc::new(p)),
             Ok(File::Attachment(a)) => loaded.attachments.push(a),
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                loaded.failed.insert(rel);
+                diagnostics.push(d);
+            }
         }
     }
     // Path order, as strings: `live` finds entries by binary search.

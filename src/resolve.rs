@@ -5,7 +5,7 @@
 //! `related:`/`documents:` entries, `@/` links and their anchors, slug
 //! collisions, topics (with aliases) and people, and the backlinks.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 // Keys are the archive's own paths and names, not attacker-chosen input
@@ -182,6 +182,7 @@ impl Resolver {
             documents: document_files,
             attachments: attachment_files,
             withheld,
+            failed,
             ..
         } = loaded;
         let (committee_files, meeting_files, item_files, document_files) = (
@@ -237,7 +238,9 @@ impl Resolver {
         let mut missing_committee_reported = HashSet::default();
         for (committee_slug, folder) in &meeting_folders {
             let Some(&committee) = committee_index.get(committee_slug) else {
-                if missing_committee_reported.insert(committee_slug.clone()) {
+                // A `_committee.md` that failed to parse is reported already.
+                let failed_here = failed.contains(&format!("{committee_slug}/_committee.md"));
+                if !failed_here && missing_committee_reported.insert(committee_slug.clone()) {
                     self.diagnostics.push(
                         Diagnostic::error(
                             format!("content/{committee_slug}"),
@@ -379,7 +382,9 @@ impl Resolver {
                 continue;
             };
             let Some(&item) = item_index.get(&owner) else {
-                self.diagnostics.push(orphan(&file.display_path(), &owner));
+                if !under_failed(failed, &owner) {
+                    self.diagnostics.push(orphan(&file.display_path(), &owner));
+                }
                 continue;
             };
             let ContentPath::Document { name, .. } = &file.path else {
@@ -417,10 +422,12 @@ impl Resolver {
                 continue;
             };
             let Some(&item) = item_index.get(&owner) else {
-                self.diagnostics.push(orphan(
-                    &std::path::Path::new("content").join(&a.rel),
-                    &owner,
-                ));
+                if !under_failed(failed, &owner) {
+                    self.diagnostics.push(orphan(
+                        &std::path::Path::new("content").join(&a.rel),
+                        &owner,
+                    ));
+                }
                 continue;
             };
             let ContentPath::Attachment { file: name, .. } = &a.path else {
@@ -511,6 +518,12 @@ impl Resolver {
                 prefix: self.prefix.clone(),
                 moved,
             },
+            unloaded: failed
+                .iter()
+                .filter_map(|rel| ContentPath::classify(rel).ok())
+                .map(|path| path.url())
+                .filter(|url| url != "/")
+                .collect(),
         };
 
         // References: `related:` and `@/` links, and the backlinks they make.
@@ -521,6 +534,7 @@ impl Resolver {
             documents: &document_index,
             attachments: &attachment_index,
             withheld,
+            failed,
         };
         let mut backlinks: BTreeMap<PageKey, Vec<PageKey>> = BTreeMap::new();
         for file in item_files.iter() {
@@ -541,7 +555,7 @@ impl Resolver {
                         file.error_at_value(entry, format!("related: `{target}` is not an agenda item"))
                             .with_hint("`related:` lists agenda items by their path under content/, e.g. committee/2017-12-07/05-item.md"),
                     ),
-                    Err(problem) => self.diagnostics.push(problem.at_value(file, entry, "related")),
+                    Err(problem) => self.diagnostics.extend(problem.at_value(file, entry, "related")),
                 }
             }
         }
@@ -702,7 +716,7 @@ impl Resolver {
                             backlinks.entry(page).or_default().push(key(own));
                         }
                     }
-                    Err(problem) => self.diagnostics.push(problem.at_link(file, &r.at)),
+                    Err(problem) => self.diagnostics.extend(problem.at_link(file, &r.at)),
                 }
             }
         }
@@ -927,6 +941,7 @@ fn relink_item(
     let items = by_source(&mut archive.items.iter().map(|x| &x.source));
     let documents = by_source(&mut archive.documents.iter().map(|x| &x.source));
     let attachments = by_source(&mut archive.attachments.iter().map(|x| &x.source));
+    let no_failures = BTreeSet::new();
     let targets = Targets {
         committees: &committees,
         meetings: &meetings,
@@ -934,6 +949,7 @@ fn relink_item(
         documents: &documents,
         attachments: &attachments,
         withheld,
+        failed: &no_failures,
     };
     let pages = |file: &Parsed<ItemMatter>| -> Option<Vec<PageKey>> {
         let mut pages = Vec::new();
@@ -1096,16 +1112,24 @@ struct Targets<'a> {
     documents: &'a HashMap<String, Id>,
     attachments: &'a HashMap<String, Id>,
     withheld: &'a BTreeMap<String, Withheld>,
+    /// Files that failed to load: see [`under_failed`].
+    failed: &'a BTreeSet<String>,
 }
 
 enum Unresolved {
     Missing(String),
     Withheld(String, Withheld),
+    /// The target, or the item or committee it belongs to, failed to load;
+    /// that error is reported, and "does not exist" would be false.
+    Unloaded,
 }
 
 impl Unresolved {
-    fn message(&self) -> (String, String) {
-        match self {
+    /// What is wrong and how to fix it; `None` when the problem is reported
+    /// elsewhere.
+    fn message(&self) -> Option<(String, String)> {
+        Some(match self {
+            Unresolved::Unloaded => return None,
             Unresolved::Missing(t) => (
                 format!("`{t}` does not exist"),
                 "references name a file by its path under content/, e.g. committee/2017-12-07/05-item.md".to_owned(),
@@ -1118,19 +1142,23 @@ impl Unresolved {
                 format!("`{t}` is a draft, left out of this build"),
                 "publish the target (remove `status: draft`), build with --drafts, or remove the reference".to_owned(),
             ),
-        }
+        })
     }
 
-    fn at_value<M>(&self, file: &Parsed<M>, needle: &str, key: &str) -> Diagnostic {
-        let (msg, hint) = self.message();
-        file.error_at_value(needle, format!("{key}: {msg}"))
-            .with_hint(hint)
+    fn at_value<M>(&self, file: &Parsed<M>, needle: &str, key: &str) -> Option<Diagnostic> {
+        let (msg, hint) = self.message()?;
+        Some(
+            file.error_at_value(needle, format!("{key}: {msg}"))
+                .with_hint(hint),
+        )
     }
 
-    fn at_link<M>(&self, file: &Parsed<M>, at: &crate::load::Located) -> Diagnostic {
-        let (msg, hint) = self.message();
-        file.error_at(at, format!("broken link: {msg}"))
-            .with_hint(hint)
+    fn at_link<M>(&self, file: &Parsed<M>, at: &crate::load::Located) -> Option<Diagnostic> {
+        let (msg, hint) = self.message()?;
+        Some(
+            file.error_at(at, format!("broken link: {msg}"))
+                .with_hint(hint),
+        )
     }
 }
 
@@ -1141,6 +1169,9 @@ impl Targets<'_> {
         let target = target.trim_start_matches('/');
         if let Some(&w) = self.withheld.get(target) {
             return Err(Unresolved::Withheld(target.to_owned(), w));
+        }
+        if under_failed(self.failed, target) {
+            return Err(Unresolved::Unloaded);
         }
         let missing = || Unresolved::Missing(target.to_owned());
         match ContentPath::classify(target).map_err(|_| missing())? {
@@ -1161,4 +1192,20 @@ impl Targets<'_> {
         }
         .ok_or_else(missing)
     }
+}
+
+/// Whether content path `rel` failed to load, or lies under a file that
+/// did (its item, or its committee's `_committee.md`): then the failure is
+/// the one error to report, not everything that hangs off it.
+fn under_failed(failed: &BTreeSet<String>, rel: &str) -> bool {
+    if failed.is_empty() {
+        return false;
+    }
+    let committee = rel.split('/').next().unwrap_or(rel);
+    failed.contains(rel)
+        || failed.contains(&format!("{committee}/_committee.md"))
+        || ContentPath::classify(rel)
+            .ok()
+            .and_then(|p| p.owner_item())
+            .is_some_and(|item| failed.contains(&item))
 }

@@ -105,6 +105,9 @@ clear_message! {
     too_deep_nesting_is_refused_where_it_starts: "too-deep" => "content/c/2024-01-01/02-bad.md:4:9",
         says ["nested more than 32"],
         never [],
+    bad_committee_is_reported_once: "bad-committee" => "content/c/_committee.md:2:1",
+        says ["1 error"],
+        never ["does not exist", "has no _committee.md"],
 }
 
 #[test]
