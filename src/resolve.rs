@@ -536,6 +536,7 @@ impl Resolver {
             withheld,
             failed,
         };
+        let mut nearest: Option<NearestItem> = None;
         let mut backlinks: BTreeMap<PageKey, Vec<PageKey>> = BTreeMap::new();
         for file in item_files.iter() {
             let Some(&item) = item_index.get(&file.rel) else {
@@ -555,7 +556,14 @@ impl Resolver {
                         file.error_at_value(entry, format!("related: `{target}` is not an agenda item"))
                             .with_hint("`related:` lists agenda items by their path under content/, e.g. committee/2017-12-07/05-item.md"),
                     ),
-                    Err(problem) => self.diagnostics.extend(problem.at_value(file, entry, "related")),
+                    Err(problem) => {
+                        let nearest = nearest.get_or_insert_with(|| NearestItem::new(&archive));
+                        let d = problem.at_value(file, entry, "related").map(|d| match nearest.to(target) {
+                            Some(hint) => d.with_hint(hint),
+                            None => d,
+                        });
+                        self.diagnostics.extend(d);
+                    }
                 }
             }
         }
@@ -1208,4 +1216,67 @@ fn under_failed(failed: &BTreeSet<String>, rel: &str) -> bool {
             .ok()
             .and_then(|p| p.owner_item())
             .is_some_and(|item| failed.contains(&item))
+}
+
+/// Finds the agenda item a broken `related:` entry most likely meant:
+/// the item at a page address pasted from the site, or the item of the same
+/// meeting whose path is closest to it.
+struct NearestItem {
+    /// Page URL (without the site prefix) -> content path.
+    by_url: HashMap<String, String>,
+    /// `committee/meeting/` -> content paths of its items.
+    by_meeting: HashMap<String, Vec<String>>,
+    prefix: String,
+}
+
+impl NearestItem {
+    fn new(archive: &Archive) -> Self {
+        let mut by_url = HashMap::default();
+        let mut by_meeting: HashMap<String, Vec<String>> = HashMap::default();
+        for item in &archive.items {
+            by_url.insert(item.url.clone(), item.source.clone());
+            if let Some((folder, _)) = item.source.rsplit_once('/') {
+                by_meeting
+                    .entry(format!("{folder}/"))
+                    .or_default()
+                    .push(item.source.clone());
+            }
+        }
+        NearestItem {
+            by_url,
+            by_meeting,
+            prefix: archive.prefix.clone(),
+        }
+    }
+
+    /// A hint naming the item `target` probably meant, if any.
+    fn to(&self, target: &str) -> Option<String> {
+        let path = match target.split_once("://") {
+            // A whole address: drop the scheme and host.
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => target,
+        };
+        let path = path.split(['#', '?']).next().unwrap_or(path);
+        let path = path
+            .strip_prefix(self.prefix.as_str())
+            .filter(|_| !self.prefix.is_empty())
+            .unwrap_or(path);
+        let url = format!("/{}/", path.trim_matches('/'));
+        if let Some(source) = self.by_url.get(&url) {
+            return Some(format!(
+                "that is the page's web address; `related:` names the item's file under content/: `{source}`"
+            ));
+        }
+        let trimmed = path.trim_start_matches('/');
+        let (folder, name) = trimmed.rsplit_once('/')?;
+        let folder = format!("{folder}/");
+        let candidates = self.by_meeting.get(&folder)?;
+        // Closeness of the file names alone: the shared folder would make
+        // any two paths look alike.
+        let names: Vec<&str> = candidates
+            .iter()
+            .filter_map(|c| c.strip_prefix(folder.as_str()))
+            .collect();
+        crate::suggest::closest(name, &names).map(|c| format!("did you mean `{folder}{c}`?"))
+    }
 }
