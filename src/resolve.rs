@@ -617,7 +617,85 @@ impl Resolver {
         }
 
         self.index_people_and_topics(&mut archive);
+        self.warn_of_likely_typos(&archive, loaded);
         archive
+    }
+
+    /// A misspelt topic or name silently makes a page of its own; warn when
+    /// one used once is one edit from one used more often.
+    fn warn_of_likely_typos(&mut self, archive: &Archive, loaded: &Loaded) {
+        let topics: Vec<(&str, usize)> = archive
+            .topics
+            .iter()
+            .map(|t| {
+                // The vocabulary's names are known, however often used.
+                let known = if self.vocabulary.contains_key(&t.name) {
+                    2
+                } else {
+                    0
+                };
+                (t.name.as_str(), t.items.len().max(known))
+            })
+            .collect();
+        for (rare, known) in crate::suggest::likely_typos(&topics) {
+            let (Some(&item), known) = (archive.topics[rare].items.first(), topics[known].0) else {
+                continue;
+            };
+            let name = topics[rare].0;
+            self.diagnostics.push(warning_in(
+                &loaded.items,
+                &archive.items[item].source,
+                name,
+                format!("topic `{name}` is used only here, and is close to the topic `{known}`"),
+                format!("did you mean `{known}`? A misspelt topic makes a topic page of its own; if this is a different topic, leave it"),
+            ));
+        }
+        let people: Vec<(&str, usize)> = archive
+            .people
+            .iter()
+            .map(|p| (p.name.as_str(), person_mentions(p)))
+            .collect();
+        for (rare, known) in crate::suggest::likely_typos(&people) {
+            let (name, known) = (people[rare].0, people[known].0);
+            let message = format!("`{name}` is named only here, and is close to `{known}`");
+            let hint = format!(
+                "did you mean `{known}`? A misspelt name makes a person page of its own; if this is a different person, leave it"
+            );
+            let person = &archive.people[rare];
+            let d = if let Some(&c) = person.memberships.first() {
+                warning_in(
+                    &loaded.committees,
+                    &archive.committees[c].source,
+                    name,
+                    message,
+                    hint,
+                )
+            } else if let Some(&m) = [&person.chaired, &person.attended, &person.apologies]
+                .into_iter()
+                .find_map(|list| list.first())
+            {
+                let source = archive.meetings[m].source.as_deref().unwrap_or_default();
+                warning_in(&loaded.meetings, source, name, message, hint)
+            } else if let Some(&i) = person
+                .presented
+                .first()
+                .or(person.declarations.first().map(|(i, _)| i))
+                .or(person.actions.first().map(|(i, _)| i))
+            {
+                warning_in(&loaded.items, &archive.items[i].source, name, message, hint)
+            } else if let Some(&d) = person.authored.first() {
+                warning_in(
+                    &loaded.documents,
+                    &archive.documents[d].source,
+                    name,
+                    message,
+                    hint,
+                )
+            } else {
+                continue;
+            };
+            self.diagnostics.push(d);
+        }
     }
 
     fn item(
@@ -1278,5 +1356,39 @@ impl NearestItem {
             .filter_map(|c| c.strip_prefix(folder.as_str()))
             .collect();
         crate::suggest::closest(name, &names).map(|c| format!("did you mean `{folder}{c}`?"))
+    }
+}
+
+/// How many times a person is named across the archive.
+fn person_mentions(p: &Person) -> usize {
+    p.memberships.len()
+        + p.chaired.len()
+        + p.attended.len()
+        + p.apologies.len()
+        + p.presented.len()
+        + p.declarations.len()
+        + p.actions.len()
+        + p.authored.len()
+}
+
+/// A warning pointing at `needle` in the front matter of `rel`, one of
+/// `files` (in path order), or at the file alone when it is not found.
+fn warning_in<M>(
+    files: &[Arc<Parsed<M>>],
+    rel: &str,
+    needle: &str,
+    message: String,
+    hint: String,
+) -> Diagnostic {
+    let d = match files.binary_search_by(|f| f.rel.as_str().cmp(rel)) {
+        Ok(i) => files[i].error_at_value(needle, message),
+        Err(_) => Diagnostic::error(
+            std::path::Path::new(crate::load::CONTENT_DIR).join(rel),
+            message,
+        ),
+    };
+    Diagnostic {
+        severity: crate::diagnostic::Severity::Warning,
+        ..d.with_hint(hint)
     }
 }

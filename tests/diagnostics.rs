@@ -114,6 +114,31 @@ clear_message! {
 }
 
 #[test]
+fn a_misspelt_topic_or_person_seen_once_is_a_warning_with_a_suggestion() {
+    let dir = fixture("warn/misspelt-names");
+    let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run quorum");
+    let stderr =
+        String::from_utf8_lossy(&out.stderr).replace(&dir.path().display().to_string(), "[ROOT]");
+    assert_eq!(out.status.code(), Some(0), "warnings only:\n{stderr}");
+    for says in [
+        "did you mean `Budget`?",
+        "did you mean `Looked after children`?",
+        "did you mean `Diane Booth`?",
+    ] {
+        assert!(stderr.contains(says), "should say {says:?}:\n{stderr}");
+    }
+    // Names seen once with nothing close are new, not typos.
+    assert!(!stderr.contains("topic `Parking`"), "{stderr}");
+    assert!(!stderr.contains("`Bob Grant` is named"), "{stderr}");
+    insta::assert_snapshot!("misspelt-names", stderr);
+}
+
+#[test]
 fn several_mistakes_are_all_reported_sorted_by_file_and_line() {
     let messages = failed_build("several-mistakes");
     let order: Vec<usize> = [
