@@ -336,23 +336,30 @@ impl Resolver {
             let Some(&meeting_id) = meeting_index.get(&(committee.clone(), meeting.clone())) else {
                 continue; // the missing committee is already reported
             };
-            // Two items of one meeting may share a slug (the same title
-            // twice); the later one is published at `<slug>-<NN>` so both
-            // keep stable URLs, and the clerk is told.
+            // Two items of one meeting with one slug would share an address;
+            // which one moved aside would depend on file order, so it is an
+            // error. The later one gets a stand-in slug only so that resolving
+            // goes on to report the archive's other problems.
             let mut final_slug = slug.clone();
             if let Some(other) = slugs_seen.get(&(meeting_id, slug.clone())) {
                 final_slug = format!("{slug}-{number:02}");
                 while slugs_seen.contains_key(&(meeting_id, final_slug.clone())) {
                     final_slug.push_str("-x");
                 }
-                let url = format!("/{committee}/{meeting}/{final_slug}/");
                 self.diagnostics.push(
-                    Diagnostic::warning(
+                    Diagnostic::error(
                         file.display_path(),
-                        format!("agenda item slug `{slug}` is also used by content/{other} in this meeting; this item is published at {url}"),
+                        format!(
+                            "content/{other} and this item of the same meeting both have the slug `{slug}`, \
+                             so both would be published at /{committee}/{meeting}/{slug}/"
+                        ),
                     )
-                    .with_hint("rename one of the files after its number to give each item its own address"),
+                    .with_hint(format!(
+                        "rename one of the two files, keeping its number (e.g. {number:02}-{slug}-2.md), \
+                         so that each item of the meeting has its own address"
+                    )),
                 );
+                let url = format!("/{committee}/{meeting}/{final_slug}/");
                 moved.insert(file.rel.clone(), url);
             }
             slugs_seen.insert((meeting_id, final_slug.clone()), file.rel.clone());
