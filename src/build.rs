@@ -242,7 +242,11 @@ fn run(
     // Both folders are checked before either is touched; a refusal is
     // reported with whatever else the content has wrong, and nothing is
     // written.
-    let refusals = if write { refusals(options, &targets) } else { Vec::new() };
+    let refusals = if write {
+        refusals(options, &targets)
+    } else {
+        Vec::new()
+    };
     let write = write && refusals.is_empty();
     std::thread::scope(|scope| {
         // The previous site is claimed and listed while the content is
@@ -289,7 +293,10 @@ fn run(
 /// Why the output or the index folder may not be written, if it may not.
 fn refusals(options: &BuildOptions, targets: &Targets) -> Vec<Diagnostic> {
     let site = (options.output_dir(), &targets.site);
-    let index = targets.index.as_ref().map(|(dir, guard)| (dir.clone(), guard));
+    let index = targets
+        .index
+        .as_ref()
+        .map(|(dir, guard)| (dir.clone(), guard));
     std::iter::once(site)
         .chain(index)
         .filter_map(|(dir, guard)| {
@@ -344,7 +351,7 @@ pub fn write_site(
         .collect();
     let sitemap = archive.config.base_url.is_some();
     let files = site_files(&archive, theme, page_paths.iter().cloned());
-    let checker = LinkChecker::new(root, &archive.prefix, files);
+    let checker = LinkChecker::new(root, &archive.prefix, files).skipping(archive.unloaded.clone());
     let bytes = std::sync::atomic::AtomicU64::new(0);
     let (render_problems, index_result) = std::thread::scope(|scope| {
         // Its own thread, not a rayon worker: adding documents blocks while

@@ -4,10 +4,14 @@
 //! This is the only module that knows the YAML library, so it can be swapped
 //! for a maintained fork without touching anything else.
 
+mod shape;
+
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::Diagnostic;
 use crate::suggest;
+
+pub use shape::{MAX_DEPTH, Position, Shape, ShapeError};
 
 /// A file cut into its front matter and body, with where each starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,10 +118,18 @@ pub fn parse<T: DeserializeOwned>(
     } else {
         split.yaml
     };
+    // Before the parser, whose scanner is quadratic in nesting depth.
+    let shape = shape::scan(yaml).map_err(|e| too_deep(&e, split, file_text, path))?;
     serde_yaml::from_str(yaml).map_err(|e| {
         let raw = e.to_string();
         let message = strip_location(&raw);
         let message = message.as_str();
+        let yaml_line = e.location().map(|loc| loc.line());
+        if is_syntax_error(message)
+            && let Some(d) = syntax_diagnostic(&shape, yaml_line, split, file_text, path)
+        {
+            return d;
+        }
         let mut d = Diagnostic::error(path, suggest::restate(message));
         if let Some(loc) = e.location() {
             d = d.at(file_text, split.yaml_line + loc.line(), loc.column());
@@ -129,6 +141,86 @@ pub fn parse<T: DeserializeOwned>(
             None => d,
         }
     })
+}
+
+fn too_deep(
+    error: &ShapeError,
+    split: &Split<'_>,
+    file_text: &str,
+    path: &std::path::Path,
+) -> Diagnostic {
+    let ShapeError::TooDeep { at } = error;
+    Diagnostic::error(path, format!("{error}, starting here"))
+        .at(file_text, split.yaml_line + at.line + 1, at.column)
+        .with_hint(
+            "lists and `key: value` sets inside one another this deep are never needed; \
+             look for a `[` or `{` that is opened but never closed, or write the value on fewer levels",
+        )
+}
+
+/// Whether serde_yaml's message is about the YAML text itself rather than
+/// what it holds (a wrong type, an unknown key).
+fn is_syntax_error(message: &str) -> bool {
+    [
+        "while scanning",
+        "while parsing",
+        "did not find expected",
+        "found character",
+        "found unexpected",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+}
+
+/// A clearer report of a syntax error the shape scan explains: the parser
+/// notices a tab or an unclosed `[`/quote only later (often at the closing
+/// fence), so point at where it is instead. `error_line` is the parser's
+/// 1-based line in the YAML; only causes at or before it are blamed.
+fn syntax_diagnostic(
+    shape: &Shape,
+    error_line: Option<usize>,
+    split: &Split<'_>,
+    file_text: &str,
+    path: &std::path::Path,
+) -> Option<Diagnostic> {
+    let mut causes: Vec<(Position, String, String)> = Vec::new();
+    if let Some(at) = shape.tab_indent {
+        causes.push((
+            at,
+            "this line is indented with a tab, and YAML cannot be indented with tabs".to_owned(),
+            "indent with spaces instead (most editors can turn tabs into spaces)".to_owned(),
+        ));
+    }
+    if let Some((at, bracket)) = shape.unclosed_bracket {
+        let (closing, what) = if bracket == '[' {
+            (']', "list")
+        } else {
+            ('}', "set of keys")
+        };
+        causes.push((
+            at,
+            format!("this `{bracket}` is never closed"),
+            format!(
+                "end the {what} with `{closing}` on the same value, or quote text that starts with `{bracket}`"
+            ),
+        ));
+    }
+    if let Some((at, quote)) = shape.unclosed_quote {
+        causes.push((
+            at,
+            format!("this quote ({quote}) is never closed"),
+            format!("close it with {quote} at the end of the same value"),
+        ));
+    }
+    let (at, message, hint) = causes
+        .into_iter()
+        .filter(|(at, _, _)| error_line.is_none_or(|line| at.line < line))
+        .min_by_key(|(at, _, _)| *at)?;
+    Some(
+        Diagnostic::error(path, message)
+            .at(file_text, split.yaml_line + at.line + 1, at.column)
+            .with_hint(hint),
+    )
 }
 
 /// serde_yaml puts " at line N column M" into messages, counted from the
@@ -146,27 +238,48 @@ fn strip_location(message: &str) -> String {
 }
 
 fn hint_for(message: &str, known_keys: &[&str]) -> Option<String> {
-    let core = message.rsplit(": ").next().unwrap_or(message);
-    if core.starts_with("unknown field") || message.contains("unknown field") {
-        let at = message.find("unknown field")?;
-        return suggest::for_unknown_field(&message[at..], known_keys);
+    // serde_yaml prefixes where in the front matter it was, e.g.
+    // `actions[0]: `; none at the top level.
+    let (place, core) = match message.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') => (Some(p), m),
+        _ => (None, message),
+    };
+    if let Some(at) = core.find("unknown field") {
+        let unknown = &core[at..];
+        return match place {
+            None => suggest::for_unknown_field(unknown, known_keys),
+            Some(place) => suggest::for_unknown_nested_field(unknown, entry_kind(place)),
+        };
     }
-    if let Some(rest) = message
+    if let Some(hint) = place.and_then(|p| entry_hint(p, core)) {
+        return Some(hint);
+    }
+    if let Some(rest) = core
         .find("missing field `")
-        .map(|i| &message[i + "missing field `".len()..])
+        .map(|i| &core[i + "missing field `".len()..])
     {
         let key = &rest[..rest.find('`')?];
         return Some(format!("add `{key}: ...` to the front matter"));
     }
-    if message.contains("expected a sequence") {
+    if core.contains("a topic is empty") {
+        return Some(
+            "write the topic's name, e.g. `topics: [Budget]`, or remove the empty entry \
+             (`null` and `~` mean nothing in YAML; quote them to mean the word)"
+                .to_owned(),
+        );
+    }
+    if core.contains("expected a sequence") {
         return Some("write a list, either `[first, second]` or one `- entry` per line".to_owned());
     }
-    if message.contains("quoted scalar") {
+    if place.is_none() && core.contains("invalid type") && core.contains("key: value") {
+        return Some("front matter is `key: value` lines, e.g. `title: ...`".to_owned());
+    }
+    if core.contains("quoted scalar") {
         return Some(
             "a quote (\" or ') is opened but never closed; close it on the same value".to_owned(),
         );
     }
-    if message.contains("did not find expected key") || message.contains("mapping values") {
+    if core.contains("did not find expected key") || core.contains("mapping values") {
         return Some(
             "check indentation, and quote values that contain `: ` or start with a special character"
                 .to_owned(),
@@ -175,8 +288,47 @@ fn hint_for(message: &str, known_keys: &[&str]) -> Option<String> {
     None
 }
 
+/// What an entry of a list is called, from the place serde_yaml names
+/// (`actions[0]`, `presenters[1]`).
+fn entry_kind(place: &str) -> &'static str {
+    let list = place.split(['[', '.']).next().unwrap_or(place);
+    match list {
+        "actions" => "an action",
+        "declarations" => "a declaration",
+        "documents" => "a document entry",
+        "presenters" | "members" | "attendees" | "apologies" | "chair" | "author" => "a person",
+        _ => "this entry",
+    }
+}
+
+/// How to write an entry of `actions`, `declarations` or `documents` that
+/// has the wrong shape (e.g. plain text) or lacks its required key.
+fn entry_hint(place: &str, core: &str) -> Option<String> {
+    if !(core.contains("invalid type") || core.contains("missing field")) {
+        return None;
+    }
+    let example = match place.split('[').next()? {
+        "actions" => {
+            "an action needs `action:` (what is to be done) and may have `owner:` (who) and \
+             `due:` (by when, YYYY-MM-DD), e.g. \
+             `- {action: Circulate the figures, owner: Diane Booth, due: 2024-02-01}`"
+        }
+        "declarations" => {
+            "a declaration needs `member:` (who) and `interest:` (what), e.g. \
+             `- {member: Cllr Amy Lee, interest: Governor of a local school}`"
+        }
+        "documents" => {
+            "a document entry needs `title:` and `file:` (its name in the item's folder), e.g. \
+             `- {title: Budget report, file: report.pdf}`"
+        }
+        _ => return None,
+    };
+    Some(example.to_owned())
+}
+
 /// Parses a bare YAML string (no fences, no positions); for tests and tools.
 pub fn from_yaml<T: DeserializeOwned>(yaml: &str) -> Result<T, String> {
+    shape::scan(yaml).map_err(|e| e.to_string())?;
     serde_yaml::from_str(yaml).map_err(|e| e.to_string())
 }
 

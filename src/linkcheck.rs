@@ -37,6 +37,9 @@ pub struct LinkChecker {
     ids: Mutex<HashMap<String, Box<[u64]>>>,
     deferred: Mutex<Vec<(String, Deferred)>>,
     problems: Mutex<Vec<Diagnostic>>,
+    /// Site paths of pages left unbuilt because their file failed to load
+    /// (see `Archive::unloaded`): links into them are not reported again.
+    unloaded: FxHashSet<String>,
 }
 
 impl LinkChecker {
@@ -49,7 +52,23 @@ impl LinkChecker {
             ids: Mutex::default(),
             deferred: Mutex::default(),
             problems: Mutex::default(),
+            unloaded: FxHashSet::default(),
         }
+    }
+
+    /// Links to these site paths, or under them, are not reported: the
+    /// failed file that should have made them is.
+    pub fn skipping(mut self, unloaded: FxHashSet<String>) -> LinkChecker {
+        self.unloaded = unloaded;
+        self
+    }
+
+    /// Whether `target` is, or lies under, an unloaded page.
+    fn is_unloaded(&self, target: &str) -> bool {
+        !self.unloaded.is_empty()
+            && target
+                .match_indices('/')
+                .any(|(i, _)| self.unloaded.contains(&target[..=i]))
     }
 
     /// Scans one rendered HTML page at site path `url`. Every page of a
@@ -104,6 +123,9 @@ impl LinkChecker {
                 }
             };
             if !self.files.contains(target.as_ref()) {
+                if self.is_unloaded(&target) {
+                    continue;
+                }
                 problems.push(self.broken(
                     url,
                     &deferred,
@@ -440,7 +462,11 @@ mod tests {
             c.scan("/a/", &format!("<a href=\"{link}\">x</a>"), None, "t.html");
             let problems = c.finish();
             assert_eq!(problems.len(), 1, "{link} passed");
-            assert!(problems[0].message.contains("run code"), "{}", problems[0].message);
+            assert!(
+                problems[0].message.contains("run code"),
+                "{}",
+                problems[0].message
+            );
         }
         assert_eq!(dangerous_scheme("https://x.org/java:script"), None);
         assert_eq!(dangerous_scheme("/javascript-guide/"), None);

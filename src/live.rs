@@ -196,6 +196,8 @@ impl LiveSite {
             } else {
                 None
             };
+            // It loaded (or is gone): references to it are checked again.
+            self.loaded.failed.remove(rel.as_str());
             let path = ContentPath::classify(rel).ok();
             let l = &mut self.loaded;
             match (path, file) {
@@ -208,7 +210,10 @@ impl LiveSite {
                         _ => None,
                     };
                     // Minutes made draft withhold the meeting's items.
-                    if new.as_ref().is_some_and(|p| load::is_draft_meeting(p, options.drafts)) {
+                    if new
+                        .as_ref()
+                        .is_some_and(|p| load::is_draft_meeting(p, options.drafts))
+                    {
                         return Ok(false);
                     }
                     upsert(&mut l.meetings, rel, new);
@@ -299,7 +304,8 @@ impl LiveSite {
         let gone: Vec<&String> = affected.iter().filter(|p| !files.contains(*p)).collect();
 
         // Render and check first; write only when every page is good.
-        let checker = LinkChecker::new(root, &archive.prefix, files);
+        let checker =
+            LinkChecker::new(root, &archive.prefix, files).skipping(archive.unloaded.clone());
         let pages = std::sync::Mutex::new(Vec::new());
         let mut diagnostics: Diagnostics =
             render::render(archive, &self.theme, root, &selected, |page| {

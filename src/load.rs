@@ -139,6 +139,10 @@ pub struct Loaded {
     pub attachments: Vec<Attachment>,
     /// Items left out, by path, so references to them get a clear error.
     pub withheld: BTreeMap<String, Withheld>,
+    /// Files that could not be read or parsed, by path. Their own error is
+    /// reported; references to them (or to what lies under them) are not
+    /// reported again as missing.
+    pub failed: BTreeSet<String>,
     /// Number of files read.
     pub files: usize,
 }
@@ -259,9 +263,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
     }
 
     let files = paths.len();
-    let results: Vec<Result<File, Diagnostic>> = paths
+    let results: Vec<(String, Result<File, Diagnostic>)> = paths
         .into_par_iter()
-        .map(|(rel, path, source)| read_file(rel, path, source, options))
+        .map(|(rel, path, source)| (rel.clone(), read_file(rel, path, source, options)))
         .collect();
 
     let mut loaded = Loaded {
@@ -274,7 +278,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
     // whole, with its items, as a draft item is (unless --drafts).
     let draft_meetings: BTreeSet<(String, String)> = results
         .iter()
-        .filter_map(|r| match r {
+        .filter_map(|(_, r)| match r {
             Ok(File::Meeting(p)) if is_draft_meeting(p, options.drafts) => p.path.meeting_key(),
             _ => None,
         })
@@ -282,7 +286,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
     loaded
         .meeting_folders
         .retain(|folder| !draft_meetings.contains(folder));
-    for result in results {
+    for (rel, result) in results {
         match result {
             Ok(File::Committee(p)) => loaded.committees.push(Arc::new(p)),
             Ok(File::Meeting(p)) if is_draft_meeting(&p, options.drafts) => {}
@@ -302,7 +306,10 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
             },
             Ok(File::Document(p)) => loaded.documents.push(Arc::new(p)),
             Ok(File::Attachment(a)) => loaded.attachments.push(a),
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                loaded.failed.insert(rel);
+                diagnostics.push(d);
+            }
         }
     }
     // Path order, as strings: `live` finds entries by binary search.

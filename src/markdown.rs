@@ -120,6 +120,7 @@ fn walk<'a>(
     // The open heading: where its start event is, and its explicit id.
     let mut heading: Option<(usize, Option<CowStr>)> = None;
     let mut heading_text = String::new();
+    let mut anchors = Anchors::default();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -143,7 +144,8 @@ fn walk<'a>(
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, explicit)) = heading.take() {
-                    let anchor = unique_anchor(&mut out.anchors, &heading_text, explicit);
+                    let anchor = anchors.unique(&heading_text, explicit);
+                    out.anchors.push(anchor.clone());
                     if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(start) {
                         *id = Some(CowStr::from(anchor));
                     }
@@ -266,25 +268,42 @@ fn shifted(level: HeadingLevel, by: u8) -> HeadingLevel {
     HeadingLevel::try_from((level as usize + by as usize).min(6)).unwrap_or(HeadingLevel::H6)
 }
 
-/// An explicit `{#id}` wins; otherwise the slugified text, made unique in
-/// the page with a numeric suffix.
-fn unique_anchor(seen: &mut Vec<String>, text: &str, explicit: Option<CowStr>) -> String {
-    if let Some(id) = explicit {
-        seen.push(id.to_string());
-        return id.to_string();
+/// The anchors already given on a page, kept so that making one more
+/// unique costs constant time: a `Vec` scan per heading made N identical
+/// headings cubic (thousands of them took minutes).
+#[derive(Debug, Default)]
+struct Anchors {
+    taken: rustc_hash::FxHashSet<String>,
+    /// Per slug, the smallest suffix not yet tried. Anchors are never
+    /// given back, so every smaller suffix is known to be taken.
+    next_suffix: FxHashMap<String, usize>,
+}
+
+impl Anchors {
+    /// An explicit `{#id}` wins; otherwise the slugified text, made unique
+    /// in the page with the first free numeric suffix (`intro`, `intro-1`).
+    fn unique(&mut self, text: &str, explicit: Option<CowStr>) -> String {
+        if let Some(id) = explicit {
+            self.taken.insert(id.to_string());
+            return id.to_string();
+        }
+        let base = match urls::slugify(text) {
+            s if s.is_empty() => "section".to_owned(),
+            s => s,
+        };
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        let mut candidate = format!("{base}-{n}");
+        while self.taken.contains(&candidate) {
+            *n += 1;
+            candidate = format!("{base}-{n}");
+        }
+        *n += 1;
+        self.taken.insert(candidate.clone());
+        candidate
     }
-    let base = match urls::slugify(text) {
-        s if s.is_empty() => "section".to_owned(),
-        s => s,
-    };
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while seen.contains(&candidate) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    seen.push(candidate.clone());
-    candidate
 }
 
 /// `@/path#anchor` -> the page URL; anything else is left alone.
@@ -351,6 +370,54 @@ mod tests {
         assert!(r.html.contains("<h3 id=\"two\">"), "{}", r.html);
     }
 
+    /// The anchors the quadratic scan gave, which pages and links rely on.
+    fn anchors_as_before(headings: &[(&str, Option<&str>)]) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        for (text, explicit) in headings {
+            if let Some(id) = explicit {
+                seen.push(id.to_string());
+                continue;
+            }
+            let base = match urls::slugify(text) {
+                s if s.is_empty() => "section".to_owned(),
+                s => s,
+            };
+            let mut candidate = base.clone();
+            let mut n = 1;
+            while seen.contains(&candidate) {
+                candidate = format!("{base}-{n}");
+                n += 1;
+            }
+            seen.push(candidate);
+        }
+        seen
+    }
+
+    #[test]
+    fn unique_anchors_are_those_of_before() {
+        let headings: &[(&str, Option<&str>)] = &[
+            ("Intro", None),
+            ("Intro 1", None),
+            ("Intro", None),
+            ("Intro", None),
+            ("", None),
+            ("?", None),
+            ("Budget", Some("intro-3")),
+            ("Intro", None),
+            ("Intro 1", None),
+            ("Budget", Some("budget")),
+            ("Budget", None),
+            ("Intro", Some("intro")),
+            ("Intro", None),
+        ];
+        let mut anchors = Anchors::default();
+        let given: Vec<String> = headings
+            .iter()
+            .map(|(text, explicit)| anchors.unique(text, explicit.map(CowStr::from)))
+            .collect();
+        assert_eq!(given, anchors_as_before(headings));
+    }
+
     #[test]
     fn at_links_are_rewritten_and_recorded() {
         let body = "See [the update](@/rcc/2017-12-07/05-update.md#budget).\n";
@@ -401,6 +468,9 @@ mod tests {
 
     #[test]
     fn inline_render_drops_paragraph() {
-        assert_eq!(render_inline("To *note* it", "", false), "To <em>note</em> it");
+        assert_eq!(
+            render_inline("To *note* it", "", false),
+            "To <em>note</em> it"
+        );
     }
 }

@@ -48,6 +48,9 @@ pub struct Archive {
     /// Where the bodies below are read from when a page or the index
     /// needs their words.
     pub bodies: Bodies,
+    /// Site paths of pages whose file failed to load, with everything
+    /// under them unbuilt: a link there is that file's error seen again.
+    pub unloaded: rustc_hash::FxHashSet<String>,
 }
 
 /// A person named in a particular capacity.

@@ -5,7 +5,7 @@
 //! `related:`/`documents:` entries, `@/` links and their anchors, slug
 //! collisions, topics (with aliases) and people, and the backlinks.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 // Keys are the archive's own paths and names, not attacker-chosen input
@@ -182,6 +182,7 @@ impl Resolver {
             documents: document_files,
             attachments: attachment_files,
             withheld,
+            failed,
             ..
         } = loaded;
         let (committee_files, meeting_files, item_files, document_files) = (
@@ -237,7 +238,9 @@ impl Resolver {
         let mut missing_committee_reported = HashSet::default();
         for (committee_slug, folder) in &meeting_folders {
             let Some(&committee) = committee_index.get(committee_slug) else {
-                if missing_committee_reported.insert(committee_slug.clone()) {
+                // A `_committee.md` that failed to parse is reported already.
+                let failed_here = failed.contains(&format!("{committee_slug}/_committee.md"));
+                if !failed_here && missing_committee_reported.insert(committee_slug.clone()) {
                     self.diagnostics.push(
                         Diagnostic::error(
                             format!("content/{committee_slug}"),
@@ -333,23 +336,30 @@ impl Resolver {
             let Some(&meeting_id) = meeting_index.get(&(committee.clone(), meeting.clone())) else {
                 continue; // the missing committee is already reported
             };
-            // Two items of one meeting may share a slug (the same title
-            // twice); the later one is published at `<slug>-<NN>` so both
-            // keep stable URLs, and the clerk is told.
+            // Two items of one meeting with one slug would share an address;
+            // which one moved aside would depend on file order, so it is an
+            // error. The later one gets a stand-in slug only so that resolving
+            // goes on to report the archive's other problems.
             let mut final_slug = slug.clone();
             if let Some(other) = slugs_seen.get(&(meeting_id, slug.clone())) {
                 final_slug = format!("{slug}-{number:02}");
                 while slugs_seen.contains_key(&(meeting_id, final_slug.clone())) {
                     final_slug.push_str("-x");
                 }
-                let url = format!("/{committee}/{meeting}/{final_slug}/");
                 self.diagnostics.push(
-                    Diagnostic::warning(
+                    Diagnostic::error(
                         file.display_path(),
-                        format!("agenda item slug `{slug}` is also used by content/{other} in this meeting; this item is published at {url}"),
+                        format!(
+                            "content/{other} and this item of the same meeting both have the slug `{slug}`, \
+                             so both would be published at /{committee}/{meeting}/{slug}/"
+                        ),
                     )
-                    .with_hint("rename one of the files after its number to give each item its own address"),
+                    .with_hint(format!(
+                        "rename one of the two files, keeping its number (e.g. {number:02}-{slug}-2.md), \
+                         so that each item of the meeting has its own address"
+                    )),
                 );
+                let url = format!("/{committee}/{meeting}/{final_slug}/");
                 moved.insert(file.rel.clone(), url);
             }
             slugs_seen.insert((meeting_id, final_slug.clone()), file.rel.clone());
@@ -379,7 +389,9 @@ impl Resolver {
                 continue;
             };
             let Some(&item) = item_index.get(&owner) else {
-                self.diagnostics.push(orphan(&file.display_path(), &owner));
+                if !under_failed(failed, &owner) {
+                    self.diagnostics.push(orphan(&file.display_path(), &owner));
+                }
                 continue;
             };
             let ContentPath::Document { name, .. } = &file.path else {
@@ -417,10 +429,12 @@ impl Resolver {
                 continue;
             };
             let Some(&item) = item_index.get(&owner) else {
-                self.diagnostics.push(orphan(
-                    &std::path::Path::new("content").join(&a.rel),
-                    &owner,
-                ));
+                if !under_failed(failed, &owner) {
+                    self.diagnostics.push(orphan(
+                        &std::path::Path::new("content").join(&a.rel),
+                        &owner,
+                    ));
+                }
                 continue;
             };
             let ContentPath::Attachment { file: name, .. } = &a.path else {
@@ -513,6 +527,12 @@ impl Resolver {
                 moved,
                 trust_html,
             },
+            unloaded: failed
+                .iter()
+                .filter_map(|rel| ContentPath::classify(rel).ok())
+                .map(|path| path.url())
+                .filter(|url| url != "/")
+                .collect(),
         };
 
         // References: `related:` and `@/` links, and the backlinks they make.
@@ -523,7 +543,9 @@ impl Resolver {
             documents: &document_index,
             attachments: &attachment_index,
             withheld,
+            failed,
         };
+        let mut nearest: Option<NearestItem> = None;
         let mut backlinks: BTreeMap<PageKey, Vec<PageKey>> = BTreeMap::new();
         for file in item_files.iter() {
             let Some(&item) = item_index.get(&file.rel) else {
@@ -543,7 +565,14 @@ impl Resolver {
                         file.error_at_value(entry, format!("related: `{target}` is not an agenda item"))
                             .with_hint("`related:` lists agenda items by their path under content/, e.g. committee/2017-12-07/05-item.md"),
                     ),
-                    Err(problem) => self.diagnostics.push(problem.at_value(file, entry, "related")),
+                    Err(problem) => {
+                        let nearest = nearest.get_or_insert_with(|| NearestItem::new(&archive));
+                        let d = problem.at_value(file, entry, "related").map(|d| match nearest.to(target) {
+                            Some(hint) => d.with_hint(hint),
+                            None => d,
+                        });
+                        self.diagnostics.extend(d);
+                    }
                 }
             }
         }
@@ -597,7 +626,85 @@ impl Resolver {
         }
 
         self.index_people_and_topics(&mut archive);
+        self.warn_of_likely_typos(&archive, loaded);
         archive
+    }
+
+    /// A misspelt topic or name silently makes a page of its own; warn when
+    /// one used once is one edit from one used more often.
+    fn warn_of_likely_typos(&mut self, archive: &Archive, loaded: &Loaded) {
+        let topics: Vec<(&str, usize)> = archive
+            .topics
+            .iter()
+            .map(|t| {
+                // The vocabulary's names are known, however often used.
+                let known = if self.vocabulary.contains_key(&t.name) {
+                    2
+                } else {
+                    0
+                };
+                (t.name.as_str(), t.items.len().max(known))
+            })
+            .collect();
+        for (rare, known) in crate::suggest::likely_typos(&topics) {
+            let (Some(&item), known) = (archive.topics[rare].items.first(), topics[known].0) else {
+                continue;
+            };
+            let name = topics[rare].0;
+            self.diagnostics.push(warning_in(
+                &loaded.items,
+                &archive.items[item].source,
+                name,
+                format!("topic `{name}` is used only here, and is close to the topic `{known}`"),
+                format!("did you mean `{known}`? A misspelt topic makes a topic page of its own; if this is a different topic, leave it"),
+            ));
+        }
+        let people: Vec<(&str, usize)> = archive
+            .people
+            .iter()
+            .map(|p| (p.name.as_str(), person_mentions(p)))
+            .collect();
+        for (rare, known) in crate::suggest::likely_typos(&people) {
+            let (name, known) = (people[rare].0, people[known].0);
+            let message = format!("`{name}` is named only here, and is close to `{known}`");
+            let hint = format!(
+                "did you mean `{known}`? A misspelt name makes a person page of its own; if this is a different person, leave it"
+            );
+            let person = &archive.people[rare];
+            let d = if let Some(&c) = person.memberships.first() {
+                warning_in(
+                    &loaded.committees,
+                    &archive.committees[c].source,
+                    name,
+                    message,
+                    hint,
+                )
+            } else if let Some(&m) = [&person.chaired, &person.attended, &person.apologies]
+                .into_iter()
+                .find_map(|list| list.first())
+            {
+                let source = archive.meetings[m].source.as_deref().unwrap_or_default();
+                warning_in(&loaded.meetings, source, name, message, hint)
+            } else if let Some(&i) = person
+                .presented
+                .first()
+                .or(person.declarations.first().map(|(i, _)| i))
+                .or(person.actions.first().map(|(i, _)| i))
+            {
+                warning_in(&loaded.items, &archive.items[i].source, name, message, hint)
+            } else if let Some(&d) = person.authored.first() {
+                warning_in(
+                    &loaded.documents,
+                    &archive.documents[d].source,
+                    name,
+                    message,
+                    hint,
+                )
+            } else {
+                continue;
+            };
+            self.diagnostics.push(d);
+        }
     }
 
     fn item(
@@ -704,7 +811,7 @@ impl Resolver {
                             backlinks.entry(page).or_default().push(key(own));
                         }
                     }
-                    Err(problem) => self.diagnostics.push(problem.at_link(file, &r.at)),
+                    Err(problem) => self.diagnostics.extend(problem.at_link(file, &r.at)),
                 }
             }
         }
@@ -929,6 +1036,7 @@ fn relink_item(
     let items = by_source(&mut archive.items.iter().map(|x| &x.source));
     let documents = by_source(&mut archive.documents.iter().map(|x| &x.source));
     let attachments = by_source(&mut archive.attachments.iter().map(|x| &x.source));
+    let no_failures = BTreeSet::new();
     let targets = Targets {
         committees: &committees,
         meetings: &meetings,
@@ -936,6 +1044,7 @@ fn relink_item(
         documents: &documents,
         attachments: &attachments,
         withheld,
+        failed: &no_failures,
     };
     let pages = |file: &Parsed<ItemMatter>| -> Option<Vec<PageKey>> {
         let mut pages = Vec::new();
@@ -1098,16 +1207,24 @@ struct Targets<'a> {
     documents: &'a HashMap<String, Id>,
     attachments: &'a HashMap<String, Id>,
     withheld: &'a BTreeMap<String, Withheld>,
+    /// Files that failed to load: see [`under_failed`].
+    failed: &'a BTreeSet<String>,
 }
 
 enum Unresolved {
     Missing(String),
     Withheld(String, Withheld),
+    /// The target, or the item or committee it belongs to, failed to load;
+    /// that error is reported, and "does not exist" would be false.
+    Unloaded,
 }
 
 impl Unresolved {
-    fn message(&self) -> (String, String) {
-        match self {
+    /// What is wrong and how to fix it; `None` when the problem is reported
+    /// elsewhere.
+    fn message(&self) -> Option<(String, String)> {
+        Some(match self {
+            Unresolved::Unloaded => return None,
             Unresolved::Missing(t) => (
                 format!("`{t}` does not exist"),
                 "references name a file by its path under content/, e.g. committee/2017-12-07/05-item.md".to_owned(),
@@ -1120,19 +1237,23 @@ impl Unresolved {
                 format!("`{t}` is a draft, left out of this build"),
                 "publish the target (remove `status: draft`), build with --drafts, or remove the reference".to_owned(),
             ),
-        }
+        })
     }
 
-    fn at_value<M>(&self, file: &Parsed<M>, needle: &str, key: &str) -> Diagnostic {
-        let (msg, hint) = self.message();
-        file.error_at_value(needle, format!("{key}: {msg}"))
-            .with_hint(hint)
+    fn at_value<M>(&self, file: &Parsed<M>, needle: &str, key: &str) -> Option<Diagnostic> {
+        let (msg, hint) = self.message()?;
+        Some(
+            file.error_at_value(needle, format!("{key}: {msg}"))
+                .with_hint(hint),
+        )
     }
 
-    fn at_link<M>(&self, file: &Parsed<M>, at: &crate::load::Located) -> Diagnostic {
-        let (msg, hint) = self.message();
-        file.error_at(at, format!("broken link: {msg}"))
-            .with_hint(hint)
+    fn at_link<M>(&self, file: &Parsed<M>, at: &crate::load::Located) -> Option<Diagnostic> {
+        let (msg, hint) = self.message()?;
+        Some(
+            file.error_at(at, format!("broken link: {msg}"))
+                .with_hint(hint),
+        )
     }
 }
 
@@ -1143,6 +1264,9 @@ impl Targets<'_> {
         let target = target.trim_start_matches('/');
         if let Some(&w) = self.withheld.get(target) {
             return Err(Unresolved::Withheld(target.to_owned(), w));
+        }
+        if under_failed(self.failed, target) {
+            return Err(Unresolved::Unloaded);
         }
         let missing = || Unresolved::Missing(target.to_owned());
         match ContentPath::classify(target).map_err(|_| missing())? {
@@ -1162,5 +1286,118 @@ impl Targets<'_> {
             ContentPath::Attachment { .. } => self.attachments.get(target).map(|_| None),
         }
         .ok_or_else(missing)
+    }
+}
+
+/// Whether content path `rel` failed to load, or lies under a file that
+/// did (its item, or its committee's `_committee.md`): then the failure is
+/// the one error to report, not everything that hangs off it.
+fn under_failed(failed: &BTreeSet<String>, rel: &str) -> bool {
+    if failed.is_empty() {
+        return false;
+    }
+    let committee = rel.split('/').next().unwrap_or(rel);
+    failed.contains(rel)
+        || failed.contains(&format!("{committee}/_committee.md"))
+        || ContentPath::classify(rel)
+            .ok()
+            .and_then(|p| p.owner_item())
+            .is_some_and(|item| failed.contains(&item))
+}
+
+/// Finds the agenda item a broken `related:` entry most likely meant:
+/// the item at a page address pasted from the site, or the item of the same
+/// meeting whose path is closest to it.
+struct NearestItem {
+    /// Page URL (without the site prefix) -> content path.
+    by_url: HashMap<String, String>,
+    /// `committee/meeting/` -> content paths of its items.
+    by_meeting: HashMap<String, Vec<String>>,
+    prefix: String,
+}
+
+impl NearestItem {
+    fn new(archive: &Archive) -> Self {
+        let mut by_url = HashMap::default();
+        let mut by_meeting: HashMap<String, Vec<String>> = HashMap::default();
+        for item in &archive.items {
+            by_url.insert(item.url.clone(), item.source.clone());
+            if let Some((folder, _)) = item.source.rsplit_once('/') {
+                by_meeting
+                    .entry(format!("{folder}/"))
+                    .or_default()
+                    .push(item.source.clone());
+            }
+        }
+        NearestItem {
+            by_url,
+            by_meeting,
+            prefix: archive.prefix.clone(),
+        }
+    }
+
+    /// A hint naming the item `target` probably meant, if any.
+    fn to(&self, target: &str) -> Option<String> {
+        let path = match target.split_once("://") {
+            // A whole address: drop the scheme and host.
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => target,
+        };
+        let path = path.split(['#', '?']).next().unwrap_or(path);
+        let path = path
+            .strip_prefix(self.prefix.as_str())
+            .filter(|_| !self.prefix.is_empty())
+            .unwrap_or(path);
+        let url = format!("/{}/", path.trim_matches('/'));
+        if let Some(source) = self.by_url.get(&url) {
+            return Some(format!(
+                "that is the page's web address; `related:` names the item's file under content/: `{source}`"
+            ));
+        }
+        let trimmed = path.trim_start_matches('/');
+        let (folder, name) = trimmed.rsplit_once('/')?;
+        let folder = format!("{folder}/");
+        let candidates = self.by_meeting.get(&folder)?;
+        // Closeness of the file names alone: the shared folder would make
+        // any two paths look alike.
+        let names: Vec<&str> = candidates
+            .iter()
+            .filter_map(|c| c.strip_prefix(folder.as_str()))
+            .collect();
+        crate::suggest::closest(name, &names).map(|c| format!("did you mean `{folder}{c}`?"))
+    }
+}
+
+/// How many times a person is named across the archive.
+fn person_mentions(p: &Person) -> usize {
+    p.memberships.len()
+        + p.chaired.len()
+        + p.attended.len()
+        + p.apologies.len()
+        + p.presented.len()
+        + p.declarations.len()
+        + p.actions.len()
+        + p.authored.len()
+}
+
+/// A warning pointing at `needle` in the front matter of `rel`, one of
+/// `files` (in path order), or at the file alone when it is not found.
+fn warning_in<M>(
+    files: &[Arc<Parsed<M>>],
+    rel: &str,
+    needle: &str,
+    message: String,
+    hint: String,
+) -> Diagnostic {
+    let d = match files.binary_search_by(|f| f.rel.as_str().cmp(rel)) {
+        Ok(i) => files[i].error_at_value(needle, message),
+        Err(_) => Diagnostic::error(
+            std::path::Path::new(crate::load::CONTENT_DIR).join(rel),
+            message,
+        ),
+    };
+    Diagnostic {
+        severity: crate::diagnostic::Severity::Warning,
+        ..d.with_hint(hint)
     }
 }

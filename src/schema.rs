@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 /// Free-form data passed to templates untouched.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
+// `expecting` words serde's messages for clerks: without it they name the
+// Rust type ("expected ActionMatter").
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a set of `key: value` lines")]
 pub struct CommitteeMatter {
     pub title: String,
     #[serde(default)]
@@ -30,15 +32,30 @@ impl CommitteeMatter {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "lowercase")]
+// Read as text: serde_yaml words a wrong type for an enum as "expected a
+// YAML tag starting with '!'".
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum MinutesStatus {
     Draft,
     #[default]
     Approved,
 }
 
+impl TryFrom<String> for MinutesStatus {
+    type Error = String;
+    fn try_from(written: String) -> Result<Self, String> {
+        match written.trim() {
+            "draft" => Ok(MinutesStatus::Draft),
+            "approved" => Ok(MinutesStatus::Approved),
+            _ => Err(format!(
+                "`{written}` is not a status of minutes: write `draft` or `approved`"
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a set of `key: value` lines")]
 pub struct MeetingMatter {
     #[serde(default)]
     pub date: Option<IsoDate>,
@@ -72,15 +89,28 @@ impl MeetingMatter {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum PublishStatus {
     Draft,
     #[default]
     Published,
 }
 
+impl TryFrom<String> for PublishStatus {
+    type Error = String;
+    fn try_from(written: String) -> Result<Self, String> {
+        match written.trim() {
+            "draft" => Ok(PublishStatus::Draft),
+            "published" => Ok(PublishStatus::Published),
+            _ => Err(format!(
+                "`{written}` is not a status of an item: write `draft` or `published`"
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a set of `key: value` lines")]
 pub struct ItemMatter {
     pub title: String,
     #[serde(default, deserialize_with = "agenda_number")]
@@ -89,7 +119,7 @@ pub struct ItemMatter {
     pub purpose: Option<String>,
     #[serde(default)]
     pub presenters: Vec<PersonName>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "topic_names")]
     pub topics: Vec<String>,
     #[serde(default)]
     pub decisions: Vec<String>,
@@ -128,7 +158,7 @@ impl ItemMatter {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "an action")]
 pub struct ActionMatter {
     pub action: String,
     #[serde(default)]
@@ -138,21 +168,21 @@ pub struct ActionMatter {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a declaration")]
 pub struct DeclarationMatter {
     pub member: PersonName,
     pub interest: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a document entry")]
 pub struct DocumentEntry {
     pub title: String,
     pub file: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a set of `key: value` lines")]
 pub struct DocumentMatter {
     #[serde(default)]
     pub title: Option<String>,
@@ -255,19 +285,45 @@ impl<'de> Deserialize<'de> for IsoDate {
     }
 }
 
-/// Agenda numbers may be written as `5` or `"5a"`.
+/// Agenda numbers may be written as `5` or `"5a"`. A visitor rather than
+/// an untagged enum: serde's untagged enums lose the error's place and name
+/// the Rust type ("untagged enum Num").
 fn agenda_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Num {
-        Int(u64),
-        Text(String),
+    struct AgendaNumber;
+    impl Visitor<'_> for AgendaNumber {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an agenda number, e.g. 5 or 5a")
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+            Ok(Some(n.to_string()))
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            Ok(Some(s.trim().to_owned()).filter(|s| !s.is_empty()))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
     }
-    Ok(match Option::<Num>::deserialize(d)? {
-        None => None,
-        Some(Num::Int(n)) => Some(n.to_string()),
-        Some(Num::Text(s)) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-    })
+    d.deserialize_any(AgendaNumber)
+}
+
+/// A topic as written. YAML reads `null`, `~` or nothing as no value, which
+/// as text became a topic named "null"; it is an error instead.
+struct TopicName(String);
+
+impl<'de> Deserialize<'de> for TopicName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Option::<String>::deserialize(deserializer)? {
+            Some(name) => Ok(TopicName(name)),
+            None => Err(de::Error::custom("a topic is empty")),
+        }
+    }
+}
+
+fn topic_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let names = Vec::<TopicName>::deserialize(d)?;
+    Ok(names.into_iter().map(|TopicName(name)| name).collect())
 }
 
 #[cfg(test)]
@@ -298,5 +354,46 @@ mod tests {
         assert_eq!(m.item.as_deref(), Some("6"));
         let m: ItemMatter = crate::frontmatter::from_yaml("title: A\nitem: 6a\n").unwrap();
         assert_eq!(m.item.as_deref(), Some("6a"));
+        let m: ItemMatter = crate::frontmatter::from_yaml("title: A\nitem: \"5\"\n").unwrap();
+        assert_eq!(m.item.as_deref(), Some("5"));
+        let m: ItemMatter = crate::frontmatter::from_yaml("title: A\nitem:\n").unwrap();
+        assert_eq!(m.item, None);
+        let e = crate::frontmatter::from_yaml::<ItemMatter>("title: A\nitem: [5]\n").unwrap_err();
+        assert!(e.contains("expected an agenda number"), "{e}");
+    }
+
+    #[test]
+    fn an_empty_topic_is_an_error_and_a_quoted_null_a_name() {
+        let e = crate::frontmatter::from_yaml::<ItemMatter>("title: A\ntopics: [a, null]\n")
+            .unwrap_err();
+        assert!(e.contains("a topic is empty"), "{e}");
+        let e = crate::frontmatter::from_yaml::<ItemMatter>("title: A\ntopics:\n  - a\n  -\n")
+            .unwrap_err();
+        assert!(e.contains("a topic is empty"), "{e}");
+        let m: ItemMatter =
+            crate::frontmatter::from_yaml("title: A\ntopics: [\"null\", 2024]\n").unwrap();
+        assert_eq!(m.topics, ["null", "2024"]);
+    }
+
+    #[test]
+    fn messages_name_no_rust_types() {
+        for (yaml, says) in [
+            ("title: A\nactions: [Do it]\n", "expected an action"),
+            ("title: A\ndeclarations: [x]\n", "expected a declaration"),
+            ("title: A\ndocuments: [x]\n", "expected a document entry"),
+            ("title: A\nstatus: [x]\n", "expected a string"),
+            (
+                "title: A\nstatus: publishd\n",
+                "write `draft` or `published`",
+            ),
+            ("Just text\n", "expected a set of `key: value` lines"),
+        ] {
+            let e = crate::frontmatter::from_yaml::<ItemMatter>(yaml).unwrap_err();
+            assert!(e.contains(says), "{yaml:?}: {e}");
+            assert!(
+                !e.contains("Matter") && !e.contains("Entry"),
+                "{yaml:?}: {e}"
+            );
+        }
     }
 }

@@ -69,6 +69,79 @@ bad_archive! {
     several_mistakes: "several-mistakes" => "quorum.toml:2:1",
 }
 
+/// As `bad_archive!`, and the messages must say each of `says` (in a
+/// clerk's words) and none of `never` (Rust type names, false errors).
+macro_rules! clear_message {
+    ($($test:ident: $name:literal => $located:literal, says [$($says:literal),*], never [$($never:literal),*],)*) => {$(
+        #[test]
+        fn $test() {
+            let messages = failed_build($name);
+            assert!(messages.contains($located), "{} should name {}:\n{messages}", $name, $located);
+            $(assert!(messages.contains($says), "{} should say {:?}:\n{messages}", $name, $says);)*
+            $(assert!(!messages.contains($never), "{} should not say {:?}:\n{messages}", $name, $never);)*
+            insta::assert_snapshot!($name, messages);
+        }
+    )*};
+}
+
+clear_message! {
+    type_names_are_clerk_words: "type-names" => "content/c/2024-01-01/03-worse.md:3:",
+        says ["an agenda number", "a declaration", "a document", "a set of `key: value` lines"],
+        never ["Matter", "DocumentEntry", "untagged", "Num", "struct"],
+    action_as_plain_text_shows_an_action: "action-as-text" => "content/c/2024-01-01/02-bad.md:3:",
+        says ["an action", "action:", "owner:", "due:"],
+        never ["ActionMatter"],
+    tab_in_indentation_says_use_spaces: "tab-indent" => "content/c/2024-01-01/02-bad.md:4:1",
+        says ["tab", "spaces"],
+        never [],
+    unknown_key_in_an_action_suggests_its_keys: "unknown-action-key" => "content/c/2024-01-01/02-bad.md:5:",
+        says ["unknown key `deu`", "did you mean `due`?"],
+        never ["extra"],
+    related_url_suggests_the_content_file: "related-url" => "content/c/2024-01-01/02-bad.md:4:",
+        says ["`c/2024-01-01/01-good.md`", "web address"],
+        never [],
+    unclosed_bracket_is_reported_where_it_opened: "unclosed-bracket" => "content/c/2024-01-01/02-bad.md:3:9",
+        says ["never closed", "`]`"],
+        never [":5:"],
+    null_topic_is_an_empty_topic: "null-topic" => "content/c/2024-01-01/02-bad.md:3:",
+        says ["empty", "topic"],
+        never [],
+    too_deep_nesting_is_refused_where_it_starts: "too-deep" => "content/c/2024-01-01/02-bad.md:4:9",
+        says ["nested more than 32"],
+        never [],
+    duplicate_slug_is_an_error_naming_both_files: "duplicate-slug" => "content/c/2024-01-01/03-good.md",
+        says ["content/c/2024-01-01/01-good.md", "rename"],
+        never ["warning:", "good-03"],
+    bad_committee_is_reported_once: "bad-committee" => "content/c/_committee.md:2:1",
+        says ["1 error"],
+        never ["does not exist", "has no _committee.md"],
+}
+
+#[test]
+fn a_misspelt_topic_or_person_seen_once_is_a_warning_with_a_suggestion() {
+    let dir = fixture("warn/misspelt-names");
+    let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run quorum");
+    let stderr =
+        String::from_utf8_lossy(&out.stderr).replace(&dir.path().display().to_string(), "[ROOT]");
+    assert_eq!(out.status.code(), Some(0), "warnings only:\n{stderr}");
+    for says in [
+        "did you mean `Budget`?",
+        "did you mean `Looked after children`?",
+        "did you mean `Diane Booth`?",
+    ] {
+        assert!(stderr.contains(says), "should say {says:?}:\n{stderr}");
+    }
+    // Names seen once with nothing close are new, not typos.
+    assert!(!stderr.contains("topic `Parking`"), "{stderr}");
+    assert!(!stderr.contains("`Bob Grant` is named"), "{stderr}");
+    insta::assert_snapshot!("misspelt-names", stderr);
+}
+
 #[test]
 fn several_mistakes_are_all_reported_sorted_by_file_and_line() {
     let messages = failed_build("several-mistakes");

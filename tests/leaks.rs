@@ -115,7 +115,9 @@ fn item_with(root: &Path, purpose: &str, body: &str) {
     write(
         root,
         ITEM,
-        &format!("---\ntitle: Fostering Update\npurpose: {purpose:?}\ndecisions:\n  - \"Noted <b onclick=\\\"steal()\\\">it</b>\"\n---\n\n{body}\n"),
+        &format!(
+            "---\ntitle: Fostering Update\npurpose: {purpose:?}\ndecisions:\n  - \"Noted <b onclick=\\\"steal()\\\">it</b>\"\n---\n\n{body}\n"
+        ),
     );
 }
 
@@ -127,15 +129,29 @@ fn raw_html_is_cleaned_unless_the_archive_trusts_it() {
     item_with(root, "To <i onclick=\"steal()\">inform</i>", body);
     build_ok(root);
     let page = page(root, "/children/2024-02-01/fostering/");
-    for bad in ["<script", "onmouseover", "onclick", "onerror", "javascript:", "steal()"] {
+    for bad in [
+        "<script",
+        "onmouseover",
+        "onclick",
+        "onerror",
+        "javascript:",
+        "steal()",
+    ] {
         assert!(!page.contains(bad), "{bad} reached the page");
     }
-    assert!(page.contains("Kept <em>words</em>"), "ordinary markup stays");
+    assert!(
+        page.contains("Kept <em>words</em>"),
+        "ordinary markup stays"
+    );
     assert!(page.contains("text-align"), "table alignment stays");
     assert!(page.contains("<i>inform</i>"), "purpose markup stays");
 
     let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
-    fs::write(root.join("quorum.toml"), format!("trust_html = true\n{config}")).unwrap();
+    fs::write(
+        root.join("quorum.toml"),
+        format!("trust_html = true\n{config}"),
+    )
+    .unwrap();
     item_with(root, "To inform", "<script>alert('trusted')</script>\n");
     build_ok(root);
     assert!(page_of(root).contains("<script>alert('trusted')</script>"));
@@ -149,7 +165,10 @@ fn page_of(root: &Path) -> String {
 fn a_link_that_runs_code_is_an_error_however_spelt_and_trusted() {
     let dir = fixture("basic");
     let root = dir.path();
-    for link in ["[x](JaVaScRiPt:alert(1))", "[x](data:text/html;base64,PHNjcmlwdD4=)"] {
+    for link in [
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+    ] {
         item_with(root, "To inform", link);
         let failure = build(root).expect_err(link);
         let text = messages(&failure);
@@ -157,7 +176,11 @@ fn a_link_that_runs_code_is_an_error_however_spelt_and_trusted() {
         assert!(text.contains("04-fostering.md"), "{link}: {text}");
     }
     let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
-    fs::write(root.join("quorum.toml"), format!("trust_html = true\n{config}")).unwrap();
+    fs::write(
+        root.join("quorum.toml"),
+        format!("trust_html = true\n{config}"),
+    )
+    .unwrap();
     item_with(root, "To inform", "<a href=\"javascript:alert(1)\">x</a>");
     let failure = build(root).expect_err("trusted HTML still may not run code");
     assert!(messages(&failure).contains("run code"));
@@ -174,7 +197,12 @@ fn draft_minutes_of_a_meeting_are_withheld_with_its_items_unless_drafts() {
     );
     build_ok(root);
     let all = everything_published(root);
-    for withheld in ["DRAFT-MINUTES-PREAMBLE", "Fostering Update", "2024-02-01", "Dee Chair"] {
+    for withheld in [
+        "DRAFT-MINUTES-PREAMBLE",
+        "Fostering Update",
+        "2024-02-01",
+        "Dee Chair",
+    ] {
         assert!(!all.contains(withheld), "{withheld} was published");
     }
     build_drafts(root).expect("a drafts build");
@@ -211,15 +239,20 @@ struct GenItem {
 
 fn gen_item() -> impl proptest::strategy::Strategy<Value = GenItem> {
     use proptest::prelude::*;
-    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-        |(exempt, draft, link_out, link_exempt, pipe)| GenItem {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(exempt, draft, link_out, link_exempt, pipe)| GenItem {
             exempt,
             draft,
             link_out,
             link_exempt,
             pipe,
-        },
-    )
+        })
 }
 
 /// Writes `items` into a meeting of the basic fixture; the words of a
@@ -227,14 +260,20 @@ fn gen_item() -> impl proptest::strategy::Strategy<Value = GenItem> {
 fn write_items(root: &Path, items: &[GenItem], secret: &Path) {
     let meeting = root.join("content/children/2024-02-01");
     for (n, item) in items.iter().enumerate() {
-        let word = if item.exempt || item.draft { "WITHHELD" } else { "OPEN" };
+        let word = if item.exempt || item.draft {
+            "WITHHELD"
+        } else {
+            "OPEN"
+        };
         let status = if item.draft { "status: draft\n" } else { "" };
         let exempt = if item.exempt { "exempt: true\n" } else { "" };
         let stem = format!("{:02}-gen-{n}", n + 10);
         write(
             root,
             &format!("content/children/2024-02-01/{stem}.md"),
-            &format!("---\ntitle: Generated {n}\n{status}{exempt}topics: [T{n}]\n---\n{word}-{n}\n"),
+            &format!(
+                "---\ntitle: Generated {n}\n{status}{exempt}topics: [T{n}]\n---\n{word}-{n}\n"
+            ),
         );
         write(
             root,
@@ -300,7 +339,8 @@ proptest::proptest! {
         }
         for (n, item) in items.iter().enumerate() {
             if !item.exempt && !item.draft {
-                proptest::prop_assert!(all.contains(&format!("open-{n}")));
+                let word = format!("open-{n}");
+                proptest::prop_assert!(all.contains(&word), "{} is missing", word);
             }
         }
     }

@@ -135,3 +135,71 @@ fn very_large_and_deeply_nested_input_is_refused_with_a_message() {
     let nested = format!("{}text", "> ".repeat(5000));
     let _ = quorum::markdown::render(&nested, "", 3);
 }
+
+/// Front matter nested `depth` deep, in flow (`[`/`{`) or block
+/// (indentation) style, or a mix.
+fn nested_front_matter(depth: usize, style: u8) -> String {
+    match style % 3 {
+        0 => format!(
+            "title: A\ntopics: {}{}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ),
+        1 => {
+            let mut yaml = String::from("title: A\nextra:\n");
+            for level in 1..=depth {
+                yaml.push_str(&format!("{}k{level}:\n", "  ".repeat(level)));
+            }
+            yaml
+        }
+        _ => format!("title: A\nextra: {}\n", "{a: [".repeat(depth / 2)),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Deep nesting and many identical headings end in a diagnostic or a
+    /// page, never a hang: each is linear in the size of the file.
+    #[test]
+    fn deep_nesting_and_repeated_headings_build_or_fail_cleanly(
+        depth in 0usize..3000,
+        style in any::<u8>(),
+        headings in 0usize..2000,
+        heading in "[A-Za-z ]{0,12}",
+    ) {
+        let dir = fixture("override");
+        let body = format!("## {heading}\n\ntext\n\n").repeat(headings);
+        write(
+            dir.path(),
+            "content/c/2024-01-01/02-fuzz.md",
+            &format!("---\n{}---\n{body}", nested_front_matter(depth, style)),
+        );
+        match quorum::build::check(&quorum::build::BuildOptions::new(dir.path())) {
+            Ok(_) => prop_assert!(depth <= 30, "depth {depth} accepted"),
+            Err(failure) => prop_assert!(failure.diagnostics.has_errors()),
+        }
+    }
+}
+
+#[test]
+fn a_hundred_thousand_nested_brackets_are_refused_at_once() {
+    let text = format!("---\ntitle: A\ntopics: {}\n---\n", "[".repeat(100_000));
+    let split = quorum::frontmatter::split(&text).expect("split");
+    let path = std::path::Path::new("content/c/2024-01-01/01-x.md");
+    let d = quorum::frontmatter::parse::<ItemMatter>(&split, &text, path, ItemMatter::KEYS)
+        .expect_err("too deep");
+    assert_eq!(d.line, Some(3), "{d:?}");
+    assert!(d.message.contains("nested more than 32"), "{}", d.message);
+}
+
+#[test]
+fn five_thousand_identical_headings_get_distinct_anchors() {
+    let body = "## Update\n\ntext\n\n".repeat(5000);
+    let r = quorum::markdown::render(&body, "", 3);
+    assert_eq!(r.anchors.len(), 5000);
+    assert_eq!(r.anchors[0], "update");
+    assert_eq!(r.anchors[4999], "update-4999");
+    let distinct: std::collections::HashSet<&String> = r.anchors.iter().collect();
+    assert_eq!(distinct.len(), 5000);
+}
