@@ -395,21 +395,32 @@ impl LiveSite {
         }) else {
             return false;
         };
-        let item = match ContentPath::classify(&rel) {
-            Ok(ContentPath::Item { .. }) => rel,
-            Ok(other) => match other.owner_item() {
-                Some(owner) => owner,
-                None => return false,
-            },
-            Err(_) => return false,
+        let Ok(path) = ContentPath::classify(&rel) else {
+            return false;
         };
-        self.loaded.withheld.contains_key(&item)
-            || std::fs::read(content.join(&item)).is_ok_and(|bytes| {
+        // Read as every content file is: a pipe must not hang the server.
+        let declares = |rel: &str| {
+            crate::source::read(&content.join(rel), load::MAX_MARKDOWN_BYTES).is_ok_and(|bytes| {
                 crate::frontmatter::declares_withheld(
                     &String::from_utf8_lossy(&bytes),
                     self.options.drafts,
                 )
             })
+        };
+        // Draft minutes withhold everything of their meeting.
+        if let Some((committee, meeting)) = path.meeting_key()
+            && declares(&format!("{committee}/{meeting}/_meeting.md"))
+        {
+            return true;
+        }
+        let item = match path {
+            ContentPath::Item { .. } => rel,
+            other => match other.owner_item() {
+                Some(owner) => owner,
+                None => return false,
+            },
+        };
+        self.loaded.withheld.contains_key(&item) || declares(&item)
     }
 
     /// Where the site is written.

@@ -124,11 +124,13 @@ fn walk<'a>(
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
+            // Attributes beyond an id and classes (`{onfocus=...}`) could
+            // carry script past the cleaning of raw HTML: they are dropped.
             Event::Start(Tag::Heading {
                 level,
                 id,
                 classes,
-                attrs,
+                attrs: _,
             }) => {
                 heading = Some((events.len(), id.clone()));
                 heading_text.clear();
@@ -138,7 +140,7 @@ fn walk<'a>(
                         level,
                         id,
                         classes,
-                        attrs,
+                        attrs: Vec::new(),
                     }));
                 }
             }

@@ -71,7 +71,9 @@ pub fn prune_listed(dir: &Path, listed: &Manifest, published: &Manifest) {
     use rayon::prelude::*;
     listed.files.par_iter().for_each(|(rel, hash)| {
         if rel != guard::MARKER && published.files.get(rel) != Some(hash) {
-            let _ = fs::remove_file(dir.join(rel));
+            let path = dir.join(rel);
+            let _ = fs::remove_file(&path);
+            super::remove_empty_folders(dir, &path);
         }
     });
     for rel in &listed.fresh {

@@ -133,6 +133,8 @@ impl Staging {
             fs::create_dir_all(parent).map_err(stage_err(parent))?;
         }
         remove_stale(target);
+        // An empty folder is what a build killed before marking it left.
+        let _ = fs::remove_dir(&dir);
         if fs::symlink_metadata(&dir).is_ok() {
             if !is_ours(&dir) {
                 return Err(OutputError::Unsafe {
@@ -153,8 +155,15 @@ impl Staging {
         } else {
             None
         };
-        if claimed && previous.is_none() {
-            let _ = fs::remove_dir_all(&dir);
+        if claimed && previous.is_none() && fs::remove_dir_all(&dir).is_err() {
+            // Half of a tree left would be published without a sweep.
+            return Err(OutputError::Unsafe {
+                path: target.to_owned(),
+                reason: format!(
+                    "the previous site at {} holds files that cannot be removed; delete it",
+                    dir.display()
+                ),
+            });
         }
         if previous.is_none() {
             fs::create_dir_all(&dir).map_err(stage_err(&dir))?;
@@ -406,7 +415,9 @@ fn tree_to_write_over(dir: &Path) -> Option<Tree> {
             use std::os::unix::fs::MetadataExt;
             return entry.metadata().is_ok_and(|m| m.nlink() == 1);
         }
-        !kind.is_symlink()
+        // Never a link, a pipe or a device: writing over one would
+        // follow it or wait forever.
+        kind.is_dir() || kind.is_file()
     };
     let listed = |entry: walkdir::DirEntry| {
         let rel = entry.path().strip_prefix(dir).ok()?;
@@ -530,10 +541,19 @@ pub fn remove_file(dir: &Path, rel: &str) -> Result<(), OutputError> {
         Err(source) => return Err(OutputError::Write { path, source }),
     }
     changed_in_place(dir, rel);
-    if let Some(parent) = path.parent() {
-        let _ = fs::remove_dir(parent); // only succeeds when empty
-    }
+    remove_empty_folders(dir, &path);
     Ok(())
+}
+
+/// Removes the folders of `path` that are left empty, up to `top`: a
+/// folder's name can say as much as its page (a withheld item's title).
+pub(crate) fn remove_empty_folders(top: &Path, path: &Path) {
+    for folder in path.ancestors().skip(1) {
+        // Only succeeds when empty.
+        if folder == top || !folder.starts_with(top) || fs::remove_dir(folder).is_err() {
+            break;
+        }
+    }
 }
 
 /// Leftovers of builds that were killed before they could clean up, found
@@ -557,32 +577,61 @@ fn remove_stale(target: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    for entry in entries.flatten() {
-        let n = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = n.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Some((kind, pid)) = rest.split_once('-') else {
-            continue;
-        };
-        let is_pid = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
-        if !matches!(kind, "staging" | "old") || !is_pid || pid_alive(pid) {
-            continue;
-        }
-        if !is_ours(&entry.path()) {
-            continue;
-        }
-        if kind == "old" && !target.exists() {
-            let _ = fs::rename(entry.path(), target);
+    // (kind, pid, path) of each leftover of a dead build of ours.
+    let mut leftovers: Vec<(String, String, PathBuf)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let n = entry.file_name().to_string_lossy().into_owned();
+            let (kind, pid) = n.strip_prefix(&prefix)?.split_once('-')?;
+            let is_pid = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+            (matches!(kind, "staging" | "old")
+                && is_pid
+                && !pid_alive(pid)
+                && is_ours(&entry.path()))
+            .then(|| (kind.to_owned(), pid.to_owned(), entry.path()))
+        })
+        .collect();
+    // Old sites first: whether one goes back depends on its staging folder.
+    leftovers.sort_by_key(|(kind, ..)| kind != "old");
+    for (kind, pid, path) in leftovers {
+        // Killed between the two renames of `commit`: its staging folder
+        // is still there. Killed later, the old site may hold pages since
+        // withheld, and must not come back.
+        let unswapped = sibling(target, &format!("staging-{pid}")).exists();
+        if kind == "old" && !target.exists() && unswapped {
+            let _ = fs::rename(&path, target);
         } else {
-            let _ = fs::remove_dir_all(entry.path());
+            let _ = fs::remove_dir_all(&path);
         }
     }
 }
 
+/// Whether another process with this id runs. This process's own id is
+/// not: builds in one process never overlap, so a leftover under its id is
+/// a dead process's that had the same id (in a container, every process
+/// may be pid 1).
 fn pid_alive(pid: &str) -> bool {
-    pid.parse::<u32>()
-        .is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists())
+    let Ok(p) = pid.parse::<u32>() else {
+        return false;
+    };
+    if p == std::process::id() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        // Signal 0 only asks whether the process exists (EPERM: it does,
+        // as another user's).
+        let Ok(p) = libc::pid_t::try_from(p) else {
+            return false;
+        };
+        // SAFETY: kill with signal 0 sends nothing and touches no memory.
+        let found = unsafe { libc::kill(p, 0) } == 0;
+        found || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
 }
 
 #[cfg(test)]
@@ -739,6 +788,9 @@ mod tests {
         let old = tmp.path().join(".output.old-999999999");
         fs::create_dir_all(&old).unwrap();
         guard::mark(&old, "").unwrap();
+        let staging = tmp.path().join(".output.staging-999999999");
+        fs::create_dir_all(&staging).unwrap();
+        guard::mark(&staging, "").unwrap();
         fs::write(old.join("index.html"), "previous").unwrap();
         let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
         assert_eq!(
@@ -839,5 +891,62 @@ mod tests {
         remove_file(&out, "a/index.html").unwrap();
         assert!(!previous.join("a/index.html").exists());
         assert!(Manifest::read(&out).is_none(), "the listing is stale now");
+    }
+
+    #[test]
+    fn an_old_site_left_after_the_swap_never_comes_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        // Killed while pruning: the swap was done, so no staging folder.
+        let old = tmp.path().join(".output.old-999999999");
+        fs::create_dir_all(&old).unwrap();
+        guard::mark(&old, "").unwrap();
+        fs::write(old.join("index.html"), "withheld since").unwrap();
+        drop(Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap());
+        assert!(!old.exists());
+        assert!(!out.join("index.html").exists());
+    }
+
+    #[test]
+    fn leftovers_under_this_process_id_do_not_block_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let guard = Guard::new(tmp.path(), false);
+        let s = Staging::new(&out, &guard).unwrap();
+        s.write("index.html", b"1").unwrap();
+        s.commit().unwrap();
+        // What a process with the same id, killed mid-commit, left.
+        let old = sibling(&out, &format!("old-{}", std::process::id()));
+        fs::create_dir_all(&old).unwrap();
+        guard::mark(&old, "").unwrap();
+        fs::write(old.join("page.html"), "x").unwrap();
+        let unmarked = sibling(&out, &format!("staging-{}", std::process::id()));
+        fs::create_dir_all(&unmarked).unwrap();
+        let s = Staging::new(&out, &guard).unwrap();
+        s.write("index.html", b"2").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_in_the_previous_site_is_not_written_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let spare = tmp.path().join(".output.previous");
+        fs::create_dir_all(&spare).unwrap();
+        guard::mark(&spare, "").unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(spare.join("style.css"))
+            .status();
+        assert!(made.unwrap().success());
+        // Writing over the pipe would wait for a reader forever.
+        let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
+        s.write("style.css", b"body {}").unwrap();
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("style.css")).unwrap(),
+            "body {}"
+        );
     }
 }
