@@ -12,7 +12,7 @@
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Rendered};
@@ -63,6 +63,8 @@ pub struct Bodies {
     pub moved: FxHashMap<String, String>,
     /// Raw HTML in bodies is kept as written (`trust_html`), not cleaned.
     pub trust_html: bool,
+    /// Content paths withheld from the build: links to them are dropped.
+    pub withheld: FxHashSet<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,15 +88,20 @@ impl From<BodyError> for Diagnostic {
 }
 
 impl Bodies {
+    /// How bodies and short Markdown fields of this archive are written.
+    pub fn html(&self) -> markdown::Html<'_> {
+        markdown::Html {
+            prefix: &self.prefix,
+            moved: &self.moved,
+            withheld: &self.withheld,
+            trusted: self.trust_html,
+        }
+    }
+
     /// Reads `body` again and renders it.
     pub fn render(&self, body: &Body) -> Result<Rendered, BodyError> {
         self.with_text(body, |text| {
-            let html = markdown::Html {
-                prefix: &self.prefix,
-                moved: &self.moved,
-                trusted: self.trust_html,
-            };
-            markdown::render_linked(text, body.top_level, &html)
+            markdown::render_linked(text, body.top_level, &self.html())
         })
     }
 

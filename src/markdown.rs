@@ -4,7 +4,7 @@
 //! stage can check each one against the archive and report its line.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::urls::{self, ContentPath};
 
@@ -47,6 +47,9 @@ pub struct Html<'a> {
     /// `@/` links to these content paths go to the URLs given (pages
     /// published away from their path's URL).
     pub moved: &'a FxHashMap<String, String>,
+    /// Content paths withheld from this build: an `@/` link to one is
+    /// written as its words alone (resolve warns about it).
+    pub withheld: &'a FxHashSet<String>,
     /// Raw HTML is kept as written (`trust_html`), not cleaned.
     pub trusted: bool,
 }
@@ -59,6 +62,7 @@ pub fn render(body: &str, prefix: &str, top_level: u8) -> Rendered {
     let html = Html {
         prefix,
         moved: &FxHashMap::default(),
+        withheld: &FxHashSet::default(),
         trusted: false,
     };
     render_linked(body, top_level, &html)
@@ -66,7 +70,7 @@ pub fn render(body: &str, prefix: &str, top_level: u8) -> Rendered {
 
 /// As [`render`], written as `html` says.
 pub fn render_linked(body: &str, top_level: u8, html: &Html) -> Rendered {
-    let (mut out, events) = walk(body, html.prefix, top_level, html.moved, true);
+    let (mut out, events) = walk(body, top_level, html, true);
     html::push_html(&mut out.html, events.into_iter());
     if out.raw_html && !html.trusted {
         out.html = sanitize(&out.html);
@@ -102,19 +106,21 @@ fn sanitize(html: &str) -> String {
 /// the HTML and plain text, which pages and the index make again from the
 /// file when they need them.
 pub fn scan(body: &str, prefix: &str, top_level: u8) -> Rendered {
-    walk(body, prefix, top_level, &FxHashMap::default(), false).0
+    let html = Html {
+        prefix,
+        moved: &FxHashMap::default(),
+        withheld: &FxHashSet::default(),
+        trusted: false,
+    };
+    walk(body, top_level, &html, false).0
 }
 
 /// One pass over `body`: its anchors and references, and with `full` its
 /// plain text and the events to make its HTML from.
-fn walk<'a>(
-    body: &'a str,
-    prefix: &str,
-    top_level: u8,
-    moved: &FxHashMap<String, String>,
-    full: bool,
-) -> (Rendered, Vec<Event<'a>>) {
+fn walk<'a>(body: &'a str, top_level: u8, html: &Html, full: bool) -> (Rendered, Vec<Event<'a>>) {
     let mut out = Rendered::default();
+    // Inside a link to withheld content, written as its words alone.
+    let mut dropping_link = false;
     let mut events: Vec<Event> = Vec::new();
     let shift = top_level.saturating_sub(largest_heading(body));
     // The open heading: where its start event is, and its explicit id.
@@ -163,10 +169,20 @@ fn walk<'a>(
                 title,
                 id,
             }) => {
-                let dest_url =
-                    rewrite_link(&dest_url, prefix, moved, range.start, &mut out.references)
-                        .map_or(dest_url, CowStr::from);
-                if full {
+                let target = dest_url.strip_prefix("@/").map(|t| {
+                    let path = t.split('#').next().unwrap_or_default();
+                    path.trim_start_matches('/')
+                });
+                dropping_link = target.is_some_and(|t| html.withheld.contains(t));
+                let dest_url = rewrite_link(
+                    &dest_url,
+                    html.prefix,
+                    html.moved,
+                    range.start,
+                    &mut out.references,
+                )
+                .map_or(dest_url, CowStr::from);
+                if full && !dropping_link {
                     events.push(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -175,6 +191,7 @@ fn walk<'a>(
                     }));
                 }
             }
+            Event::End(TagEnd::Link) if dropping_link => dropping_link = false,
             other => {
                 if matches!(other, Event::Html(_) | Event::InlineHtml(_)) {
                     out.raw_html = true;
@@ -220,13 +237,8 @@ fn add_text(text: &mut String, event: &Event) {
 
 /// Renders a one-paragraph field (a purpose, a decision) inline: emphasis
 /// and links, without the wrapping `<p>`.
-pub fn render_inline(text: &str, prefix: &str, trusted: bool) -> String {
-    let html = Html {
-        prefix,
-        moved: &FxHashMap::default(),
-        trusted,
-    };
-    let rendered = render_linked(text, 6, &html);
+pub fn render_inline(text: &str, html: &Html) -> String {
+    let rendered = render_linked(text, 6, html);
     let html = rendered.html.trim();
     match html
         .strip_prefix("<p>")
@@ -346,6 +358,48 @@ pub fn is_external(href: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plain_html() -> Html<'static> {
+        static MOVED: std::sync::LazyLock<FxHashMap<String, String>> =
+            std::sync::LazyLock::new(FxHashMap::default);
+        static WITHHELD: std::sync::LazyLock<FxHashSet<String>> =
+            std::sync::LazyLock::new(FxHashSet::default);
+        Html {
+            prefix: "",
+            moved: &MOVED,
+            withheld: &WITHHELD,
+            trusted: false,
+        }
+    }
+
+    #[test]
+    fn links_to_withheld_content_keep_their_words_only() {
+        let mut withheld = FxHashSet::default();
+        withheld.insert("c/2024-01-01/02-secret.md".to_owned());
+        let html = Html {
+            withheld: &withheld,
+            ..plain_html()
+        };
+        let r = render_linked(
+            "See [the plan](@/c/2024-01-01/02-secret.md#x) now.",
+            3,
+            &html,
+        );
+        assert_eq!(r.html.trim(), "<p>See the plan now.</p>");
+        let r = render_linked("[it](@/c/2024-01-01/01-open.md)", 3, &html);
+        assert!(r.html.contains("<a href="), "{}", r.html);
+    }
+
+    #[test]
+    fn heading_attributes_other_than_id_and_class_are_dropped() {
+        let r = render("## Budget {#plan .wide onfocus=alert(1) tabindex=0}", "", 3);
+        assert!(
+            !r.html.contains("onfocus") && !r.html.contains("tabindex"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("id=\"plan\""), "{}", r.html);
+    }
 
     #[test]
     fn renders_extensions() {
@@ -471,7 +525,7 @@ mod tests {
     #[test]
     fn inline_render_drops_paragraph() {
         assert_eq!(
-            render_inline("To *note* it", "", false),
+            render_inline("To *note* it", &plain_html()),
             "To <em>note</em> it"
         );
     }

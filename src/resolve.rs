@@ -526,6 +526,7 @@ impl Resolver {
                 prefix: self.prefix.clone(),
                 moved,
                 trust_html,
+                withheld: loaded.withheld.keys().cloned().collect(),
             },
             unloaded: failed
                 .iter()
@@ -1230,11 +1231,11 @@ impl Unresolved {
                 "references name a file by its path under content/, e.g. committee/2017-12-07/05-item.md".to_owned(),
             ),
             Unresolved::Withheld(t, Withheld::Exempt) => (
-                format!("`{t}` is exempt and never published"),
-                "remove the reference: it would reveal exempt business".to_owned(),
+                format!("`{t}` is exempt and never published, so the reference is left out"),
+                "remove the reference: it tells readers that exempt business exists".to_owned(),
             ),
             Unresolved::Withheld(t, Withheld::Draft) => (
-                format!("`{t}` is a draft, left out of this build"),
+                format!("`{t}` is a draft, left out of this build, and so is the reference"),
                 "publish the target (remove `status: draft`), build with --drafts, or remove the reference".to_owned(),
             ),
         })
@@ -1242,18 +1243,27 @@ impl Unresolved {
 
     fn at_value<M>(&self, file: &Parsed<M>, needle: &str, key: &str) -> Option<Diagnostic> {
         let (msg, hint) = self.message()?;
-        Some(
-            file.error_at_value(needle, format!("{key}: {msg}"))
-                .with_hint(hint),
-        )
+        let d = file.error_at_value(needle, format!("{key}: {msg}"));
+        Some(self.graded(d.with_hint(hint)))
     }
 
     fn at_link<M>(&self, file: &Parsed<M>, at: &crate::load::Located) -> Option<Diagnostic> {
         let (msg, hint) = self.message()?;
-        Some(
-            file.error_at(at, format!("broken link: {msg}"))
-                .with_hint(hint),
-        )
+        let d = file.error_at(at, format!("broken link: {msg}"));
+        Some(self.graded(d.with_hint(hint)))
+    }
+
+    /// A reference to withheld business is left out with a warning, never
+    /// an error: an error would keep the last site, which still publishes
+    /// what was just withheld, until every reference is edited away.
+    fn graded(&self, d: Diagnostic) -> Diagnostic {
+        match self {
+            Unresolved::Withheld(..) => Diagnostic {
+                severity: crate::diagnostic::Severity::Warning,
+                ..d
+            },
+            _ => d,
+        }
     }
 }
 

@@ -347,3 +347,36 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn withholding_an_item_others_refer_to_takes_it_down_with_a_warning() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    let linking = "content/children/2024-02-01/04-fostering.md";
+    let text = fs::read_to_string(root.join(linking)).unwrap();
+    fs::write(
+        root.join(linking),
+        format!("{text}\nSee [the follow-up](@/finance/2024-03-05/02-budget-follow-up.md).\n"),
+    )
+    .unwrap();
+    build_ok(root);
+    assert!(exists(root, "/finance/2024-03-05/budget-follow-up/"));
+    // The clerk marks it exempt; 01-budget.md lists it as related too.
+    let target = root.join("content/finance/2024-03-05/02-budget-follow-up.md");
+    let text = fs::read_to_string(&target).unwrap();
+    fs::write(&target, text.replacen("---\n", "---\nexempt: true\n", 1)).unwrap();
+    let report = build_ok(root);
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    // related: and a link in 01-budget.md, the new link here.
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    assert!(
+        warnings.iter().all(|w| w.contains("exempt")),
+        "{warnings:#?}"
+    );
+    let all = everything_published(root);
+    assert!(
+        !all.contains("budget-follow-up"),
+        "the page and every link to it are gone"
+    );
+    assert!(page(root, "/children/2024-02-01/fostering/").contains("See the follow-up."));
+}

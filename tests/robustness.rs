@@ -69,7 +69,14 @@ proptest! {
         for reference in &r.references {
             let _ = quorum::urls::ContentPath::classify(&reference.target);
         }
-        let _ = quorum::markdown::render_inline(&text, "", false);
+        let (moved, withheld) = (Default::default(), Default::default());
+        let html = quorum::markdown::Html {
+            prefix: "",
+            moved: &moved,
+            withheld: &withheld,
+            trusted: false,
+        };
+        let _ = quorum::markdown::render_inline(&text, &html);
     }
 
     #[test]

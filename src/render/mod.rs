@@ -535,14 +535,14 @@ impl<'a> Views<'a> {
                         purpose_html: item
                             .purpose
                             .as_ref()
-                            .map(|p| markdown::render_inline(p, &a.prefix, a.config.trust_html)),
+                            .map(|p| markdown::render_inline(p, &a.bodies.html())),
                         presenters: self.people(&item.presenters),
                         topics: item.topics.iter().map(|&t| self.topic_link(t)).collect(),
                         minutes_html: a.bodies.render(&item.minutes)?.html,
                         decisions_html: item
                             .decisions
                             .iter()
-                            .map(|d| markdown::render_inline(d, &a.prefix, a.config.trust_html))
+                            .map(|d| markdown::render_inline(d, &a.bodies.html()))
                             .collect(),
                         actions: item
                             .actions
