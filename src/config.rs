@@ -69,9 +69,17 @@ impl Config {
     /// Reads `quorum.toml` under `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            let d = Diagnostic::error(CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {e}"));
-            if e.kind() == std::io::ErrorKind::NotFound {
+        // As content is read: only a regular file, and not without end.
+        let read = crate::source::read(&path, 1024 * 1024).and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| {
+                crate::source::SourceError::Io(std::io::Error::other(
+                    "it is not UTF-8 text; save it as UTF-8",
+                ))
+            })
+        });
+        let text = read.map_err(|e| {
+            let d = Diagnostic::error(CONFIG_FILE, format!("{CONFIG_FILE} {e}"));
+            if matches!(&e, crate::source::SourceError::Io(io) if io.kind() == std::io::ErrorKind::NotFound) {
                 d.with_hint(format!(
                     "run quorum in an archive folder, pass --root DIR, or create one with `quorum init DIR` (looked in {})",
                     root.display()

@@ -207,11 +207,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
                 continue;
             }
         };
-        let Some(rel) = rel_path(&content, entry.path()) else {
+        let Some(rel) = rel_path(&content, entry.path()).filter(|r| !r.contains(char::is_control))
+        else {
             diagnostics.push(
                 Diagnostic::error(
                     user_path(root, entry.path()),
-                    "file name is not valid UTF-8",
+                    "file name is not valid UTF-8, or holds a line break or another control character",
                 )
                 .with_hint("rename it using letters, digits and hyphens"),
             );

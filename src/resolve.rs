@@ -423,6 +423,7 @@ impl Resolver {
         }
         let mut attachments = Vec::new();
         let mut attachment_index: HashMap<String, Id> = HashMap::default();
+        let page_urls: HashSet<&str> = documents.iter().map(|d| d.url.as_str()).collect();
         for a in attachment_files {
             let a = a.clone();
             let Some(owner) = a.path.owner_item() else {
@@ -440,8 +441,14 @@ impl Resolver {
             let ContentPath::Attachment { file: name, .. } = &a.path else {
                 continue;
             };
-            attachment_index.insert(a.rel.clone(), attachments.len());
             let url = format!("{}{}", items[item].url, urls::encode_path_segment(name));
+            if let Some(problem) = unpublishable(name, &url, &page_urls, config.trust_html) {
+                let shown = std::path::Path::new("content").join(&a.rel);
+                self.diagnostics
+                    .push(Diagnostic::error(shown, problem.0).with_hint(problem.1));
+                continue;
+            }
+            attachment_index.insert(a.rel.clone(), attachments.len());
             if url != a.path.url() {
                 moved.insert(a.rel.clone(), url.clone());
             }
@@ -1388,6 +1395,40 @@ fn person_mentions(p: &Person) -> usize {
         + p.declarations.len()
         + p.actions.len()
         + p.authored.len()
+}
+
+/// Why an attachment named `name`, to be published at `url`, may not be:
+/// it would take the place of a page, or run code in readers' browsers as
+/// part of the site (a web page, an SVG image, a script), which the
+/// cleaning of raw HTML exists to prevent. (message, hint)
+fn unpublishable(
+    name: &str,
+    url: &str,
+    page_urls: &HashSet<&str>,
+    trusted: bool,
+) -> Option<(String, String)> {
+    const ACTIVE: [&str; 11] = [
+        "html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "js", "mjs", "xml", "xsl",
+    ];
+    if name == "index.html" || page_urls.contains(format!("{url}/").as_str()) {
+        return Some((
+            format!("attachment `{name}` would take the place of a page of the site"),
+            "rename the file".to_owned(),
+        ));
+    }
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !trusted && extension.is_some_and(|e| ACTIVE.contains(&e.as_str())) {
+        return Some((
+            format!(
+                "attachment `{name}` is a kind of file a browser runs as part of the site, \
+                 and could carry code"
+            ),
+            "attach it as a PDF or a picture (PNG, JPEG), or zip it; if every writer of the \
+             archive is trusted, set `trust_html = true` in quorum.toml"
+                .to_owned(),
+        ));
+    }
+    None
 }
 
 /// A warning pointing at `needle` in the front matter of `rel`, one of

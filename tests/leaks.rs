@@ -380,3 +380,62 @@ fn withholding_an_item_others_refer_to_takes_it_down_with_a_warning() {
     );
     assert!(page(root, "/children/2024-02-01/fostering/").contains("See the follow-up."));
 }
+
+#[test]
+fn attachments_a_browser_would_run_are_refused_unless_trusted() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    let folder = "content/finance/2024-01-10/01-budget";
+    write(
+        root,
+        &format!("{folder}/map.svg"),
+        "<svg onload=\"steal()\"/>",
+    );
+    write(
+        root,
+        &format!("{folder}/page.HTML"),
+        "<script>steal()</script>",
+    );
+    write(
+        root,
+        &format!("{folder}/index.html"),
+        "<p>not the item page</p>",
+    );
+    let text = messages(&build(root).expect_err("active attachments"));
+    for name in ["map.svg", "page.HTML", "index.html"] {
+        assert!(text.contains(name), "{name} passed:\n{text}");
+    }
+    assert!(text.contains("take the place of a page"), "{text}");
+    let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
+    fs::write(
+        root.join("quorum.toml"),
+        format!("trust_html = true\n{config}"),
+    )
+    .unwrap();
+    let text = messages(&build(root).expect_err("a page's place is never an attachment's"));
+    assert!(
+        text.contains("index.html") && !text.contains("map.svg"),
+        "{text}"
+    );
+    fs::remove_file(root.join(folder).join("index.html")).unwrap();
+    build_ok(root);
+    assert!(exists(root, "/finance/2024-01-10/budget/map.svg"));
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_file_names_and_a_piped_config_are_errors_not_hangs() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(root, "content/finance/2024-01-10/01-budget/a\nb.csv", "x");
+    let text = messages(&build(root).expect_err("a line break in a name"));
+    assert!(text.contains("line break"), "{text}");
+    fs::remove_file(root.join("content/finance/2024-01-10/01-budget/a\nb.csv")).unwrap();
+    fs::remove_file(root.join("quorum.toml")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(root.join("quorum.toml"))
+        .status();
+    assert!(made.unwrap().success());
+    let text = messages(&build(root).expect_err("a piped quorum.toml"));
+    assert!(text.contains("not an ordinary file"), "{text}");
+}

@@ -815,11 +815,14 @@ mod tests {
     fn folders_that_only_look_like_leftovers_are_left_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
-        for name in [
+        // Named as a dead build's leftovers would be, but not marked.
+        let lookalikes = [
             ".output.old-backup",
-            ".output.staging-1",
+            ".output.staging-999999998",
+            ".output.old-999999998",
             ".output.previous",
-        ] {
+        ];
+        for name in lookalikes {
             let dir = tmp.path().join(name);
             fs::create_dir_all(&dir).unwrap();
             fs::write(dir.join("mine.txt"), name).unwrap();
@@ -829,11 +832,7 @@ mod tests {
             s.write("index.html", b"site").unwrap();
             s.commit().unwrap();
         }
-        for name in [
-            ".output.old-backup",
-            ".output.staging-1",
-            ".output.previous",
-        ] {
+        for name in lookalikes {
             let kept = fs::read_to_string(tmp.path().join(name).join("mine.txt"));
             assert_eq!(kept.unwrap(), name);
         }
