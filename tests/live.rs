@@ -102,3 +102,31 @@ fn a_removed_link_gives_the_model_a_fresh_build_would() {
         "stale backlink on the page no longer linked to"
     );
 }
+
+#[test]
+fn everything_in_a_meeting_with_draft_minutes_is_withheld_from_the_overlay() {
+    let dir = common::fixture("basic");
+    let root = dir.path();
+    let options = BuildOptions::new(root);
+    common::write(
+        root,
+        "content/children/2024-02-01/_meeting.md",
+        "---\nstatus: draft\n---\n",
+    );
+    let live = LiveSite::build(options).expect("builds");
+    // A broken save of the minutes, or of an item under them, must not
+    // reach the browsers.
+    common::write(
+        root,
+        "content/children/2024-02-01/_meeting.md",
+        "---\nstatus: draft\nchair: [unclosed\n---\n",
+    );
+    for rel in [
+        "content/children/2024-02-01/_meeting.md",
+        "content/children/2024-02-01/04-fostering.md",
+        "content/children/2024-02-01/09-new.md",
+    ] {
+        assert!(live.withholds(Path::new(rel)), "{rel} is shown");
+    }
+    assert!(!live.withholds(Path::new("content/finance/2024-01-10/01-budget.md")));
+}
