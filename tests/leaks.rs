@@ -150,15 +150,20 @@ fn raw_html_is_cleaned_unless_the_archive_trusts_it() {
     assert!(page.contains("text-align"), "table alignment stays");
     assert!(page.contains("<i>inform</i>"), "purpose markup stays");
 
+    trust_html(root);
+    item_with(root, "To inform", "<script>alert('trusted')</script>\n");
+    build_ok(root);
+    assert!(page_of(root).contains("<script>alert('trusted')</script>"));
+}
+
+/// Sets `trust_html = true` in the archive's quorum.toml.
+fn trust_html(root: &Path) {
     let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
     fs::write(
         root.join("quorum.toml"),
         format!("trust_html = true\n{config}"),
     )
     .unwrap();
-    item_with(root, "To inform", "<script>alert('trusted')</script>\n");
-    build_ok(root);
-    assert!(page_of(root).contains("<script>alert('trusted')</script>"));
 }
 
 fn page_of(root: &Path) -> String {
@@ -179,12 +184,7 @@ fn a_link_that_runs_code_is_an_error_however_spelt_and_trusted() {
         assert!(text.contains("run code"), "{link}: {text}");
         assert!(text.contains("04-fostering.md"), "{link}: {text}");
     }
-    let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
-    fs::write(
-        root.join("quorum.toml"),
-        format!("trust_html = true\n{config}"),
-    )
-    .unwrap();
+    trust_html(root);
     item_with(root, "To inform", "<a href=\"javascript:alert(1)\">x</a>");
     let failure = build(root).expect_err("trusted HTML still may not run code");
     assert!(messages(&failure).contains("run code"));
@@ -406,12 +406,7 @@ fn attachments_a_browser_would_run_are_refused_unless_trusted() {
         assert!(text.contains(name), "{name} passed:\n{text}");
     }
     assert!(text.contains("take the place of a page"), "{text}");
-    let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
-    fs::write(
-        root.join("quorum.toml"),
-        format!("trust_html = true\n{config}"),
-    )
-    .unwrap();
+    trust_html(root);
     let text = messages(&build(root).expect_err("a page's place is never an attachment's"));
     assert!(
         text.contains("index.html") && !text.contains("map.svg"),

@@ -638,13 +638,19 @@ fn pid_alive(pid: &str) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn dropped_staging_leaves_output_untouched() {
+    /// An output folder a build made, holding `page` with "old" in it.
+    fn built_output(page: &str) -> (tempfile::TempDir, PathBuf) {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
         fs::create_dir_all(&out).unwrap();
         guard::mark(&out, "").unwrap();
-        fs::write(out.join("index.html"), "old").unwrap();
+        fs::write(out.join(page), "old").unwrap();
+        (tmp, out)
+    }
+
+    #[test]
+    fn dropped_staging_leaves_output_untouched() {
+        let (tmp, out) = built_output("index.html");
         {
             let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
             s.write("index.html", b"new").unwrap();
@@ -765,11 +771,7 @@ mod tests {
 
     #[test]
     fn commit_replaces_output() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("output");
-        fs::create_dir_all(&out).unwrap();
-        guard::mark(&out, "").unwrap();
-        fs::write(out.join("stale.html"), "old").unwrap();
+        let (tmp, out) = built_output("stale.html");
         let s = Staging::new(&out, &Guard::new(tmp.path(), false)).unwrap();
         s.write("a/index.html", b"new").unwrap();
         s.commit().unwrap();
