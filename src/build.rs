@@ -349,7 +349,6 @@ pub fn write_site(
         .par_iter()
         .map(|&j| render::job_path(&archive, j))
         .collect();
-    let sitemap = archive.config.base_url.is_some();
     let files = site_files(&archive, theme, page_paths.iter().cloned());
     let checker = LinkChecker::new(root, &archive.prefix, files).skipping(archive.unloaded.clone());
     let bytes = std::sync::atomic::AtomicU64::new(0);
@@ -421,12 +420,6 @@ pub fn write_site(
             .collect();
         diagnostics.extend(copy_problems);
         copied = theme.assets.len() + archive.attachments.len();
-        if sitemap {
-            let xml = sitemap_xml(&archive, &page_paths);
-            if let Err(e) = s.write("sitemap.xml", xml.as_bytes()) {
-                diagnostics.push(Diagnostic::error(options.output_dir(), e.to_string()));
-            }
-        }
     }
     // A file with errors of its own is reported for those; its broken
     // links are the same mistakes seen again in the output.
@@ -481,36 +474,7 @@ pub fn site_files(
             .iter()
             .map(|a| crate::urls::percent_decode(&a.url)),
     );
-    if archive.config.base_url.is_some() {
-        files.insert("/sitemap.xml".into());
-    }
     files
-}
-
-fn sitemap_xml(archive: &Archive, page_paths: &[String]) -> String {
-    let base = archive.config.base_url.as_deref().unwrap_or_default();
-    let origin = {
-        let after = base.find("://").map_or(0, |i| i + 3);
-        base[after..].find('/').map_or(base, |s| &base[..after + s])
-    };
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for url in page_paths.iter().filter(|u| u.ends_with('/')) {
-        xml.push_str(&format!(
-            "  <url><loc>{origin}{}{}</loc></url>\n",
-            archive.prefix,
-            xml_escape(url)
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Where `quorum` looks for an archive when none is given.

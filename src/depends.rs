@@ -123,11 +123,16 @@ fn item(a: &Archive, i: Id, jobs: &mut BTreeSet<PageJob>) {
         jobs.extend((0..pages).map(|p| PageJob::Topic(t, p)));
         jobs.insert(PageJob::TopicFeed(t));
     }
+    // The meeting's people too: their pages count its items.
+    let meeting = &a.meetings[item.meeting];
     let people = item
         .presenters
         .iter()
         .chain(item.declarations.iter().map(|d| &d.member))
-        .chain(item.actions.iter().filter_map(|a| a.owner.as_ref()));
+        .chain(item.actions.iter().filter_map(|a| a.owner.as_ref()))
+        .chain(meeting.chair.iter())
+        .chain(&meeting.attendees)
+        .chain(&meeting.apologies);
     for p in people {
         person(a, p.person, jobs);
     }

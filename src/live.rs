@@ -294,6 +294,14 @@ impl LiveSite {
             .par_iter()
             .map(|&j| render::job_path(archive, j))
             .collect();
+        // The sitemap lists every page: it changes when one comes or goes.
+        let old_paths: std::collections::HashSet<String> = render::jobs(old)
+            .par_iter()
+            .map(|&j| render::job_path(old, j))
+            .collect();
+        if paths.len() != old_paths.len() || paths.iter().any(|p| !old_paths.contains(p)) {
+            affected.insert("/sitemap.xml".to_owned());
+        }
         let selected: Vec<render::PageJob> = jobs
             .iter()
             .zip(&paths)

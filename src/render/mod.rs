@@ -4,6 +4,7 @@
 //! the whole site never sits in memory at once.
 
 pub mod context;
+mod sitemap;
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -61,6 +62,8 @@ pub enum PageJob {
     SiteFeed,
     CommitteeFeed(Id),
     TopicFeed(Id),
+    /// `sitemap.xml`, when the site has a `base_url`.
+    Sitemap,
 }
 
 /// Lists every page of the archive.
@@ -89,6 +92,9 @@ pub fn jobs(archive: &Archive) -> Vec<PageJob> {
     jobs.extend((0..page_count(archive.meetings.len())).map(PageJob::Meetings));
     for (i, p) in archive.people.iter().enumerate() {
         jobs.extend((0..person_pages(p)).map(|page| PageJob::Person(i, page)));
+    }
+    if archive.config.base_url.is_some() {
+        jobs.push(PageJob::Sitemap);
     }
     jobs
 }
@@ -782,6 +788,12 @@ impl<'a> Views<'a> {
                     &data,
                 )
             }
+            PageJob::Sitemap => Ok(RenderedPage {
+                url: "/sitemap.xml".into(),
+                source: None,
+                template: "sitemap.xml",
+                body: sitemap::xml(a, jobs(a).into_iter().map(|j| job_path(a, j))),
+            }),
             PageJob::SiteFeed => {
                 let mut items: Vec<Id> = (0..a.items.len()).collect();
                 a.sort_items_newest_first(&mut items);
@@ -958,6 +970,7 @@ pub fn job_path(archive: &Archive, job: PageJob) -> String {
         Search => "/search/".into(),
         NotFound => "/404.html".into(),
         SiteFeed => "/feed.xml".into(),
+        Sitemap => "/sitemap.xml".into(),
         CommitteeFeed(i) => format!("{}feed.xml", archive.committees[i].url),
         TopicFeed(i) => format!("{}feed.xml", archive.topics[i].url),
     }
