@@ -1,0 +1,255 @@
+//! The invariant of `quorum serve`: after any sequence of saves, the live
+//! site is the site a fresh `quorum build` of the same files writes, file
+//! by file and byte by byte. Edits are generated over the basic fixture
+//! and applied through `LiveSite::apply`, as the watcher does (paths of a
+//! failed rebuild are retried with the next save, as `serve` does).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use quorum::build::{self, BuildOptions};
+use quorum::live::LiveSite;
+
+const ITEM: &str = "content/children/2024-02-01/04-fostering.md";
+const MEETING: &str = "content/finance/2024-01-10/_meeting.md";
+const COMMITTEE: &str = "content/children/_committee.md";
+
+/// What the generated edits change: the fostering item and its folder,
+/// items added to its meeting, a meeting's people, a committee's title.
+#[derive(Debug, Clone, Default)]
+struct Archive {
+    item_gone: bool,
+    title: u8,
+    topics: u8,
+    presenter: bool,
+    related: bool,
+    link: bool,
+    draft: bool,
+    exempt: bool,
+    attachment: bool,
+    document: bool,
+    added_items: u8,
+    meeting_people: u8,
+    committee_title: u8,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Edit {
+    ToggleItem,
+    Retitle,
+    Topics,
+    Presenter,
+    Related,
+    Link,
+    Draft,
+    Exempt,
+    Attachment,
+    Document,
+    AddItem,
+    RemoveAddedItem,
+    MeetingPeople,
+    CommitteeTitle,
+    /// A save with a mistake, fixed by the next save.
+    Broken,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    use Edit::*;
+    prop::sample::select(vec![
+        ToggleItem,
+        Retitle,
+        Topics,
+        Presenter,
+        Related,
+        Link,
+        Draft,
+        Exempt,
+        Attachment,
+        Document,
+        AddItem,
+        RemoveAddedItem,
+        MeetingPeople,
+        CommitteeTitle,
+        Broken,
+    ])
+}
+
+impl Archive {
+    fn apply(&mut self, edit: Edit) {
+        use Edit::*;
+        match edit {
+            ToggleItem => self.item_gone = !self.item_gone,
+            Retitle => self.title = (self.title + 1) % 3,
+            Topics => self.topics = (self.topics + 1) % 3,
+            Presenter => self.presenter = !self.presenter,
+            Related => self.related = !self.related,
+            Link => self.link = !self.link,
+            Draft => self.draft = !self.draft,
+            Exempt => self.exempt = !self.exempt,
+            Attachment => self.attachment = !self.attachment,
+            Document => self.document = !self.document,
+            AddItem => self.added_items = (self.added_items + 1).min(3),
+            RemoveAddedItem => self.added_items = self.added_items.saturating_sub(1),
+            MeetingPeople => self.meeting_people = (self.meeting_people + 1) % 3,
+            CommitteeTitle => self.committee_title = (self.committee_title + 1) % 2,
+            Broken => {}
+        }
+    }
+
+    fn item_text(&self) -> String {
+        let titles = ["Fostering Update", "Fostering Review", "Placements"];
+        let topics = [
+            "[Looked after children, Fostering]",
+            "[Fostering]",
+            "[Budget, LAC]",
+        ];
+        let mut text = format!(
+            "---\ntitle: {}\ntopics: {}\n",
+            titles[self.title as usize], topics[self.topics as usize]
+        );
+        if self.presenter {
+            text.push_str("presenters: [{name: Dee Officer, role: Treasurer}, Gil New]\n");
+        }
+        if self.related {
+            text.push_str("related: [finance/2024-01-10/01-budget.md]\n");
+        }
+        if self.draft {
+            text.push_str("status: draft\n");
+        }
+        if self.exempt {
+            text.push_str("exempt: true\n");
+        }
+        text.push_str(
+            "---\n\nFostering rose, as the [Finance Committee](@/finance/_committee.md) heard.\n",
+        );
+        if self.link {
+            text.push_str("\nSee [the budget](@/finance/2024-01-10/01-budget.md#overview).\n");
+        }
+        text
+    }
+
+    /// Writes the files as this state has them; returns every path written
+    /// or removed.
+    fn write(&self, root: &Path) -> Vec<PathBuf> {
+        let folder = root.join(ITEM.trim_end_matches(".md"));
+        let mut changed = Vec::new();
+        let mut put = |rel: PathBuf, text: Option<String>| {
+            match text {
+                Some(text) => {
+                    std::fs::create_dir_all(rel.parent().unwrap()).unwrap();
+                    std::fs::write(&rel, text).unwrap();
+                }
+                None => {
+                    let _ = std::fs::remove_file(&rel);
+                }
+            }
+            changed.push(rel);
+        };
+        put(root.join(ITEM), (!self.item_gone).then(|| self.item_text()));
+        let supporting = !self.item_gone;
+        put(
+            folder.join("figures.csv"),
+            (supporting && self.attachment).then(|| "year,placements\n2024,31\n".to_owned()),
+        );
+        put(
+            folder.join("paper.md"),
+            (supporting && self.document)
+                .then(|| "---\ntitle: Fostering paper\n---\nThe paper.\n".to_owned()),
+        );
+        if std::fs::read_dir(&folder).is_ok_and(|mut d| d.next().is_none()) {
+            let _ = std::fs::remove_dir(&folder);
+        }
+        for n in 0..3u8 {
+            put(
+                root.join(format!("content/children/2024-02-01/{:02}-added-{n}.md", n + 5)),
+                (n < self.added_items).then(|| {
+                    format!("---\ntitle: Added {n}\npresenters: [Hal Added]\ntopics: [Fostering]\n---\nAdded item {n}.\n")
+                }),
+            );
+        }
+        let people = [
+            "[Ann Chair, Bob Member]",
+            "[Ann Chair]",
+            "[Bob Member, Ivy New]",
+        ];
+        put(
+            root.join(MEETING),
+            Some(format!(
+                "---\ndate: 2024-01-10\ntime: \"18:00\"\nvenue: Room A, Town Hall\nchair: Ann Chair\nattendees: {}\napologies: [Cat Absent]\nstatus: approved\n---\n\nThe meeting opened on time.\n",
+                people[self.meeting_people as usize]
+            )),
+        );
+        let titles = ["Children's Committee", "Children and Families Committee"];
+        put(
+            root.join(COMMITTEE),
+            Some(format!(
+                "---\ntitle: {}\n---\n",
+                titles[self.committee_title as usize]
+            )),
+        );
+        changed
+    }
+}
+
+/// Every file of a site but the search index and the build marker (whose
+/// listing a live edit makes stale on purpose).
+fn site(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    common::snapshot_tree(dir)
+        .into_iter()
+        .filter(|(rel, _)| !rel.starts_with("search-index") && rel != quorum::output::MARKER)
+        .collect()
+}
+
+fn check_equal(live: &Path, fresh: &Path) -> Result<(), TestCaseError> {
+    let (live, fresh) = (site(live), site(fresh));
+    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    prop_assert_eq!(names(&live), names(&fresh));
+    for ((rel, a), (_, b)) in live.iter().zip(&fresh) {
+        prop_assert!(
+            a == b,
+            "{} differs:\n--- live\n{}\n--- fresh\n{}",
+            rel,
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_live_rebuild_equals_a_fresh_build(edits in prop::collection::vec(edit(), 1..6)) {
+        let dir = common::fixture("basic");
+        let root = dir.path();
+        let mut state = Archive::default();
+        state.write(root);
+        let options = BuildOptions::new(root);
+        let mut live = LiveSite::build(options.clone()).expect("the fixture builds");
+        let fresh_dir = tempfile::tempdir().unwrap();
+        let mut fresh = options;
+        fresh.output = Some(fresh_dir.path().join("site"));
+        let mut pending: Vec<PathBuf> = Vec::new();
+        for edit in edits {
+            let mut changed = if let Edit::Broken = edit {
+                std::fs::write(root.join(ITEM), "---\ntitle: [unclosed\n---\n").unwrap();
+                vec![root.join(ITEM)]
+            } else {
+                state.apply(edit);
+                state.write(root)
+            };
+            changed.append(&mut pending);
+            let applied = live.apply(&changed);
+            let built = build::build(&fresh);
+            prop_assert_eq!(applied.is_ok(), built.is_ok(), "after {:?}", edit);
+            if applied.is_err() {
+                pending = changed;
+                continue;
+            }
+            check_equal(&live.output_dir(), &fresh_dir.path().join("site"))?;
+        }
+    }
+}
