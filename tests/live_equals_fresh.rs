@@ -13,7 +13,8 @@ use quorum::build::{self, BuildOptions};
 use quorum::live::LiveSite;
 
 const ITEM: &str = "content/children/2024-02-01/04-fostering.md";
-const MEETING: &str = "content/finance/2024-01-10/_meeting.md";
+/// The fostering item's meeting, whose people's pages count its items.
+const MEETING: &str = "content/children/2024-02-01/_meeting.md";
 const COMMITTEE: &str = "content/children/_committee.md";
 
 /// What the generated edits change: the fostering item and its folder,
@@ -135,7 +136,12 @@ impl Archive {
     fn write(&self, root: &Path) -> Vec<PathBuf> {
         let folder = root.join(ITEM.trim_end_matches(".md"));
         let mut changed = Vec::new();
+        // Only what changes is saved, as an editor would: a save of an
+        // unchanged committee file would make every edit a full rebuild.
         let mut put = |rel: PathBuf, text: Option<String>| {
+            if std::fs::read_to_string(&rel).ok() == text {
+                return;
+            }
             match text {
                 Some(text) => {
                     std::fs::create_dir_all(rel.parent().unwrap()).unwrap();
@@ -177,7 +183,7 @@ impl Archive {
         put(
             root.join(MEETING),
             Some(format!(
-                "---\ndate: 2024-01-10\ntime: \"18:00\"\nvenue: Room A, Town Hall\nchair: Ann Chair\nattendees: {}\napologies: [Cat Absent]\nstatus: approved\n---\n\nThe meeting opened on time.\n",
+                "---\nchair: Ann Chair\nattendees: {}\napologies: [Cat Absent]\n---\n\nThe meeting opened on time.\n",
                 people[self.meeting_people as usize]
             )),
         );
