@@ -225,7 +225,7 @@ fn check_equal(live: &Path, fresh: &Path) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn every_live_rebuild_equals_a_fresh_build(edits in prop::collection::vec(edit(), 1..6)) {
