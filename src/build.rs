@@ -146,12 +146,11 @@ impl From<Diagnostic> for BuildFailure {
 
 /// The settings for a build: quorum.toml with the command line applied.
 pub fn config(options: &BuildOptions) -> Result<Config, BuildFailure> {
-    let mut config = Config::load(&options.root)?;
-    if let Some(url) = &options.base_url {
-        let text = format!("title = {:?}\nbase_url = {:?}\n", config.title, url);
-        config.base_url = Config::parse(&text)?.base_url;
-    }
-    Ok(config)
+    let config = Config::load(&options.root)?;
+    Ok(match &options.base_url {
+        Some(url) => config.with_base_url(url)?,
+        None => config,
+    })
 }
 
 pub fn load_options(options: &BuildOptions, config: &Config) -> LoadOptions {

@@ -10,6 +10,17 @@ use crate::suggest;
 
 pub const CONFIG_FILE: &str = "quorum.toml";
 
+/// A site address as Quorum keeps it: absolute http(s), no trailing `/`.
+/// The error says what is wrong with `url`, after the name of its setting.
+fn normal_base_url(url: &str) -> Result<String, String> {
+    let trimmed = url.trim_end_matches('/');
+    if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(format!("`{url}` is not an absolute http(s) URL"))
+    }
+}
+
 /// `quorum.toml`, validated.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -120,19 +131,35 @@ impl Config {
             d
         })?;
         if let Some(url) = &config.base_url {
-            let trimmed = url.trim_end_matches('/').to_owned();
-            if !(trimmed.starts_with("http://") || trimmed.starts_with("https://")) {
+            let normal = normal_base_url(url).map_err(|message| {
                 let (line, col) = crate::diagnostic::find_line(text, "base_url").unwrap_or((1, 1));
-                return Err(Diagnostic::error(
-                    CONFIG_FILE,
-                    format!("base_url `{url}` is not an absolute http(s) URL"),
-                )
-                .at(text, line, col)
-                .with_hint("write it as e.g. base_url = \"https://minutes.example.org\""));
-            }
-            config.base_url = Some(trimmed);
+                Diagnostic::error(CONFIG_FILE, format!("base_url {message}"))
+                    .at(text, line, col)
+                    .with_hint("write it as e.g. base_url = \"https://minutes.example.org\"")
+            })?;
+            config.base_url = Some(normal);
         }
         Ok(config)
+    }
+
+    /// These settings with `base_url` given on the command line instead.
+    pub fn with_base_url(mut self, url: &str) -> Result<Config, Diagnostic> {
+        let normal = normal_base_url(url).map_err(|message| {
+            Diagnostic::error("--base-url", format!("--base-url {message}"))
+                .with_hint("give it as e.g. --base-url https://minutes.example.org")
+        })?;
+        self.base_url = Some(normal);
+        Ok(self)
+    }
+
+    /// Scheme and host of `base_url` ("https://x.org/minutes" ->
+    /// "https://x.org"), for absolute addresses; empty without one.
+    pub fn origin(&self) -> &str {
+        let Some(url) = &self.base_url else {
+            return "";
+        };
+        let after = url.find("://").map_or(0, |i| i + 3);
+        url[after..].find('/').map_or(url, |s| &url[..after + s])
     }
 
     /// The path prefix every root-relative URL gets, from `base_url`'s path
@@ -175,5 +202,16 @@ mod tests {
         let c = Config::parse("title = \"M\"\nbase_url = \"https://x.org/minutes/\"\n").unwrap();
         assert_eq!(c.base_url.as_deref(), Some("https://x.org/minutes"));
         assert_eq!(c.path_prefix(), "/minutes");
+    }
+
+    #[test]
+    fn a_command_line_base_url_is_checked_and_kept_as_given() {
+        let c = Config::parse("title = \"Quote \\\" and \\u0007 bell\"\n").unwrap();
+        let c = c.with_base_url("https://x.org/minutes/").unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://x.org/minutes"));
+        assert_eq!(c.origin(), "https://x.org");
+        assert_eq!(c.path_prefix(), "/minutes");
+        let e = Config::fallback().with_base_url("x.org").unwrap_err();
+        assert!(e.message.contains("--base-url `x.org`"), "{}", e.message);
     }
 }

@@ -8,11 +8,7 @@ use crate::model::Archive;
 /// only folders are pages a reader visits). Needs `base_url`: a sitemap
 /// lists absolute addresses.
 pub fn xml(archive: &Archive, page_paths: impl Iterator<Item = String>) -> String {
-    let base = archive.config.base_url.as_deref().unwrap_or_default();
-    let origin = {
-        let after = base.find("://").map_or(0, |i| i + 3);
-        base[after..].find('/').map_or(base, |s| &base[..after + s])
-    };
+    let origin = archive.config.origin();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
