@@ -56,24 +56,17 @@ impl BuildOptions {
             None => self.output_dir().join(INDEX_DIR),
         }
     }
-}
 
-/// What the site's folder may replace, and where the index goes with what
-/// its folder may replace when it lives outside the site: neither may
-/// write over the archive, nor over the other.
-pub struct Targets {
-    pub site: Guard,
-    pub index: Option<(PathBuf, Guard)>,
-}
-
-impl BuildOptions {
-    pub fn targets(&self, config: Option<&Config>) -> Targets {
+    /// The folders this build writes, each guarded against the archive
+    /// and the other.
+    pub fn targets(&self, config: &Config) -> Targets {
         let site = Guard::new(&self.root, self.force);
-        match config.and_then(|c| c.search.index_dir.as_ref()) {
+        match &config.search.index_dir {
             None => Targets { site, index: None },
-            Some(dir) => {
-                let index_dir = self.root.join(dir);
-                let index = Guard::new(&self.root, self.force)
+            Some(_) => {
+                let index_dir = self.index_dir(config);
+                let index = site
+                    .clone()
                     .also(&self.output_dir(), "the site's output folder");
                 Targets {
                     site: site.also(&index_dir, "the search index folder"),
@@ -82,6 +75,14 @@ impl BuildOptions {
             }
         }
     }
+}
+
+/// What the site's folder may replace, and where the index goes with what
+/// its folder may replace when it lives outside the site: neither may
+/// write over the archive, nor over the other.
+pub struct Targets {
+    pub site: Guard,
+    pub index: Option<(PathBuf, Guard)>,
 }
 
 /// The index's folder inside the output folder, by default.
@@ -169,19 +170,25 @@ pub struct Sources {
     pub diagnostics: Diagnostics,
 }
 
-/// Reads settings, content (in parallel) and the theme (alongside).
-pub fn read_sources(options: &BuildOptions) -> Result<Sources, BuildFailure> {
-    // A quorum.toml with mistakes still lets the content be checked, so
-    // that every problem is reported in one run.
-    let mut early = Diagnostics::new();
-    let config = match config(options) {
-        Ok(c) => c,
+/// The settings, with their mistakes. A quorum.toml with mistakes still
+/// lets the content be checked, with a stand-in, so that every problem is
+/// reported in one run.
+fn settings(options: &BuildOptions) -> Result<(Config, Diagnostics), BuildFailure> {
+    match config(options) {
+        Ok(config) => Ok((config, Diagnostics::new())),
         Err(failure) if options.root.join(crate::config::CONFIG_FILE).is_file() => {
-            early.extend(failure.diagnostics);
-            Config::fallback()
+            Ok((Config::fallback(), failure.diagnostics))
         }
-        Err(failure) => return Err(failure),
-    };
+        Err(failure) => Err(failure),
+    }
+}
+
+/// Reads content (in parallel) and the theme (alongside), with `config`
+/// and the mistakes found in it so far.
+fn read_sources(
+    options: &BuildOptions,
+    (config, early): (Config, Diagnostics),
+) -> Result<Sources, BuildFailure> {
     let load_options = load_options(options, &config);
     let (loaded, theme) = rayon::join(
         || load::load(&options.root, &load_options),
@@ -237,7 +244,8 @@ fn run(
     keep: bool,
 ) -> Result<(BuildReport, Loaded, Theme), BuildFailure> {
     let started = Instant::now();
-    let targets = options.targets(config(options).ok().as_ref());
+    let settings = settings(options)?;
+    let targets = options.targets(&settings.0);
     // Both folders are checked before either is touched; a refusal is
     // reported with whatever else the content has wrong, and nothing is
     // written.
@@ -258,7 +266,7 @@ fn run(
             loaded,
             theme,
             mut diagnostics,
-        } = read_sources(options)?;
+        } = read_sources(options, settings)?;
         diagnostics.extend(refusals);
         let read = started.elapsed();
         let read_timing = Timing::now("read + parse", read);

@@ -81,14 +81,7 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         // As content is read: only a regular file, and not without end.
-        let read = crate::source::read(&path, 1024 * 1024).and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|_| {
-                crate::source::SourceError::Io(std::io::Error::other(
-                    "it is not UTF-8 text; save it as UTF-8",
-                ))
-            })
-        });
-        let text = read.map_err(|e| {
+        let bytes = crate::source::read(&path, 1024 * 1024).map_err(|e| {
             let d = Diagnostic::error(CONFIG_FILE, format!("{CONFIG_FILE} {e}"));
             if matches!(&e, crate::source::SourceError::Io(io) if io.kind() == std::io::ErrorKind::NotFound) {
                 d.with_hint(format!(
@@ -98,6 +91,10 @@ impl Config {
             } else {
                 d
             }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Diagnostic::error(CONFIG_FILE, format!("{CONFIG_FILE} is not UTF-8 text"))
+                .with_hint("save it as UTF-8 in your editor")
         })?;
         Config::parse(&text)
     }

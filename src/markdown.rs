@@ -54,18 +54,29 @@ pub struct Html<'a> {
     pub trusted: bool,
 }
 
+impl<'a> Html<'a> {
+    /// Cleaned HTML with links under `prefix`: nothing moved, nothing
+    /// withheld.
+    pub fn clean(prefix: &'a str) -> Html<'a> {
+        static NOTHING_MOVED: std::sync::LazyLock<FxHashMap<String, String>> =
+            std::sync::LazyLock::new(FxHashMap::default);
+        static NOTHING_WITHHELD: std::sync::LazyLock<FxHashSet<String>> =
+            std::sync::LazyLock::new(FxHashSet::default);
+        Html {
+            prefix,
+            moved: &NOTHING_MOVED,
+            withheld: &NOTHING_WITHHELD,
+            trusted: false,
+        }
+    }
+}
+
 /// Renders `body`. `prefix` is the site's path prefix for rewritten links;
 /// `top_level` is the heading level the body's largest heading becomes, so
 /// that it nests under the page's own headings whatever level the clerk
 /// started at (and the page keeps a single h1). Raw HTML is cleaned.
 pub fn render(body: &str, prefix: &str, top_level: u8) -> Rendered {
-    let html = Html {
-        prefix,
-        moved: &FxHashMap::default(),
-        withheld: &FxHashSet::default(),
-        trusted: false,
-    };
-    render_linked(body, top_level, &html)
+    render_linked(body, top_level, &Html::clean(prefix))
 }
 
 /// As [`render`], written as `html` says.
@@ -106,13 +117,7 @@ fn sanitize(html: &str) -> String {
 /// the HTML and plain text, which pages and the index make again from the
 /// file when they need them.
 pub fn scan(body: &str, prefix: &str, top_level: u8) -> Rendered {
-    let html = Html {
-        prefix,
-        moved: &FxHashMap::default(),
-        withheld: &FxHashSet::default(),
-        trusted: false,
-    };
-    walk(body, top_level, &html, false).0
+    walk(body, top_level, &Html::clean(prefix), false).0
 }
 
 /// One pass over `body`: its anchors and references, and with `full` its
@@ -169,11 +174,7 @@ fn walk<'a>(body: &'a str, top_level: u8, html: &Html, full: bool) -> (Rendered,
                 title,
                 id,
             }) => {
-                let target = dest_url.strip_prefix("@/").map(|t| {
-                    let path = t.split('#').next().unwrap_or_default();
-                    path.trim_start_matches('/')
-                });
-                dropping_link = target.is_some_and(|t| html.withheld.contains(t));
+                let recorded = out.references.len();
                 let dest_url = rewrite_link(
                     &dest_url,
                     html.prefix,
@@ -182,6 +183,10 @@ fn walk<'a>(body: &'a str, top_level: u8, html: &Html, full: bool) -> (Rendered,
                     &mut out.references,
                 )
                 .map_or(dest_url, CowStr::from);
+                // An `@/` link (just recorded) to withheld content.
+                dropping_link = out.references[recorded..]
+                    .first()
+                    .is_some_and(|r| html.withheld.contains(r.target.trim_start_matches('/')));
                 if full && !dropping_link {
                     events.push(Event::Start(Tag::Link {
                         link_type,
@@ -287,7 +292,7 @@ fn shifted(level: HeadingLevel, by: u8) -> HeadingLevel {
 /// headings cubic (thousands of them took minutes).
 #[derive(Debug, Default)]
 struct Anchors {
-    taken: rustc_hash::FxHashSet<String>,
+    taken: FxHashSet<String>,
     /// Per slug, the smallest suffix not yet tried. Anchors are never
     /// given back, so every smaller suffix is known to be taken.
     next_suffix: FxHashMap<String, usize>,
@@ -359,26 +364,13 @@ pub fn is_external(href: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn plain_html() -> Html<'static> {
-        static MOVED: std::sync::LazyLock<FxHashMap<String, String>> =
-            std::sync::LazyLock::new(FxHashMap::default);
-        static WITHHELD: std::sync::LazyLock<FxHashSet<String>> =
-            std::sync::LazyLock::new(FxHashSet::default);
-        Html {
-            prefix: "",
-            moved: &MOVED,
-            withheld: &WITHHELD,
-            trusted: false,
-        }
-    }
-
     #[test]
     fn links_to_withheld_content_keep_their_words_only() {
         let mut withheld = FxHashSet::default();
         withheld.insert("c/2024-01-01/02-secret.md".to_owned());
         let html = Html {
             withheld: &withheld,
-            ..plain_html()
+            ..Html::clean("")
         };
         let r = render_linked(
             "See [the plan](@/c/2024-01-01/02-secret.md#x) now.",
@@ -525,7 +517,7 @@ mod tests {
     #[test]
     fn inline_render_drops_paragraph() {
         assert_eq!(
-            render_inline("To *note* it", &plain_html()),
+            render_inline("To *note* it", &Html::clean("")),
             "To <em>note</em> it"
         );
     }

@@ -131,15 +131,6 @@ fn everything_in_a_meeting_with_draft_minutes_is_withheld_from_the_overlay() {
     assert!(!live.withholds(Path::new("content/finance/2024-01-10/01-budget.md")));
 }
 
-/// Every file of a site but the search index and the build marker (whose
-/// listing a live edit makes stale on purpose).
-fn site_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    common::snapshot_tree(dir)
-        .into_iter()
-        .filter(|(rel, _)| !rel.starts_with("search-index") && rel != quorum::output::MARKER)
-        .collect()
-}
-
 /// Applies `change` to a served copy of the basic fixture, then checks the
 /// live output folder against a fresh build of the same tree, file by
 /// file and byte by byte.
@@ -154,19 +145,10 @@ fn assert_live_site_equals_fresh(change: impl Fn(&Path) -> Vec<std::path::PathBu
     let mut fresh = options;
     fresh.output = Some(fresh_dir.path().join("site"));
     build::build(&fresh).expect("fresh build");
-    let (live_files, fresh_files) = (
-        site_files(&live.output_dir()),
-        site_files(&fresh_dir.path().join("site")),
-    );
-    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&live_files), names(&fresh_files), "the same files");
-    for ((rel, live_bytes), (_, fresh_bytes)) in live_files.iter().zip(&fresh_files) {
-        assert!(
-            live_bytes == fresh_bytes,
-            "{rel} differs from a fresh build:\n--- live\n{}\n--- fresh\n{}",
-            String::from_utf8_lossy(live_bytes),
-            String::from_utf8_lossy(fresh_bytes)
-        );
+    if let Some(difference) =
+        common::site_difference(&live.output_dir(), &fresh_dir.path().join("site"))
+    {
+        panic!("{difference}");
     }
 }
 

@@ -199,31 +199,6 @@ impl Archive {
     }
 }
 
-/// Every file of a site but the search index and the build marker (whose
-/// listing a live edit makes stale on purpose).
-fn site(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    common::snapshot_tree(dir)
-        .into_iter()
-        .filter(|(rel, _)| !rel.starts_with("search-index") && rel != quorum::output::MARKER)
-        .collect()
-}
-
-fn check_equal(live: &Path, fresh: &Path) -> Result<(), TestCaseError> {
-    let (live, fresh) = (site(live), site(fresh));
-    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-    prop_assert_eq!(names(&live), names(&fresh));
-    for ((rel, a), (_, b)) in live.iter().zip(&fresh) {
-        prop_assert!(
-            a == b,
-            "{} differs:\n--- live\n{}\n--- fresh\n{}",
-            rel,
-            String::from_utf8_lossy(a),
-            String::from_utf8_lossy(b)
-        );
-    }
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -255,7 +230,9 @@ proptest! {
                 pending = changed;
                 continue;
             }
-            check_equal(&live.output_dir(), &fresh_dir.path().join("site"))?;
+            let difference =
+                common::site_difference(&live.output_dir(), &fresh_dir.path().join("site"));
+            prop_assert!(difference.is_none(), "{}", difference.unwrap_or_default());
         }
     }
 }

@@ -69,14 +69,7 @@ proptest! {
         for reference in &r.references {
             let _ = quorum::urls::ContentPath::classify(&reference.target);
         }
-        let (moved, withheld) = (Default::default(), Default::default());
-        let html = quorum::markdown::Html {
-            prefix: "",
-            moved: &moved,
-            withheld: &withheld,
-            trusted: false,
-        };
-        let _ = quorum::markdown::render_inline(&text, &html);
+        let _ = quorum::markdown::render_inline(&text, &quorum::markdown::Html::clean(""));
     }
 
     #[test]

@@ -101,14 +101,9 @@ pub fn is_marked(dir: &Path) -> bool {
     fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
 }
 
-/// The size of `dir`'s marker, if it has one.
-pub fn marker_len(dir: &Path) -> Option<u64> {
-    fs::symlink_metadata(dir.join(MARKER)).ok().map(|m| m.len())
-}
-
-/// The size of a marker that lists nothing.
-pub fn marker_len_unlisted() -> u64 {
-    MARKER_HEADER.len() as u64
+/// Whether `dir`'s marker holds a listing, told by its size alone.
+pub fn is_listed(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.len() > MARKER_HEADER.len() as u64)
 }
 
 /// The listing a marker holds after its header (empty if none).

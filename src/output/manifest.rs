@@ -23,11 +23,8 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    pub fn from_written(files: &FxHashMap<String, u64>, fresh: &[String]) -> Manifest {
-        Manifest {
-            files: files.clone(),
-            fresh: fresh.to_vec(),
-        }
+    pub fn new(files: FxHashMap<String, u64>, fresh: Vec<String>) -> Manifest {
+        Manifest { files, fresh }
     }
 
     /// The listing in `dir`'s marker, if it has a complete one.
@@ -101,7 +98,7 @@ pub fn prune(dir: &Path, published: &Manifest) -> bool {
 pub fn invalidate(dir: &Path) {
     // By size, not by reading it: a live edit replaces dozens of pages,
     // and a listing of 100,000 pages is megabytes.
-    if guard::marker_len(dir).is_some_and(|len| len > guard::marker_len_unlisted()) {
+    if guard::is_listed(dir) {
         let _ = guard::mark(dir, "");
     }
 }
@@ -115,7 +112,7 @@ mod tests {
         let mut files = FxHashMap::default();
         files.insert("a/index.html".to_owned(), 42);
         files.insert("with space.pdf".to_owned(), u64::MAX);
-        let m = Manifest::from_written(&files, &["search-index".to_owned()]);
+        let m = Manifest::new(files, vec!["search-index".to_owned()]);
         assert_eq!(Manifest::parse(&m.to_text()), Some(m));
         assert_eq!(Manifest::parse(""), None);
         assert_eq!(Manifest::parse("listing\nzz a\n"), None);

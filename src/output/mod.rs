@@ -77,8 +77,8 @@ pub struct Staging {
     written: Mutex<FxHashMap<String, u64>>,
     /// Folders made afresh (the search index): swept and kept whole.
     fresh: Mutex<Vec<String>>,
-    /// Set when a write failed: the half-written tree is then deleted
-    /// rather than kept, so a full disk gets its space back.
+    /// Set when a write (or the commit) failed: the half-written tree is
+    /// then deleted rather than kept, so a full disk gets its space back.
     write_failed: AtomicBool,
     committed: bool,
 }
@@ -132,20 +132,19 @@ impl Staging {
         {
             fs::create_dir_all(parent).map_err(stage_err(parent))?;
         }
+        // A marked leftover under this process's id is one of the stale
+        // ones; an empty folder is what a build killed before marking it
+        // left. Anything else there is someone else's.
         remove_stale(target);
-        // An empty folder is what a build killed before marking it left.
         let _ = fs::remove_dir(&dir);
         if fs::symlink_metadata(&dir).is_ok() {
-            if !is_ours(&dir) {
-                return Err(OutputError::Unsafe {
-                    path: target.to_owned(),
-                    reason: format!(
-                        "{} is in the way and was not made by Quorum; move it elsewhere",
-                        dir.display()
-                    ),
-                });
-            }
-            let _ = fs::remove_dir_all(&dir);
+            return Err(OutputError::Unsafe {
+                path: target.to_owned(),
+                reason: format!(
+                    "{} is in the way and was not made by Quorum; move it elsewhere",
+                    dir.display()
+                ),
+            });
         }
         // Renaming claims the previous site, so two builds never share it.
         let claimed =
@@ -278,6 +277,15 @@ impl Staging {
             }
         })
     }
+
+    /// What this build wrote, taken out of it: the listing is the last use.
+    fn listing(&self) -> Manifest {
+        Manifest::new(
+            std::mem::take(&mut *lock(&self.written)),
+            std::mem::take(&mut *lock(&self.fresh)),
+        )
+    }
+
     /// Removes what a previous build left in the way of `path`: a folder
     /// where the file goes, or a file where one of its folders goes.
     fn clear_way(&self, path: &Path) {
@@ -341,7 +349,10 @@ impl Staging {
         if let Some(previous) = &self.previous {
             self.sweep(previous)?;
         }
-        let listing = Manifest::from_written(&lock(&self.written), &lock(&self.fresh));
+        let listing = self.listing();
+        // What it wrote is in `listing` now, so Drop could not prune the
+        // tree of a commit that fails from here: it deletes it instead.
+        self.failed_to_write();
         guard::mark(&self.dir, &listing.to_text()).map_err(|source| OutputError::Write {
             path: self.dir.join(MARKER),
             source,
@@ -492,8 +503,7 @@ impl Drop for Staging {
             && let Some(published) = published
         {
             // What this build wrote and never published goes first.
-            let written = Manifest::from_written(&lock(&self.written), &lock(&self.fresh));
-            manifest::prune_listed(&self.dir, &written, &published);
+            manifest::prune_listed(&self.dir, &self.listing(), &published);
             keep_as_spare(&self.dir, &self.target);
         } else {
             let _ = fs::remove_dir_all(&self.dir);

@@ -92,6 +92,38 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// How the site in `live` differs from the one in `fresh`, if it does:
+/// the files they hold, or the first file whose bytes differ. The search
+/// index and the build marker (whose listing a live edit makes stale on
+/// purpose) are left out.
+pub fn site_difference(live: &Path, fresh: &Path) -> Option<String> {
+    let site = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        snapshot_tree(dir)
+            .into_iter()
+            .filter(|(rel, _)| !rel.starts_with("search-index") && rel != quorum::output::MARKER)
+            .collect()
+    };
+    let (live, fresh) = (site(live), site(fresh));
+    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    if names(&live) != names(&fresh) {
+        return Some(format!(
+            "not the same files:\n--- live\n{:?}\n--- fresh\n{:?}",
+            names(&live),
+            names(&fresh)
+        ));
+    }
+    let (rel, a, b) = live
+        .iter()
+        .zip(&fresh)
+        .find(|((_, a), (_, b))| a != b)
+        .map(|((rel, a), (_, b))| (rel, a, b))?;
+    Some(format!(
+        "{rel} differs from a fresh build:\n--- live\n{}\n--- fresh\n{}",
+        String::from_utf8_lossy(a),
+        String::from_utf8_lossy(b)
+    ))
+}
+
 /// All text of the output, for "never appears anywhere" checks.
 pub fn all_output(root: &Path) -> String {
     snapshot_tree(&root.join("output"))
