@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Archive, Id, PageKey, Supporting};
+use crate::model::{Archive, Id, Meeting, PageKey, PersonRole, Supporting};
 use crate::render::{self, PageJob};
 
 /// Pages whose content shows something of the page `key`.
@@ -46,12 +46,7 @@ pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
                     .chain(meeting.next)
                     .map(PageJob::Meeting),
             );
-            for p in meeting
-                .chair
-                .iter()
-                .chain(&meeting.attendees)
-                .chain(&meeting.apologies)
-            {
+            for p in meeting_people(meeting) {
                 person(a, p.person, &mut jobs);
             }
             backlinks(&meeting.referenced_by, &mut jobs);
@@ -123,16 +118,11 @@ fn item(a: &Archive, i: Id, jobs: &mut BTreeSet<PageJob>) {
         jobs.extend((0..pages).map(|p| PageJob::Topic(t, p)));
         jobs.insert(PageJob::TopicFeed(t));
     }
-    // The meeting's people too: their pages count its items.
-    let meeting = &a.meetings[item.meeting];
     let people = item
         .presenters
         .iter()
         .chain(item.declarations.iter().map(|d| &d.member))
-        .chain(item.actions.iter().filter_map(|a| a.owner.as_ref()))
-        .chain(meeting.chair.iter())
-        .chain(&meeting.attendees)
-        .chain(&meeting.apologies);
+        .chain(item.actions.iter().filter_map(|a| a.owner.as_ref()));
     for p in people {
         person(a, p.person, jobs);
     }
@@ -174,17 +164,33 @@ pub fn page_of(a: &Archive, source: &str) -> Option<PageKey> {
         .map(PageKey::Document)
 }
 
-/// Site paths of the pages affected by a change to `sources`, in archive
-/// `a` (call it for the archive before and after the change).
-pub fn affected_paths(a: &Archive, sources: &[String]) -> BTreeSet<String> {
+/// The chair, attendees and apologies of a meeting.
+fn meeting_people(meeting: &Meeting) -> impl Iterator<Item = &PersonRole> {
+    meeting
+        .chair
+        .iter()
+        .chain(&meeting.attendees)
+        .chain(&meeting.apologies)
+}
+
+/// Site paths of the pages affected by a change to `sources`, from the
+/// archive before (`old`) and after (`new`) the change.
+pub fn affected_paths(old: &Archive, new: &Archive, sources: &[String]) -> BTreeSet<String> {
     let mut paths = BTreeSet::new();
     for source in sources {
-        if let Some(key) = page_of(a, source) {
-            paths.extend(
-                pages_showing(a, key)
-                    .into_iter()
-                    .map(|job| render::job_path(a, job)),
-            );
+        let (before, after) = (page_of(old, source), page_of(new, source));
+        for (a, key) in [(old, before), (new, after)] {
+            let Some(key) = key else { continue };
+            let mut jobs = pages_showing(a, key);
+            // An item that comes or goes changes its meeting's count of
+            // items, shown on the pages of the meeting's people; an edit
+            // to an item's words does not.
+            if let (PageKey::Item(i), true) = (key, before.is_some() != after.is_some()) {
+                for p in meeting_people(&a.meetings[a.items[i].meeting]) {
+                    person(a, p.person, &mut jobs);
+                }
+            }
+            paths.extend(jobs.into_iter().map(|job| render::job_path(a, job)));
         }
     }
     paths

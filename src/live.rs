@@ -286,21 +286,23 @@ impl LiveSite {
         let root = &self.options.root;
         let out_dir = self.options.output_dir();
         let old = &self.archive;
-        let mut affected = depends::affected_paths(old, rels);
-        affected.extend(depends::affected_paths(archive, rels));
+        let mut affected = depends::affected_paths(old, archive, rels);
 
         let jobs = render::jobs(archive);
         let paths: Vec<String> = jobs
             .par_iter()
             .map(|&j| render::job_path(archive, j))
             .collect();
-        // The sitemap lists every page: it changes when one comes or goes.
-        let old_paths: std::collections::HashSet<String> = render::jobs(old)
-            .par_iter()
-            .map(|&j| render::job_path(old, j))
-            .collect();
-        if paths.len() != old_paths.len() || paths.iter().any(|p| !old_paths.contains(p)) {
-            affected.insert("/sitemap.xml".to_owned());
+        // The sitemap (a site with a base_url has one) lists every page:
+        // it changes when one comes or goes.
+        if archive.config.base_url.is_some() {
+            let old_paths: std::collections::HashSet<String> = render::jobs(old)
+                .par_iter()
+                .map(|&j| render::job_path(old, j))
+                .collect();
+            if paths.len() != old_paths.len() || paths.iter().any(|p| !old_paths.contains(p)) {
+                affected.insert(render::job_path(archive, render::PageJob::Sitemap));
+            }
         }
         let selected: Vec<render::PageJob> = jobs
             .iter()
