@@ -93,13 +93,10 @@ impl LiveSite {
         let mut rels = BTreeSet::new();
         for path in paths {
             let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-            let rel = path.strip_prefix(&content).ok()?;
+            let rel = load::rel_path(&content, &path)?;
             if path.is_dir() {
                 return None;
             }
-            let parts: Option<Vec<&str>> =
-                rel.components().map(|c| c.as_os_str().to_str()).collect();
-            let rel = parts?.join("/");
             let name = rel.rsplit('/').next().unwrap_or_default();
             if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
                 continue; // editor litter
@@ -398,11 +395,8 @@ impl LiveSite {
         ]
         .into_iter()
         .flatten()
-        .find_map(|prefix| path.strip_prefix(prefix).ok());
-        let Some(rel) = rel.and_then(|r| {
-            let parts: Option<Vec<&str>> = r.components().map(|c| c.as_os_str().to_str()).collect();
-            parts.map(|p| p.join("/"))
-        }) else {
+        .find_map(|prefix| load::rel_path(prefix, path));
+        let Some(rel) = rel else {
             return false;
         };
         let Ok(path) = ContentPath::classify(&rel) else {

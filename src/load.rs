@@ -362,7 +362,9 @@ fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name == "Thumbs.db"
 }
 
-fn rel_path(content: &Path, path: &Path) -> Option<String> {
+/// `path` as a `/`-separated path under `content`, if it lies there and
+/// its name is UTF-8.
+pub(crate) fn rel_path(content: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(content).ok()?;
     let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))

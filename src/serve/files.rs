@@ -46,8 +46,14 @@ pub fn resolve(root: &Path, prefix: &str, raw: &str) -> Target {
     if path.is_dir() {
         if !decoded.ends_with('/') {
             // Slashes collapsed: `//people` must not send the browser to
-            // `//people/`, which it reads as another host's address.
-            return Target::Redirect(format!("{prefix}/{}/", rest.trim_start_matches('/')));
+            // `//people/`, which it reads as another host's address; and
+            // never any protocol-relative address (`//host`, or `/\host`,
+            // which browsers read alike): that would be an open redirect.
+            let to = format!("{prefix}/{}/", rest.trim_start_matches('/'));
+            if to.starts_with("//") || to.starts_with("/\\") {
+                return Target::NotFound;
+            }
+            return Target::Redirect(to);
         }
         path.push("index.html");
     }

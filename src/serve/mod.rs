@@ -269,11 +269,6 @@ async fn static_file(
     }
     match files::resolve(&state.output_dir, &state.prefix, uri.path()) {
         files::Target::File(path) => file_response(&state, &path, &headers, StatusCode::OK).await,
-        // Never a protocol-relative address (`//host`, or `/\host`, which
-        // browsers read alike): that would be an open redirect.
-        files::Target::Redirect(to) if to.starts_with("//") || to.starts_with("/\\") => {
-            not_found(&state).await
-        }
         files::Target::Redirect(to) => {
             let location = match uri.query() {
                 Some(q) => format!("{to}?{q}"),
