@@ -410,18 +410,6 @@ fn malformed_percent_escapes_get_400() {
     assert_eq!(server.get("/api/search?q=budget+monitoring").status, 200);
 }
 
-fn wait_until(what: &str, server: &Server, done: impl Fn() -> bool) {
-    let started = std::time::Instant::now();
-    while !done() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}; server said:\n{}",
-            server.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 #[test]
 fn saves_after_a_bad_save_converge_to_the_files_on_disk() {
     let dir = fixture("basic");
@@ -473,7 +461,7 @@ fn saves_after_a_bad_save_converge_to_the_files_on_disk() {
     }
     assert_eq!(server.get("/api/search?q=marker4").json()["total"], 0);
     // Once the saves have settled, the served pages are a fresh build's.
-    wait_until("the rebuilds to settle", &server, || {
+    server.wait_until("the rebuilds to settle", || {
         let fresh_dir = tempfile::tempdir().unwrap();
         let mut options = quorum::build::BuildOptions::new(dir.path());
         options.output = Some(fresh_dir.path().join("out"));
@@ -595,7 +583,7 @@ fn the_error_overlay_never_shows_withheld_items() {
         let mut late = EventStream::open(&server);
         let replay = late.wait_for("the replayed error", |t| t.contains("event: error-report"));
         assert!(!replay.contains(secret), "{secret} replayed: {replay}");
-        wait_until("the terminal to show the error", &server, || {
+        server.wait_until("the terminal to show the error", || {
             server.stderr().contains(secret)
         });
         save(rel, restore);

@@ -136,7 +136,10 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
         .route(&format!("{prefix}/api/search"), get(search_api))
         .route(EVENTS_PATH, get(events))
         .fallback(static_file)
-        .layer(axum::middleware::from_fn(refuse_malformed_escapes))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            refuse_malformed_escapes,
+        ))
         .layer(CompressionLayer::new())
         .with_state(Arc::clone(&state));
     let listener = tokio::net::TcpListener::bind(options.bind)
@@ -224,6 +227,7 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
 /// not decode to UTF-8, in its path or its query. Decoding such an escape
 /// lossily would search for (or look up) words nobody typed.
 async fn refuse_malformed_escapes(
+    State(state): State<Arc<AppState>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -234,15 +238,20 @@ async fn refuse_malformed_escapes(
     }
     let message = "the address has a broken %-escape: each % must be followed by \
                    two hexadecimal digits, and together they must spell UTF-8 text";
-    if uri.path().ends_with("/api/search") {
-        let body = axum::Json(serde_json::json!({ "error": message }));
-        return (StatusCode::BAD_REQUEST, body).into_response();
+    if uri.path() == format!("{}/api/search", state.prefix) {
+        return json_error(StatusCode::BAD_REQUEST, message);
     }
     (
         StatusCode::BAD_REQUEST,
         format!("Bad address: {message}.\n"),
     )
         .into_response()
+}
+
+/// An error as the search API answers it: `{"error": "..."}`.
+fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
+    let body = serde_json::json!({ "error": message.into() });
+    (status, axum::Json(body)).into_response()
 }
 
 fn too_long(uri: &Uri) -> Option<Response> {
@@ -446,9 +455,6 @@ async fn search_api(
     if let Some(r) = too_long(&uri) {
         return r;
     }
-    let json_error = |status: StatusCode, message: String| {
-        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
-    };
     let (request, _) = match search_page::parse(pairs) {
         Ok(r) => r,
         Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
@@ -456,7 +462,7 @@ async fn search_api(
     let Some(index) = state.snapshot().search.clone() else {
         return json_error(
             StatusCode::SERVICE_UNAVAILABLE,
-            "the search index is not available".into(),
+            "the search index is not available",
         );
     };
     match tokio::task::spawn_blocking(move || index.search(&request)).await {

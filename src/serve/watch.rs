@@ -150,7 +150,7 @@ fn rebuild_loop(
                 let _ = state.events.send(LiveEvent::Reload);
             }
             Err(failure) => {
-                pending = paths.clone();
+                pending = paths;
                 let diagnostics = failure.diagnostics.sorted();
                 let text: Vec<String> = diagnostics
                     .iter()
@@ -160,7 +160,7 @@ fn rebuild_loop(
                     "{}\nThe last good site is still being served; fix the error and save again.",
                     text.join("\n")
                 );
-                let shown = browser_text(&live, &diagnostics);
+                let shown = browser_text(&live, &diagnostics, &text);
                 state
                     .snapshot
                     .write()
@@ -172,13 +172,15 @@ fn rebuild_loop(
     }
 }
 
-/// The diagnostics as every open tab is shown them. An error in a withheld
-/// item (or one of its files) may quote its words, and anyone with the
-/// page open would see them: the browser gets only the file's path.
-fn browser_text(live: &LiveSite, diagnostics: &[Diagnostic]) -> String {
+/// The diagnostics (as the terminal shows them: `text`) as every open tab
+/// is shown them. An error in a withheld item (or one of its files) may
+/// quote its words, and anyone with the page open would see them: the
+/// browser gets only the file's path.
+fn browser_text(live: &LiveSite, diagnostics: &[Diagnostic], text: &[String]) -> String {
     let shown: Vec<String> = diagnostics
         .iter()
-        .map(|d| {
+        .zip(text)
+        .map(|(d, rendered)| {
             if live.withholds(&d.path) {
                 let notice = Diagnostic {
                     severity: d.severity,
@@ -189,7 +191,7 @@ fn browser_text(live: &LiveSite, diagnostics: &[Diagnostic]) -> String {
                 };
                 diagnostic::render(&notice, false)
             } else {
-                diagnostic::render(d, false)
+                rendered.clone()
             }
         })
         .collect();

@@ -67,18 +67,25 @@ impl Server {
 
     /// Polls `path` until its body satisfies `done` (rebuilds take a moment).
     pub fn wait_for(&self, path: &str, what: &str, done: impl Fn(&Response) -> bool) -> Response {
-        let started = Instant::now();
-        loop {
+        let last = std::cell::RefCell::new(None);
+        self.wait_until(&format!("{what} at {path}"), || {
             let r = self.get(path);
-            if done(&r) {
-                return r;
-            }
-            if started.elapsed() > Duration::from_secs(20) {
-                panic!(
-                    "timed out waiting for {what} at {path}; server said:\n{}",
-                    self.stderr.lock().unwrap()
-                );
-            }
+            let found = done(&r);
+            *last.borrow_mut() = Some(r);
+            found
+        });
+        last.into_inner().expect("a response")
+    }
+
+    /// Waits (20 s at most) until `done` says so.
+    pub fn wait_until(&self, what: &str, done: impl Fn() -> bool) {
+        let started = Instant::now();
+        while !done() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}; server said:\n{}",
+                self.stderr()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -94,22 +101,29 @@ impl Server {
 
     /// Sends SIGTERM and fails the test unless the server exits in `limit`.
     pub fn terminate_within(mut self, limit: Duration) -> std::process::ExitStatus {
+        match self.sigterm_and_wait(limit) {
+            Some(status) => status,
+            None => panic!(
+                "server did not stop within {limit:?} of SIGTERM; it said:\n{}",
+                self.stderr()
+            ),
+        }
+    }
+
+    /// Sends SIGTERM and waits up to `limit` for the process to end.
+    fn sigterm_and_wait(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
             .status();
         let started = Instant::now();
-        loop {
+        while started.elapsed() < limit {
             if let Ok(Some(status)) = self.child.try_wait() {
-                return status;
+                return Some(status);
             }
-            assert!(
-                started.elapsed() < limit,
-                "server did not stop within {limit:?} of SIGTERM; it said:\n{}",
-                self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(10));
         }
+        None
     }
 
     /// Whether the process is still running.
@@ -192,16 +206,8 @@ impl Drop for Server {
         if let Ok(Some(_)) = self.child.try_wait() {
             return;
         }
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
+        if self.sigterm_and_wait(Duration::from_secs(5)).is_some() {
+            return;
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
