@@ -44,9 +44,14 @@ impl Diagnostic {
     }
 
     pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::error(path, message).into_warning()
+    }
+
+    /// The same diagnostic, as a warning.
+    pub fn into_warning(self) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(path, message)
+            ..self
         }
     }
 

@@ -239,7 +239,7 @@ impl Resolver {
         for (committee_slug, folder) in &meeting_folders {
             let Some(&committee) = committee_index.get(committee_slug) else {
                 // A `_committee.md` that failed to parse is reported already.
-                let failed_here = failed.contains(&format!("{committee_slug}/_committee.md"));
+                let failed_here = under_failed(failed, committee_slug);
                 if !failed_here && missing_committee_reported.insert(committee_slug.clone()) {
                     self.diagnostics.push(
                         Diagnostic::error(
@@ -1265,10 +1265,7 @@ impl Unresolved {
     /// what was just withheld, until every reference is edited away.
     fn graded(&self, d: Diagnostic) -> Diagnostic {
         match self {
-            Unresolved::Withheld(..) => Diagnostic {
-                severity: crate::diagnostic::Severity::Warning,
-                ..d
-            },
+            Unresolved::Withheld(..) => d.into_warning(),
             _ => d,
         }
     }
@@ -1282,10 +1279,16 @@ impl Targets<'_> {
         if let Some(&w) = self.withheld.get(target) {
             return Err(Unresolved::Withheld(target.to_owned(), w));
         }
-        if under_failed(self.failed, target) {
-            return Err(Unresolved::Unloaded);
-        }
-        let missing = || Unresolved::Missing(target.to_owned());
+        // Only a target not found can lie under a file that failed to
+        // load (nothing under one is indexed), so the check is made on
+        // that path alone, not for every reference that resolves.
+        let missing = || {
+            if under_failed(self.failed, target) {
+                Unresolved::Unloaded
+            } else {
+                Unresolved::Missing(target.to_owned())
+            }
+        };
         match ContentPath::classify(target).map_err(|_| missing())? {
             ContentPath::Committee { committee } => self
                 .committees
@@ -1447,8 +1450,5 @@ fn warning_in<M>(
             message,
         ),
     };
-    Diagnostic {
-        severity: crate::diagnostic::Severity::Warning,
-        ..d.with_hint(hint)
-    }
+    d.with_hint(hint).into_warning()
 }

@@ -61,10 +61,12 @@ pub fn likely_typos(names: &[(&str, usize)]) -> Vec<(usize, usize)> {
             .flat_map(char::to_lowercase)
             .collect()
     };
+    // Lower-cased once: the candidates of a rare name are compared in it.
+    let lower: Vec<String> = names.iter().map(|(n, _)| n.to_lowercase()).collect();
     let mut by_squashed: rustc_hash::FxHashMap<String, usize> = Default::default();
     let mut by_deletion: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
     for (known, &(name, uses)) in names.iter().enumerate() {
-        let chars: Vec<char> = name.to_lowercase().chars().collect();
+        let chars: Vec<char> = lower[known].chars().collect();
         if uses < 2 || chars.len() > MAX_TYPO_CHARS {
             continue;
         }
@@ -75,8 +77,7 @@ pub fn likely_typos(names: &[(&str, usize)]) -> Vec<(usize, usize)> {
     }
     let mut typos = Vec::new();
     for (rare, &(name, uses)) in names.iter().enumerate() {
-        let lower = name.to_lowercase();
-        let chars: Vec<char> = lower.chars().collect();
+        let chars: Vec<char> = lower[rare].chars().collect();
         if uses != 1 || chars.len() > MAX_TYPO_CHARS {
             continue;
         }
@@ -86,7 +87,7 @@ pub fn likely_typos(names: &[(&str, usize)]) -> Vec<(usize, usize)> {
             // none of them is a telling match.
             .flat_map(|known| known.iter().take(8))
             .copied()
-            .filter(|&k| strsim::damerau_levenshtein(&lower, &names[k].0.to_lowercase()) == 1)
+            .filter(|&k| strsim::damerau_levenshtein(&lower[rare], &lower[k]) == 1)
             .max_by_key(|&k| (names[k].1, std::cmp::Reverse(k)));
         if let Some(known) = by_squashed.get(&squash(name)).copied().or(one_edit) {
             typos.push((rare, known));
