@@ -46,9 +46,12 @@ struct Scanner {
     shape: Shape,
     /// The open quote: its character and where it opened.
     quote: Option<(char, Position)>,
-    /// Open flow brackets, and where the outermost opened.
+    /// Open flow brackets, and where the outermost opened (while any is).
     flow_depth: usize,
     flow_start: Option<(Position, char)>,
+    /// The characters of the line being scanned, one buffer for them all:
+    /// the scan runs on the front matter of every file.
+    chars: Vec<char>,
     /// Columns of the open block levels, innermost last.
     block_columns: Vec<usize>,
     /// Inside a block scalar whose header line was indented this much:
@@ -64,11 +67,8 @@ pub fn scan(yaml: &str) -> Result<Shape, ShapeError> {
     }
     let mut shape = scanner.shape;
     shape.unclosed_quote = scanner.quote.map(|(quote, at)| (at, quote));
-    shape.unclosed_bracket = if scanner.flow_depth > 0 {
-        scanner.flow_start
-    } else {
-        None
-    };
+    // Set while a bracket is open, so still set if one was never closed.
+    shape.unclosed_bracket = scanner.flow_start;
     Ok(shape)
 }
 
@@ -82,7 +82,15 @@ impl Scanner {
     }
 
     fn line(&mut self, line: usize, text: &str) -> Result<(), ShapeError> {
-        let chars: Vec<char> = text.chars().collect();
+        let mut chars = std::mem::take(&mut self.chars);
+        chars.clear();
+        chars.extend(text.chars());
+        let scanned = self.line_chars(line, &chars);
+        self.chars = chars;
+        scanned
+    }
+
+    fn line_chars(&mut self, line: usize, chars: &[char]) -> Result<(), ShapeError> {
         let indent = chars.iter().take_while(|&&c| is_blank(c)).count();
         let content = chars.get(indent).copied();
         if let Some(parent) = self.block_scalar_parent {
@@ -103,9 +111,9 @@ impl Scanner {
                     column: tab + 1,
                 });
             }
-            start = self.block_levels(line, &chars, indent)?;
+            start = self.block_levels(line, chars, indent)?;
         }
-        self.tokens(line, &chars, start, indent)
+        self.tokens(line, chars, start, indent)
     }
 
     /// Updates the open block levels for a line of block structure whose
