@@ -70,7 +70,7 @@ fn template_render_item_page(bencher: divan::Bencher) {
     let root = repo();
     bencher.bench(|| {
         render::render(&archive, &theme, &root, &[PageJob::Item(0)], |page| {
-            divan::black_box(page.body.len());
+            divan::black_box(page.text().map(str::len));
             Ok(())
         })
     });
@@ -83,6 +83,7 @@ fn index_build(bencher: divan::Bencher) {
     let mut n = 0;
     bencher.bench_local(|| {
         n += 1;
-        quorum::search::index::write(&archive, &dir.path().join(n.to_string())).expect("index")
+        quorum::search::index::write(&archive, &dir.path().join(n.to_string()), false)
+            .expect("index")
     });
 }

@@ -118,10 +118,10 @@ impl Bodies {
         let Some(source) = &body.source else {
             return Ok(T::default());
         };
-        let shown = Path::new(crate::load::CONTENT_DIR).join(source);
+        let shown = Path::new(crate::source::CONTENT_DIR).join(source);
         let read = crate::source::read(
             &self.content_dir.join(source),
-            crate::load::MAX_MARKDOWN_BYTES,
+            crate::source::MAX_MARKDOWN_BYTES,
         )
         .map_err(|e| BodyError::Read {
             path: shown.clone(),

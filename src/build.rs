@@ -2,21 +2,20 @@
 //! index, in that order. It sequences the stages and holds no logic of its
 //! own; every decision lives in the stage that owns it.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
+use std::time::Instant;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::linkcheck::LinkChecker;
 use crate::load::{self, LoadOptions, Loaded};
 use crate::model::Archive;
 use crate::output::{Guard, OutputError, Staging};
+use crate::publish::{self, Step, Target};
+use crate::reads::Read;
 use crate::render::{self, Theme};
 use crate::resolve;
 use crate::search;
+pub use crate::timing::Timing;
 
 /// What to build, and where.
 #[derive(Debug, Clone)]
@@ -101,33 +100,16 @@ pub struct BuildReport {
     /// Warnings (a report never holds errors).
     pub diagnostics: Diagnostics,
     pub timings: Vec<Timing>,
+    /// What each file of the site read of the model, by site path, and
+    /// each search document, by URL (kept for `quorum serve` only).
+    pub reads: Reads,
 }
 
-/// How long a stage took, and the process's peak memory when it ended.
-#[derive(Debug, Clone)]
-pub struct Timing {
-    pub stage: &'static str,
-    pub took: Duration,
-    /// Peak resident memory so far, in bytes (where the OS tells it).
-    pub peak_rss: Option<u64>,
-}
-
-impl Timing {
-    fn now(stage: &'static str, took: Duration) -> Timing {
-        Timing {
-            stage,
-            took,
-            peak_rss: peak_rss(),
-        }
-    }
-}
-
-/// The process's peak resident set so far (Linux `VmHWM`).
-fn peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+/// What a build's files and search documents read of the model.
+#[derive(Debug, Default)]
+pub struct Reads {
+    pub files: Vec<(String, Vec<Read>)>,
+    pub documents: Vec<(String, Vec<Read>)>,
 }
 
 /// A build that did not succeed: all its diagnostics, errors among them.
@@ -287,7 +269,15 @@ fn run(
             Ok(result) => result,
             Err(panic) => std::panic::resume_unwind(panic),
         });
-        let mut report = write_site(options, &targets, archive, &theme, diagnostics, staging)?;
+        let mut report = write_site(
+            options,
+            &targets,
+            archive,
+            &theme,
+            diagnostics,
+            staging,
+            keep,
+        )?;
         report.timings.insert(0, read_timing);
         report.timings.insert(1, resolve_timing);
         if let Some(total) = report.timings.iter_mut().find(|t| t.stage == "total") {
@@ -323,6 +313,7 @@ pub fn write_site(
     theme: &Theme,
     mut diagnostics: Diagnostics,
     staging: Option<Result<Staging, OutputError>>,
+    keep: bool,
 ) -> Result<BuildReport, BuildFailure> {
     let mut timings = Vec::new();
     let started = Instant::now();
@@ -351,15 +342,18 @@ pub fn write_site(
             Some((stage.dir().to_owned(), Some(stage)))
         }
     };
-    let jobs = render::jobs(&archive);
-    let page_paths: Vec<String> = jobs
-        .par_iter()
-        .map(|&j| render::job_path(&archive, j))
-        .collect();
-    let files = site_files(&archive, theme, page_paths.iter().cloned());
-    let checker = LinkChecker::new(root, &archive.prefix, files).skipping(archive.unloaded.clone());
-    let bytes = std::sync::atomic::AtomicU64::new(0);
-    let (render_problems, index_result) = std::thread::scope(|scope| {
+    let jobs = render::jobs(&archive, theme);
+    let files = publish::site_files(&archive, theme, &jobs);
+    let output = options.output_dir();
+    let step = Step {
+        archive: &archive,
+        theme,
+        root,
+        output: &output,
+        target: staging.as_ref().map(|s| s as &dyn Target),
+        keep_reads: keep,
+    };
+    let ((published, problems), index_result) = std::thread::scope(|scope| {
         // Its own thread, not a rayon worker: adding documents blocks while
         // tantivy's writer threads catch up, and a blocked worker would
         // take a core from the pages. The writer fills the time the pages
@@ -367,34 +361,33 @@ pub fn write_site(
         let index = index_stage.as_ref().map(|(dir, _)| {
             scope.spawn(|| {
                 let started = Instant::now();
-                (search::index::write(&archive, dir), started.elapsed())
+                (search::index::write(&archive, dir, keep), started.elapsed())
             })
         });
-        let problems = render::render(&archive, theme, root, &jobs, |page| {
-            if page.url.ends_with('/') || page.url.ends_with(".html") {
-                checker.scan(&page.url, &page.body, page.source.as_deref(), page.template);
-            }
-            bytes.fetch_add(page.body.len() as u64, std::sync::atomic::Ordering::Relaxed);
-            match &staging {
-                Some(s) => s
-                    .write(&render::output_path(&page.url), page.body.as_bytes())
-                    .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string())),
-                None => Ok(()),
-            }
-        });
-        timings.push(Timing::now("render + write", stage_started.elapsed()));
+        let published = step.run(&jobs, files, diagnostics.as_slice());
+        timings.push(Timing::now(
+            "render + check + write",
+            stage_started.elapsed(),
+        ));
         let index_result = index.map(|handle| match handle.join() {
             Ok(result) => result,
             Err(panic) => std::panic::resume_unwind(panic),
         });
-        (problems, index_result)
+        (published, index_result)
     });
-    diagnostics.extend(render_problems);
+    diagnostics.extend(problems);
+    let mut reads = Reads {
+        files: published.reads,
+        documents: Vec::new(),
+    };
     let mut indexed = 0;
     if let Some((result, took)) = index_result {
         timings.push(Timing::now("search index (alongside)", took));
         match result {
-            Ok(n) => indexed = n,
+            Ok(written) => {
+                indexed = written.count;
+                reads.documents = written.reads;
+            }
             Err(e) => {
                 if !matches!(e, search::SearchError::Body(_))
                     && let Some(site) = &staging
@@ -405,44 +398,6 @@ pub fn write_site(
             }
         }
     }
-
-    let stage_started = Instant::now();
-    let mut copied = 0;
-    if let Some(s) = &staging {
-        let copy_problems: Vec<Diagnostic> = theme
-            .assets
-            .par_iter()
-            .filter_map(|(rel, asset)| {
-                match asset {
-                    render::theme::Asset::Builtin(b) => s.write(rel, b),
-                    render::theme::Asset::File(p) => s.copy(rel, p),
-                }
-                .err()
-            })
-            .chain(archive.attachments.par_iter().filter_map(|a| {
-                s.copy(&crate::urls::percent_decode(&a.url)[1..], &a.file)
-                    .err()
-            }))
-            .map(|e| Diagnostic::error(options.output_dir(), e.to_string()))
-            .collect();
-        diagnostics.extend(copy_problems);
-        copied = theme.assets.len() + archive.attachments.len();
-    }
-    // A file with errors of its own is reported for those; its broken
-    // links are the same mistakes seen again in the output.
-    let files_with_errors: HashSet<PathBuf> = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.path.clone())
-        .collect();
-    diagnostics.extend(
-        checker
-            .finish()
-            .into_iter()
-            .filter(|d| !files_with_errors.contains(&d.path)),
-    );
-    timings.push(Timing::now("copy + link check", stage_started.elapsed()));
-
     if diagnostics.has_errors() {
         return Err(BuildFailure { diagnostics });
     }
@@ -454,34 +409,17 @@ pub fn write_site(
         }
     }
     timings.push(Timing::now("total", started.elapsed()));
+    let copied = theme.assets.len() + archive.attachments.len();
     Ok(BuildReport {
-        pages: jobs.len(),
+        pages: jobs.len() - copied,
         files: copied,
-        bytes: bytes.into_inner(),
+        bytes: published.bytes,
         indexed,
         archive,
         diagnostics,
         timings,
+        reads,
     })
-}
-
-/// Every file a build of `archive` publishes, as site paths (`/a/b/`,
-/// `/style.css`): what the link checker accepts as a target. Shared by full
-/// builds and `quorum serve`'s incremental ones.
-pub fn site_files(
-    archive: &Archive,
-    theme: &Theme,
-    page_paths: impl IntoIterator<Item = String>,
-) -> HashSet<String> {
-    let mut files: HashSet<String> = page_paths.into_iter().collect();
-    files.extend(theme.assets.keys().map(|k| format!("/{k}")));
-    files.extend(
-        archive
-            .attachments
-            .iter()
-            .map(|a| crate::urls::percent_decode(&a.url)),
-    );
-    files
 }
 
 /// Where `quorum` looks for an archive when none is given.

@@ -1,197 +1,723 @@
-//! Which pages depend on which content file: the one place that decides
-//! what an edit affects, so `quorum serve` re-renders only those pages.
+//! What an edit affects, worked out from what each page read.
 //!
-//! Answers are site paths (URLs without prefix), so the answers for the
-//! archive before and after an edit can be merged: a page in the old
-//! answer but not in the new archive is one to delete.
+//! Every file of the site and every search document records the entities
+//! it read ([`crate::reads`]). Here those reads are kept in a form that
+//! outlives the archive they were made in: an entity is named by what
+//! identifies it whatever else changes (an item by its file, a person by
+//! their slug), not by its place in the archive's vectors, which moves
+//! when an item is added. Each entity's parts are fingerprinted; after an
+//! edit, an entity whose fingerprint differs has changed, and the files to
+//! redo are those that read it, plus those that appear.
+//!
+//! A fingerprint names other entities by their identities too, so that a
+//! list of items changes only when its items do. Each fingerprint takes a
+//! struct apart field by field, with no `..`: a field added to the model
+//! does not compile until it is fingerprinted.
 
-use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
 
-use crate::model::{Archive, Id, Meeting, PageKey, PersonRole, Supporting};
-use crate::render::{self, PageJob};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
-/// Pages whose content shows something of the page `key`.
-pub fn pages_showing(a: &Archive, key: PageKey) -> BTreeSet<PageJob> {
-    let mut jobs = BTreeSet::new();
-    // Lists that every change can touch (titles, counts, latest items).
-    jobs.extend([
-        PageJob::Home,
-        PageJob::Topics,
-        PageJob::People,
-        PageJob::SiteFeed,
-    ]);
-    match key {
-        PageKey::Committee(c) => {
-            // Every meeting list names its committee.
-            jobs.extend((0..render::page_count(a.meetings.len())).map(PageJob::Meetings));
-            committee(a, c, &mut jobs);
-            jobs.insert(PageJob::CommitteeFeed(c));
-            for &m in &a.committees[c].meetings {
-                meeting_and_items(a, m, &mut jobs);
-            }
-            for p in &a.committees[c].members {
-                person(a, p.person, &mut jobs);
-            }
-            backlinks(&a.committees[c].referenced_by, &mut jobs);
+use crate::body::Body;
+use crate::model::*;
+use crate::reads::*;
+use crate::render::{self, PageJob, Theme};
+
+/// An entity's part, by identity: what a recorded read becomes.
+pub type Stable = (u64, Part);
+
+/// The identities of an archive's entities, by index.
+#[derive(Debug, Default)]
+pub struct Keys {
+    committees: Vec<u64>,
+    meetings: Vec<u64>,
+    items: Vec<u64>,
+    documents: Vec<u64>,
+    attachments: Vec<u64>,
+    topics: Vec<u64>,
+    people: Vec<u64>,
+}
+
+fn identity(kind: &str, name: &str) -> u64 {
+    let mut h = FxHasher::default();
+    kind.hash(&mut h);
+    name.hash(&mut h);
+    h.finish()
+}
+
+fn list_identity(list: List) -> u64 {
+    identity("list", &format!("{list:?}"))
+}
+
+impl Keys {
+    pub fn of(a: &Archive) -> Keys {
+        fn each<T: Sync>(v: &[T], kind: &str, name: impl Fn(&T) -> &str + Sync) -> Vec<u64> {
+            v.par_iter().map(|x| identity(kind, name(x))).collect()
         }
-        PageKey::Meeting(m) => {
-            let meeting = &a.meetings[m];
-            jobs.insert(meetings_page(a, m));
-            committee(a, meeting.committee, &mut jobs);
-            meeting_and_items(a, m, &mut jobs);
-            jobs.extend(
-                meeting
-                    .previous
-                    .into_iter()
-                    .chain(meeting.next)
-                    .map(PageJob::Meeting),
-            );
-            for p in meeting_people(meeting) {
-                person(a, p.person, &mut jobs);
-            }
-            backlinks(&meeting.referenced_by, &mut jobs);
-        }
-        PageKey::Item(i) => item(a, i, &mut jobs),
-        PageKey::Document(d) => {
-            let doc = &a.documents[d];
-            jobs.insert(PageJob::Document(d));
-            jobs.insert(PageJob::Item(doc.item));
-            if let Some(author) = &doc.author {
-                person(a, author.person, &mut jobs);
-            }
-            backlinks(&doc.referenced_by, &mut jobs);
+        Keys {
+            committees: each(&a.committees, "committee", |c| &c.slug),
+            meetings: each(&a.meetings, "meeting", |m| &m.url),
+            items: each(&a.items, "item", |i| &i.source),
+            documents: each(&a.documents, "document", |d| &d.source),
+            attachments: each(&a.attachments, "attachment", |f| &f.source),
+            topics: each(&a.topics, "topic", |t| &t.slug),
+            people: each(&a.people, "person", |p| &p.slug),
         }
     }
-    jobs
-}
 
-/// The page of the all-meetings list that shows meeting `m`. Meetings come
-/// and go only with folders, which take a full rebuild, so the list's
-/// pagination is the same before and after an incremental change.
-fn meetings_page(a: &Archive, m: Id) -> PageJob {
-    let position = a
-        .meetings_newest_first
-        .iter()
-        .position(|&x| x == m)
-        .unwrap_or(0);
-    PageJob::Meetings(position / render::PAGE_SIZE)
-}
+    /// A read made in the archive these keys are of, by identity.
+    pub fn stable(&self, read: Read) -> Stable {
+        match read {
+            Read::Committee(c, part) => (self.committees[c], part),
+            Read::Meeting(m, part) => (self.meetings[m], part),
+            Read::Item(i, part) => (self.items[i], part),
+            Read::Document(d, part) => (self.documents[d], part),
+            Read::Attachment(f) => (self.attachments[f], Part::Whole),
+            Read::Topic(t, part) => (self.topics[t], part),
+            Read::Person(p, part) => (self.people[p], part),
+            Read::List(list) => (list_identity(list), Part::Whole),
+        }
+    }
 
-fn committee(a: &Archive, c: Id, jobs: &mut BTreeSet<PageJob>) {
-    let pages = render::page_count(a.committees[c].meetings.len());
-    jobs.extend((0..pages).map(|p| PageJob::Committee(c, p)));
-}
-
-fn person(a: &Archive, p: Id, jobs: &mut BTreeSet<PageJob>) {
-    jobs.extend((0..render::person_pages(&a.people[p])).map(|page| PageJob::Person(p, page)));
-}
-
-fn meeting_and_items(a: &Archive, m: Id, jobs: &mut BTreeSet<PageJob>) {
-    jobs.insert(PageJob::Meeting(m));
-    for &i in &a.meetings[m].items {
-        jobs.insert(PageJob::Item(i));
+    pub fn page(&self, key: PageKey) -> u64 {
+        match key {
+            PageKey::Committee(c) => self.committees[c],
+            PageKey::Meeting(m) => self.meetings[m],
+            PageKey::Item(i) => self.items[i],
+            PageKey::Document(d) => self.documents[d],
+        }
     }
 }
 
-fn item(a: &Archive, i: Id, jobs: &mut BTreeSet<PageJob>) {
-    let item = &a.items[i];
-    jobs.insert(PageJob::Item(i));
-    jobs.insert(PageJob::Meeting(item.meeting));
-    // Its meeting's line in the all-meetings list counts its items.
-    jobs.insert(meetings_page(a, item.meeting));
-    committee(a, item.committee, jobs);
-    jobs.insert(PageJob::CommitteeFeed(item.committee));
-    // Neighbours on the agenda show this item's title.
-    jobs.extend(
-        item.previous
-            .into_iter()
-            .chain(item.next)
-            .map(PageJob::Item),
+/// Fingerprints of every entity's parts and of every list.
+pub type Prints = FxHashMap<Stable, u64>;
+
+/// Fingerprints every entity of `a`, whose files are `jobs`.
+pub fn prints(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> Prints {
+    let mut prints: Prints = FxHashMap::default();
+    prints.extend(both(&a.committees, &keys.committees, keys));
+    prints.extend(both(&a.meetings, &keys.meetings, keys));
+    prints.extend(both(&a.items, &keys.items, keys));
+    prints.extend(both(&a.documents, &keys.documents, keys));
+    prints.extend(both(&a.topics, &keys.topics, keys));
+    prints.extend(both(&a.people, &keys.people, keys));
+    let attachments: Vec<(Stable, u64)> = a
+        .attachments
+        .par_iter()
+        .zip(&keys.attachments)
+        .map(|(file, &k)| ((k, Part::Whole), Print::of(keys, |f| f.attachment(file))))
+        .collect();
+    prints.extend(attachments);
+    for (list, print) in lists(a, keys, jobs) {
+        prints.insert((list_identity(list), Part::Whole), print);
+    }
+    prints
+}
+
+/// The headline's and the whole entity's fingerprints of each of `v`.
+fn both<T: Sync + Fingerprinted>(v: &[T], ids: &[u64], keys: &Keys) -> Vec<(Stable, u64)> {
+    v.par_iter()
+        .zip(ids)
+        .flat_map_iter(|(x, &k)| {
+            [
+                ((k, Part::Headline), Print::of(keys, |f| x.headline(f))),
+                ((k, Part::Whole), Print::of(keys, |f| x.whole(f))),
+            ]
+        })
+        .collect()
+}
+
+fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> [(List, u64); 6] {
+    let ids = |v: &[u64], order: &mut dyn Iterator<Item = Id>| {
+        let mut h = FxHasher::default();
+        order.for_each(|i| h.write_u64(v[i]));
+        h.finish()
+    };
+    let mut items: Vec<Id> = (0..a.items.len()).collect();
+    a.sort_items_newest_first(&mut items);
+    let mut pages = FxHasher::default();
+    jobs.iter().for_each(|(_, path)| path.hash(&mut pages));
+    [
+        (
+            List::Committees,
+            ids(&keys.committees, &mut (0..a.committees.len())),
+        ),
+        (
+            List::Meetings,
+            ids(&keys.meetings, &mut a.meetings_newest_first.iter().copied()),
+        ),
+        (List::Items, ids(&keys.items, &mut items.into_iter())),
+        (List::Topics, ids(&keys.topics, &mut (0..a.topics.len()))),
+        (List::People, ids(&keys.people, &mut (0..a.people.len()))),
+        (List::Pages, pages.finish()),
+    ]
+}
+
+/// A fingerprint being taken: a hasher that names entities by identity.
+pub struct Print<'k> {
+    keys: &'k Keys,
+    h: FxHasher,
+}
+
+impl<'k> Print<'k> {
+    fn of(keys: &'k Keys, take: impl FnOnce(&mut Print<'k>)) -> u64 {
+        let mut print = Print {
+            keys,
+            h: FxHasher::default(),
+        };
+        take(&mut print);
+        print.h.finish()
+    }
+
+    fn value(&mut self, v: impl Hash) {
+        v.hash(&mut self.h);
+    }
+
+    fn ids(&mut self, of: fn(&Keys) -> &[u64], ids: &[Id]) {
+        self.h.write_usize(ids.len());
+        for &i in ids {
+            self.h.write_u64(of(self.keys)[i]);
+        }
+    }
+
+    fn id(&mut self, of: fn(&Keys) -> &[u64], id: Id) {
+        self.h.write_u64(of(self.keys)[id]);
+    }
+
+    fn opt_id(&mut self, of: fn(&Keys) -> &[u64], id: Option<Id>) {
+        self.ids(of, id.as_slice());
+    }
+
+    fn person_role(&mut self, p: &PersonRole) {
+        let PersonRole { person, role } = p;
+        self.id(|k| &k.people, *person);
+        self.value(role);
+    }
+
+    fn people(&mut self, ps: &[PersonRole]) {
+        self.value(ps.len());
+        ps.iter().for_each(|p| self.person_role(p));
+    }
+
+    fn pages(&mut self, pages: &[PageKey]) {
+        self.value(pages.len());
+        for &p in pages {
+            let kind = std::mem::discriminant(&p);
+            kind.hash(&mut self.h);
+            self.h.write_u64(self.keys.page(p));
+        }
+    }
+
+    fn body(&mut self, b: &Body) {
+        let Body {
+            source,
+            offset,
+            fingerprint,
+            top_level,
+            anchors,
+        } = b;
+        self.value((source, offset, fingerprint, top_level, anchors));
+    }
+
+    fn extra(&mut self, extra: &crate::schema::Extra) {
+        if !extra.is_empty() {
+            self.value(serde_json::to_string(extra).unwrap_or_default());
+        }
+    }
+
+    fn attachment(&mut self, file: &AttachmentFile) {
+        let AttachmentFile {
+            item,
+            source,
+            file,
+            url,
+            name,
+            title,
+            bytes,
+        } = file;
+        self.id(|k| &k.items, *item);
+        self.value((source, file, url, name, title, bytes));
+    }
+}
+
+/// An entity with a headline and a whole to fingerprint.
+trait Fingerprinted {
+    fn headline(&self, f: &mut Print);
+    fn whole(&self, f: &mut Print);
+}
+
+impl Fingerprinted for Committee {
+    fn headline(&self, f: &mut Print) {
+        let CommitteeHeadline {
+            slug,
+            url,
+            title,
+            short,
+            authority,
+            meeting_count,
+            latest_meeting,
+        } = CommitteeHeadline::of(self);
+        f.value((slug, url, title, short, authority, meeting_count));
+        f.opt_id(|k| &k.meetings, latest_meeting);
+    }
+
+    fn whole(&self, f: &mut Print) {
+        let Committee {
+            slug,
+            source,
+            url,
+            title,
+            short,
+            authority,
+            members,
+            remit,
+            meetings,
+            referenced_by,
+            refers_to,
+            extra,
+        } = self;
+        f.value((slug, source, url, title, short, authority));
+        f.people(members);
+        f.body(remit);
+        f.ids(|k| &k.meetings, meetings);
+        f.pages(referenced_by);
+        f.pages(refers_to);
+        f.extra(extra);
+    }
+}
+
+impl Fingerprinted for Meeting {
+    fn headline(&self, f: &mut Print) {
+        let MeetingHeadline {
+            committee,
+            folder,
+            date,
+            url,
+            status,
+            items,
+        } = MeetingHeadline::of(self);
+        f.id(|k| &k.committees, committee);
+        f.value((folder, date, url, status as u8));
+        f.ids(|k| &k.items, items);
+    }
+
+    fn whole(&self, f: &mut Print) {
+        let Meeting {
+            committee,
+            folder,
+            date,
+            source,
+            url,
+            time,
+            venue,
+            chair,
+            attendees,
+            apologies,
+            status,
+            notes,
+            items,
+            previous,
+            next,
+            referenced_by,
+            refers_to,
+            extra,
+        } = self;
+        f.id(|k| &k.committees, *committee);
+        f.value((folder, date, source, url, time, venue, *status as u8));
+        f.people(chair.as_slice());
+        f.people(attendees);
+        f.people(apologies);
+        f.body(notes);
+        f.ids(|k| &k.items, items);
+        f.opt_id(|k| &k.meetings, *previous);
+        f.opt_id(|k| &k.meetings, *next);
+        f.pages(referenced_by);
+        f.pages(refers_to);
+        f.extra(extra);
+    }
+}
+
+impl Fingerprinted for std::sync::Arc<Item> {
+    fn headline(&self, f: &mut Print) {
+        let ItemHeadline {
+            committee,
+            meeting,
+            url,
+            number,
+            order,
+            title,
+            purpose,
+            topics,
+            presenters,
+            decision_count,
+            draft,
+        } = ItemHeadline::of(self);
+        f.id(|k| &k.committees, committee);
+        f.id(|k| &k.meetings, meeting);
+        f.value((url, number, order, title, purpose, decision_count, draft));
+        f.ids(|k| &k.topics, topics);
+        f.people(presenters);
+    }
+
+    fn whole(&self, f: &mut Print) {
+        let Item {
+            committee,
+            meeting,
+            source,
+            url,
+            number,
+            order,
+            slug,
+            title,
+            purpose,
+            presenters,
+            topics,
+            decisions,
+            actions,
+            declarations,
+            related,
+            supporting,
+            draft,
+            minutes,
+            previous,
+            next,
+            referenced_by,
+            refers_to,
+            extra,
+        } = &**self;
+        f.id(|k| &k.committees, *committee);
+        f.id(|k| &k.meetings, *meeting);
+        f.value((
+            source, url, number, order, slug, title, purpose, decisions, draft,
+        ));
+        f.people(presenters);
+        f.ids(|k| &k.topics, topics);
+        f.value(actions.len());
+        for Action { action, owner, due } in actions {
+            f.value((action, due));
+            f.people(owner.as_slice());
+        }
+        f.value(declarations.len());
+        for Declaration { member, interest } in declarations {
+            f.person_role(member);
+            f.value(interest);
+        }
+        f.ids(|k| &k.items, related);
+        f.value(supporting.len());
+        for s in supporting {
+            match *s {
+                Supporting::Document(d) => f.id(|k| &k.documents, d),
+                Supporting::Attachment(a) => f.id(|k| &k.attachments, a),
+            }
+        }
+        f.body(minutes);
+        f.opt_id(|k| &k.items, *previous);
+        f.opt_id(|k| &k.items, *next);
+        f.pages(referenced_by);
+        f.pages(refers_to);
+        f.extra(extra);
+    }
+}
+
+impl Fingerprinted for Document {
+    fn headline(&self, f: &mut Print) {
+        let DocumentHeadline {
+            item,
+            url,
+            title,
+            kind,
+        } = DocumentHeadline::of(self);
+        f.id(|k| &k.items, item);
+        f.value((url, title, kind));
+    }
+
+    fn whole(&self, f: &mut Print) {
+        let Document {
+            item,
+            source,
+            url,
+            slug,
+            title,
+            date,
+            author,
+            kind,
+            body,
+            referenced_by,
+            refers_to,
+            extra,
+        } = self;
+        f.id(|k| &k.items, *item);
+        f.value((source, url, slug, title, date, kind));
+        f.people(author.as_slice());
+        f.body(body);
+        f.pages(referenced_by);
+        f.pages(refers_to);
+        f.extra(extra);
+    }
+}
+
+impl Fingerprinted for Topic {
+    fn headline(&self, f: &mut Print) {
+        let TopicHeadline {
+            slug,
+            url,
+            name,
+            aliases,
+            item_count,
+        } = TopicHeadline::of(self);
+        f.value((slug, url, name, aliases, item_count));
+    }
+
+    fn whole(&self, f: &mut Print) {
+        let Topic {
+            slug,
+            name,
+            aliases,
+            url,
+            items,
+            committees,
+        } = self;
+        f.value((slug, name, aliases, url));
+        f.ids(|k| &k.items, items);
+        f.value(committees.len());
+        for &(c, count) in committees {
+            f.id(|k| &k.committees, c);
+            f.value(count);
+        }
+    }
+}
+
+impl Fingerprinted for Person {
+    fn headline(&self, f: &mut Print) {
+        let PersonHeadline {
+            slug,
+            url,
+            name,
+            roles,
+        } = PersonHeadline::of(self);
+        f.value((slug, url, name, roles));
+    }
+
+    fn whole(&self, f: &mut Print) {
+        let Person {
+            slug,
+            name,
+            url,
+            roles,
+            memberships,
+            presented,
+            chaired,
+            attended,
+            apologies,
+            declarations,
+            actions,
+            authored,
+        } = self;
+        f.value((slug, name, url, roles));
+        f.ids(|k| &k.committees, memberships);
+        f.ids(|k| &k.items, presented);
+        f.ids(|k| &k.meetings, chaired);
+        f.ids(|k| &k.meetings, attended);
+        f.ids(|k| &k.meetings, apologies);
+        for list in [declarations, actions] {
+            f.value(list.len());
+            for &(item, n) in list {
+                f.id(|k| &k.items, item);
+                f.value(n);
+            }
+        }
+        f.ids(|k| &k.documents, authored);
+    }
+}
+
+/// What every file of the live site and every search document read, by
+/// identity, with the fingerprints of the archive they were made from.
+#[derive(Debug, Default)]
+pub struct Dependencies {
+    prints: Prints,
+    /// Site path -> what the file read.
+    files: FxHashMap<String, Box<[Stable]>>,
+    /// Search document's URL -> what it read.
+    documents: FxHashMap<String, Box<[Stable]>>,
+}
+
+/// What an edit changed: the archive after it, and which of its
+/// entities' parts differ from before.
+pub struct Changes {
+    pub keys: Keys,
+    prints: Prints,
+    changed: FxHashSet<Stable>,
+    /// Every job of the new archive, with its site path.
+    pub jobs: Vec<(PageJob, String)>,
+}
+
+impl Changes {
+    fn touches(&self, reads: &[Stable]) -> bool {
+        reads.iter().any(|r| self.changed.contains(r))
+    }
+}
+
+impl Dependencies {
+    /// What a full build of `a` recorded: its files' reads (by site path)
+    /// and its search documents' (by URL).
+    pub fn new(
+        a: &Archive,
+        theme: &Theme,
+        files: Vec<(String, Vec<Read>)>,
+        documents: Vec<(String, Vec<Read>)>,
+    ) -> Dependencies {
+        let keys = Keys::of(a);
+        let mut deps = Dependencies {
+            prints: prints(a, &keys, &page_paths(a, theme)),
+            ..Dependencies::default()
+        };
+        deps.record_files(&keys, files, &[]);
+        deps.record_documents(&keys, documents, &[]);
+        deps
+    }
+
+    /// What changed from the recorded archive to `new`, given the content
+    /// files (paths under `content/`) that were edited: an entity read
+    /// from an edited file counts as changed even if its fingerprint is
+    /// the same (an attachment's bytes are not fingerprinted).
+    pub fn changes(&self, new: &Archive, theme: &Theme, edited: &[String]) -> Changes {
+        let keys = Keys::of(new);
+        let jobs = page_paths(new, theme);
+        let prints = prints(new, &keys, &jobs);
+        let mut changed: FxHashSet<Stable> = prints
+            .iter()
+            .filter(|(k, v)| self.prints.get(k) != Some(v))
+            .map(|(k, _)| *k)
+            .collect();
+        changed.extend(self.prints.keys().filter(|k| !prints.contains_key(k)));
+        for (kind, name) in edited_identities(new, edited) {
+            let id = identity(kind, name);
+            changed.extend([(id, Part::Headline), (id, Part::Whole)]);
+        }
+        Changes {
+            keys,
+            prints,
+            changed,
+            jobs,
+        }
+    }
+
+    /// The files to make again after `changes` (those that read something
+    /// that changed, and new ones), and the site paths of files now gone.
+    pub fn affected_files(&self, changes: &Changes) -> (Vec<PageJob>, Vec<String>) {
+        let redo = changes
+            .jobs
+            .par_iter()
+            .filter(|(_, path)| {
+                self.files
+                    .get(path)
+                    .is_none_or(|reads| changes.touches(reads))
+            })
+            .map(|&(job, _)| job)
+            .collect();
+        let now: FxHashSet<&str> = changes.jobs.iter().map(|(_, p)| p.as_str()).collect();
+        let gone = self
+            .files
+            .keys()
+            .filter(|p| !now.contains(p.as_str()))
+            .cloned()
+            .collect();
+        (redo, gone)
+    }
+
+    /// The search documents to make again after `changes` (of the pages
+    /// `keys`, by URL), and the URLs of documents now gone.
+    pub fn affected_documents(
+        &self,
+        changes: &Changes,
+        pages: &[(PageKey, String)],
+    ) -> (Vec<PageKey>, Vec<String>) {
+        let redo = pages
+            .iter()
+            .filter(|(_, url)| {
+                self.documents
+                    .get(url)
+                    .is_none_or(|reads| changes.touches(reads))
+            })
+            .map(|&(key, _)| key)
+            .collect();
+        let now: FxHashSet<&str> = pages.iter().map(|(_, u)| u.as_str()).collect();
+        let gone = self
+            .documents
+            .keys()
+            .filter(|u| !now.contains(u.as_str()))
+            .cloned()
+            .collect();
+        (redo, gone)
+    }
+
+    /// Takes on the archive `changes` describes, with what its remade
+    /// files and documents read, and forgets those that are gone.
+    pub fn update(
+        &mut self,
+        changes: Changes,
+        files: (Vec<(String, Vec<Read>)>, &[String]),
+        documents: (Vec<(String, Vec<Read>)>, &[String]),
+    ) {
+        self.record_files(&changes.keys, files.0, files.1);
+        self.record_documents(&changes.keys, documents.0, documents.1);
+        self.prints = changes.prints;
+    }
+
+    fn record_files(&mut self, keys: &Keys, reads: Vec<(String, Vec<Read>)>, gone: &[String]) {
+        record(&mut self.files, keys, reads, gone);
+    }
+
+    fn record_documents(&mut self, keys: &Keys, reads: Vec<(String, Vec<Read>)>, gone: &[String]) {
+        record(&mut self.documents, keys, reads, gone);
+    }
+}
+
+fn record(
+    into: &mut FxHashMap<String, Box<[Stable]>>,
+    keys: &Keys,
+    reads: Vec<(String, Vec<Read>)>,
+    gone: &[String],
+) {
+    for path in gone {
+        into.remove(path);
+    }
+    for (path, reads) in reads {
+        let stable: Box<[Stable]> = reads.into_iter().map(|r| keys.stable(r)).collect();
+        into.insert(path, stable);
+    }
+}
+
+/// Every job of `a`, with its site path.
+fn page_paths(a: &Archive, theme: &Theme) -> Vec<(PageJob, String)> {
+    render::jobs(a, theme)
+        .into_par_iter()
+        .map(|j| (j, render::job_path(a, theme, j)))
+        .collect()
+}
+
+/// The identities of the entities read from the files `edited`.
+fn edited_identities<'a>(a: &'a Archive, edited: &[String]) -> Vec<(&'static str, &'a str)> {
+    let edited: FxHashSet<&str> = edited.iter().map(String::as_str).collect();
+    let mut found = Vec::new();
+    found.extend(
+        a.attachments
+            .iter()
+            .filter(|f| edited.contains(f.source.as_str()))
+            .map(|f| ("attachment", f.source.as_str())),
     );
-    for s in &item.supporting {
-        if let Supporting::Document(d) = *s {
-            jobs.insert(PageJob::Document(d));
-        }
-    }
-    for &t in &item.topics {
-        let pages = render::page_count(a.topics[t].items.len());
-        jobs.extend((0..pages).map(|p| PageJob::Topic(t, p)));
-        jobs.insert(PageJob::TopicFeed(t));
-    }
-    let people = item
-        .presenters
-        .iter()
-        .chain(item.declarations.iter().map(|d| &d.member))
-        .chain(item.actions.iter().filter_map(|a| a.owner.as_ref()));
-    for p in people {
-        person(a, p.person, jobs);
-    }
-    // Pages it lists as related or links to (their backlinks name it),
-    // and pages listing it.
-    backlinks(&item.refers_to, jobs);
-    backlinks(&item.referenced_by, jobs);
-}
-
-fn backlinks(keys: &[PageKey], jobs: &mut BTreeSet<PageJob>) {
-    for &k in keys {
-        jobs.insert(match k {
-            PageKey::Committee(c) => PageJob::Committee(c, 0),
-            PageKey::Meeting(m) => PageJob::Meeting(m),
-            PageKey::Item(i) => PageJob::Item(i),
-            PageKey::Document(d) => PageJob::Document(d),
-        });
-    }
-}
-
-/// The page a content file (path under `content/`) is, if it is one.
-pub fn page_of(a: &Archive, source: &str) -> Option<PageKey> {
-    if let Some(c) = a.committees.iter().position(|c| c.source == source) {
-        return Some(PageKey::Committee(c));
-    }
-    if let Some(m) = a
-        .meetings
-        .iter()
-        .position(|m| m.source.as_deref() == Some(source))
-    {
-        return Some(PageKey::Meeting(m));
-    }
-    if let Some(i) = a.items.iter().position(|i| i.source == source) {
-        return Some(PageKey::Item(i));
-    }
-    a.documents
-        .iter()
-        .position(|d| d.source == source)
-        .map(PageKey::Document)
-}
-
-/// The chair, attendees and apologies of a meeting.
-fn meeting_people(meeting: &Meeting) -> impl Iterator<Item = &PersonRole> {
-    meeting
-        .chair
-        .iter()
-        .chain(&meeting.attendees)
-        .chain(&meeting.apologies)
-}
-
-/// Site paths of the pages affected by a change to `sources`, from the
-/// archive before (`old`) and after (`new`) the change.
-pub fn affected_paths(old: &Archive, new: &Archive, sources: &[String]) -> BTreeSet<String> {
-    let mut paths = BTreeSet::new();
-    for source in sources {
-        let (before, after) = (page_of(old, source), page_of(new, source));
-        for (a, key) in [(old, before), (new, after)] {
-            let Some(key) = key else { continue };
-            let mut jobs = pages_showing(a, key);
-            // An item that comes or goes changes its meeting's count of
-            // items, shown on the pages of the meeting's people; an edit
-            // to an item's words does not.
-            if let (PageKey::Item(i), true) = (key, before.is_some() != after.is_some()) {
-                for p in meeting_people(&a.meetings[a.items[i].meeting]) {
-                    person(a, p.person, &mut jobs);
-                }
-            }
-            paths.extend(jobs.into_iter().map(|job| render::job_path(a, job)));
-        }
-    }
-    paths
+    found.extend(
+        a.items
+            .iter()
+            .filter(|i| edited.contains(i.source.as_str()))
+            .map(|i| ("item", i.source.as_str())),
+    );
+    found.extend(
+        a.documents
+            .iter()
+            .filter(|d| edited.contains(d.source.as_str()))
+            .map(|d| ("document", d.source.as_str())),
+    );
+    found
 }

@@ -162,6 +162,10 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
+
+    pub fn as_slice(&self) -> &[Diagnostic] {
+        &self.0
+    }
 }
 
 impl FromIterator<Diagnostic> for Diagnostics {

@@ -14,6 +14,7 @@
 pub mod body;
 pub mod build;
 pub mod config;
+pub mod dates;
 pub mod depends;
 pub mod diagnostic;
 pub mod frontmatter;
@@ -24,6 +25,8 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod publish;
+pub mod reads;
 pub mod render;
 pub mod resolve;
 pub mod schema;
@@ -31,6 +34,7 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod suggest;
+pub mod timing;
 pub mod urls;
 
 /// The machine's cores: what CPU-bound work is sized by (the tantivy

@@ -173,6 +173,20 @@ impl LinkChecker {
         }
     }
 
+    /// Every broken link, except in files that already have errors of
+    /// their own among `known`: their broken links are the same mistakes
+    /// seen again in the output.
+    pub fn finish_except(self, known: &[&Diagnostic]) -> Vec<Diagnostic> {
+        let with_errors: std::collections::HashSet<&std::path::Path> = known
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.path.as_path())
+            .collect();
+        let mut problems = self.finish();
+        problems.retain(|d| !with_errors.contains(d.path.as_path()));
+        problems
+    }
+
     /// Checks fragments across pages and returns every broken link.
     pub fn finish(self) -> Vec<Diagnostic> {
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());

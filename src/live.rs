@@ -1,6 +1,6 @@
 //! The live site behind `quorum serve`: what the last good build read, kept
 //! in memory, so that an edit re-reads only the changed files, re-resolves
-//! in memory, and re-renders only the pages the model says depend on them.
+//! in memory, and re-renders only the files that read what changed.
 //! A change that reshapes the archive (a new folder, a template, the
 //! settings) takes a full, atomic rebuild instead.
 
@@ -9,16 +9,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::build::{self, BuildFailure, BuildOptions};
 use crate::config::Config;
-use crate::depends;
+use crate::depends::Dependencies;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::linkcheck::LinkChecker;
 use crate::load::{self, File, Loaded, Parsed};
-use crate::model::{Archive, PageKey, Supporting};
-use crate::output;
+use crate::model::Archive;
+use crate::publish::{LiveOutput, Step};
 use crate::render::{self, Theme};
 use crate::resolve;
 use crate::search;
@@ -43,18 +40,28 @@ pub struct LiveSite {
     loaded: Loaded,
     theme: Arc<Theme>,
     archive: Arc<Archive>,
+    /// What each file and search document read, to know what an edit
+    /// affects.
+    depends: Dependencies,
+    /// Set when an edit was written only in part (the disk failed): the
+    /// next change rebuilds everything.
+    damaged: bool,
 }
 
 impl LiveSite {
     /// A full build, keeping what it read.
     pub fn build(options: BuildOptions) -> Result<LiveSite, BuildFailure> {
         let (report, loaded, theme) = build::build_keeping_sources(&options)?;
+        let reads = report.reads;
+        let depends = Dependencies::new(&report.archive, &theme, reads.files, reads.documents);
         Ok(LiveSite {
             config: report.archive.config.clone(),
             options,
             loaded,
             theme: Arc::new(theme),
             archive: Arc::new(report.archive),
+            depends,
+            damaged: false,
         })
     }
 
@@ -75,14 +82,8 @@ impl LiveSite {
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Applied, BuildFailure> {
         let started = Instant::now();
         match self.incremental_sources(paths) {
-            Some(rels) => self.incremental(&rels, started),
-            None => {
-                *self = LiveSite::build(self.options.clone())?;
-                Ok(Applied::Full {
-                    pages: render::jobs(&self.archive).len(),
-                    elapsed: started.elapsed(),
-                })
-            }
+            Some(rels) if !self.damaged => self.incremental(&rels, started),
+            _ => self.apply_full(started),
         }
     }
 
@@ -172,7 +173,7 @@ impl LiveSite {
     fn apply_full(&mut self, started: Instant) -> Result<Applied, BuildFailure> {
         *self = LiveSite::build(self.options.clone())?;
         Ok(Applied::Full {
-            pages: render::jobs(&self.archive).len(),
+            pages: render::jobs(&self.archive, &self.theme).len(),
             elapsed: started.elapsed(),
         })
     }
@@ -273,111 +274,58 @@ impl LiveSite {
         Ok(true)
     }
 
-    /// Renders the pages that depend on `rels` into the live output,
-    /// removes pages that no longer exist, and updates the search index.
+    /// Makes again the files and search documents that read what the
+    /// edit of `rels` changed, through the same step as a full build, and
+    /// removes those that are gone. Nothing is written unless every file
+    /// is good.
     fn write_changes(
-        &self,
+        &mut self,
         archive: &Archive,
         rels: &[String],
     ) -> Result<(usize, usize), BuildFailure> {
-        let root = &self.options.root;
         let out_dir = self.options.output_dir();
-        let old = &self.archive;
-        let mut affected = depends::affected_paths(old, archive, rels);
-
-        let jobs = render::jobs(archive);
-        let paths: Vec<String> = jobs
-            .par_iter()
-            .map(|&j| render::job_path(archive, j))
-            .collect();
-        // The sitemap (a site with a base_url has one) lists every page:
-        // it changes when one comes or goes.
-        if archive.config.base_url.is_some() {
-            let old_paths: std::collections::HashSet<String> = render::jobs(old)
-                .par_iter()
-                .map(|&j| render::job_path(old, j))
-                .collect();
-            if paths.len() != old_paths.len() || paths.iter().any(|p| !old_paths.contains(p)) {
-                affected.insert(render::job_path(archive, render::PageJob::Sitemap));
-            }
-        }
-        let selected: Vec<render::PageJob> = jobs
-            .iter()
-            .zip(&paths)
-            .filter(|(_, p)| affected.contains(*p))
-            .map(|(j, _)| *j)
-            .collect();
-        let files = build::site_files(archive, &self.theme, paths);
-        let gone: Vec<&String> = affected.iter().filter(|p| !files.contains(*p)).collect();
-
-        // Render and check first; write only when every page is good.
-        let checker =
-            LinkChecker::new(root, &archive.prefix, files).skipping(archive.unloaded.clone());
-        let pages = std::sync::Mutex::new(Vec::new());
-        let mut diagnostics: Diagnostics =
-            render::render(archive, &self.theme, root, &selected, |page| {
-                if page.url.ends_with('/') || page.url.ends_with(".html") {
-                    checker.scan(&page.url, &page.body, page.source.as_deref(), page.template);
-                }
-                pages.lock().unwrap_or_else(|e| e.into_inner()).push(page);
-                Ok(())
-            })
-            .into_iter()
-            .collect();
-        diagnostics.extend(checker.finish());
+        let changes = self.depends.changes(archive, &self.theme, rels);
+        let (jobs, gone) = self.depends.affected_files(&changes);
+        let site_files = changes.jobs.iter().map(|(_, p)| p.clone()).collect();
+        let live = LiveOutput::new(out_dir.clone());
+        let step = Step {
+            archive,
+            theme: &self.theme,
+            root: &self.options.root,
+            output: &out_dir,
+            target: Some(&live),
+            keep_reads: true,
+        };
+        let (published, problems) = step.run(&jobs, site_files, &[]);
+        let diagnostics: Diagnostics = problems.into_iter().collect();
         if diagnostics.has_errors() {
             return Err(BuildFailure { diagnostics });
         }
-        let pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
-        let write_error =
-            |e: output::OutputError| BuildFailure::from(Diagnostic::error(&out_dir, e.to_string()));
-        let write_pages = || -> Result<(), BuildFailure> {
-            pages
-                .par_iter()
-                .try_for_each(|p| {
-                    output::replace_file(&out_dir, &render::output_path(&p.url), p.body.as_bytes())
-                })
-                .map_err(write_error)?;
-            for path in &gone {
-                output::remove_file(&out_dir, &render::output_path(path)).map_err(write_error)?;
-            }
-            Ok(())
-        };
-        // Pages and index are independent once every page has rendered
-        // cleanly: write both at once.
-        let (written, indexed) = rayon::join(write_pages, || self.update_index(archive, rels));
-        written?;
-        indexed?;
-        Ok((pages.len(), gone.len()))
-    }
-
-    /// Replaces the index documents of changed pages (and an item's
-    /// documents, which carry its topics) and deletes those of removed ones.
-    fn update_index(&self, archive: &Archive, rels: &[String]) -> Result<(), BuildFailure> {
-        let old = &self.archive;
-        let mut keys: Vec<PageKey> = Vec::new();
-        let mut removed_urls = Vec::new();
-        for rel in rels {
-            match depends::page_of(archive, rel) {
-                Some(key) => {
-                    keys.push(key);
-                    if let PageKey::Item(i) = key {
-                        keys.extend(archive.items[i].supporting.iter().filter_map(|s| match *s {
-                            Supporting::Document(d) => Some(PageKey::Document(d)),
-                            Supporting::Attachment(_) => None,
-                        }));
-                    }
-                }
-                None => {
-                    if let Some(key) = depends::page_of(old, rel) {
-                        removed_urls.push(format!("{}{}", old.prefix, old.page_url(key)));
-                    }
-                }
-            }
-        }
+        let documents = search::index::documents(archive);
+        let (redo, removed) = self.depends.affected_documents(&changes, &documents);
         let index_dir = self.options.index_dir(&archive.config);
-        search::index::update(archive, &index_dir, &keys, &removed_urls)
-            .map_err(|e| BuildFailure::from(e.diagnostic(&index_dir)))
+        // Files and index are independent once every file has rendered
+        // cleanly: write both at once.
+        let (written, indexed) = rayon::join(
+            || live.commit(&gone),
+            || search::index::update(archive, &index_dir, &redo, &removed),
+        );
+        let written = written.map_err(|e| Diagnostic::error(&out_dir, e.to_string()));
+        let indexed = indexed.map_err(|e| e.diagnostic(&index_dir));
+        let document_reads = match (written, indexed) {
+            (Ok(()), Ok(reads)) => reads,
+            (Err(d), _) | (_, Err(d)) => {
+                self.damaged = true;
+                return Err(d.into());
+            }
+        };
+        let counts = (jobs.len(), gone.len());
+        self.depends.update(
+            changes,
+            (published.reads, &gone),
+            (document_reads, &removed),
+        );
+        Ok(counts)
     }
 
     /// Whether the file at `path` (as a diagnostic names it) is, or belongs

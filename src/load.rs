@@ -22,9 +22,7 @@ use crate::schema::{
 use crate::source;
 use crate::urls::ContentPath;
 
-pub const CONTENT_DIR: &str = "content";
-/// Markdown files larger than this are refused rather than rendered.
-pub const MAX_MARKDOWN_BYTES: u64 = 8 * 1024 * 1024;
+pub use crate::source::{CONTENT_DIR, MAX_MARKDOWN_BYTES};
 
 /// How the load is done.
 #[derive(Debug, Clone, Default)]

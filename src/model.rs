@@ -74,6 +74,8 @@ pub struct Committee {
     /// Oldest first.
     pub meetings: Vec<Id>,
     pub referenced_by: Vec<PageKey>,
+    /// The pages its body links to (they show it among their backlinks).
+    pub refers_to: Vec<PageKey>,
     pub extra: Extra,
 }
 
@@ -98,6 +100,8 @@ pub struct Meeting {
     pub previous: Option<Id>,
     pub next: Option<Id>,
     pub referenced_by: Vec<PageKey>,
+    /// The pages its body links to (they show it among their backlinks).
+    pub refers_to: Vec<PageKey>,
     pub extra: Extra,
 }
 
@@ -167,6 +171,8 @@ pub struct Document {
     pub kind: Option<String>,
     pub body: Body,
     pub referenced_by: Vec<PageKey>,
+    /// The pages its body links to (they show it among their backlinks).
+    pub refers_to: Vec<PageKey>,
     pub extra: Extra,
 }
 

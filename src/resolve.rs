@@ -217,6 +217,7 @@ impl Resolver {
                 remit: file.body.clone(),
                 meetings: Vec::new(),
                 referenced_by: Vec::new(),
+                refers_to: Vec::new(),
                 extra: file.matter.extra.clone(),
             });
         }
@@ -280,6 +281,7 @@ impl Resolver {
                 previous: None,
                 next: None,
                 referenced_by: Vec::new(),
+                refers_to: Vec::new(),
                 extra: Default::default(),
             };
             if let Some(file) = file {
@@ -418,6 +420,7 @@ impl Resolver {
                 kind: m.kind.clone(),
                 body: file.body.clone(),
                 referenced_by: Vec::new(),
+                refers_to: Vec::new(),
                 extra: m.extra.clone(),
             });
         }
@@ -621,9 +624,7 @@ impl Resolver {
             sources.dedup();
             sources.retain(|&s| s != target);
             for &source in &sources {
-                if let PageKey::Item(i) = source {
-                    Arc::make_mut(&mut archive.items[i]).refers_to.push(target);
-                }
+                refers_to(&mut archive, source).push(target);
             }
             match target {
                 PageKey::Committee(i) => archive.committees[i].referenced_by = sources,
@@ -1095,6 +1096,16 @@ fn relink_item(
     refers_to.dedup();
     Arc::make_mut(&mut archive.items[i]).refers_to = refers_to;
     Some(())
+}
+
+/// The pages `page`'s body (and an item's `related:` list) points at.
+fn refers_to(a: &mut Archive, page: PageKey) -> &mut Vec<PageKey> {
+    match page {
+        PageKey::Committee(c) => &mut a.committees[c].refers_to,
+        PageKey::Meeting(m) => &mut a.meetings[m].refers_to,
+        PageKey::Item(i) => &mut Arc::make_mut(&mut a.items[i]).refers_to,
+        PageKey::Document(d) => &mut a.documents[d].refers_to,
+    }
 }
 
 fn referenced_by(a: &mut Archive, page: PageKey) -> &mut Vec<PageKey> {

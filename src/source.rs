@@ -9,6 +9,11 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+/// The folder of an archive that holds its content files.
+pub const CONTENT_DIR: &str = "content";
+/// Markdown files larger than this are refused rather than rendered.
+pub const MAX_MARKDOWN_BYTES: u64 = 8 * 1024 * 1024;
+
 /// Why a path is not read.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {

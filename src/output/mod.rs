@@ -514,6 +514,23 @@ impl Drop for Staging {
 /// Replaces one file of a live output folder: written beside it, then
 /// renamed over it, so a reader never sees half a page.
 pub fn replace_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    replace_with(dir, rel, |tmp| fs::write(tmp, bytes))
+}
+
+/// Replaces one file of a live output folder with a copy of `from`, read
+/// as every source is (a link or a pipe put in its place is refused).
+pub fn replace_copy(dir: &Path, rel: &str, from: &Path) -> Result<(), OutputError> {
+    replace_with(dir, rel, |tmp| {
+        let mut file = crate::source::open(from).map_err(io::Error::other)?;
+        io::copy(&mut file, &mut fs::File::create(tmp)?).map(|_| ())
+    })
+}
+
+fn replace_with(
+    dir: &Path,
+    rel: &str,
+    make: impl Fn(&Path) -> io::Result<()>,
+) -> Result<(), OutputError> {
     let path = dir.join(rel);
     let err = |source| OutputError::Write {
         path: path.clone(),
@@ -528,7 +545,10 @@ pub fn replace_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputErr
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         std::process::id()
     ));
-    fs::write(&tmp, bytes).map_err(err)?;
+    if let Err(e) = make(&tmp) {
+        let _ = fs::remove_file(&tmp);
+        return Err(err(e));
+    }
     fs::rename(&tmp, &path).map_err(err)?;
     changed_in_place(dir, rel);
     Ok(())

@@ -5,9 +5,9 @@
 //! present (as `none`), so templates can test them without tripping Tera's
 //! strict handling of undefined names. URLs include the site's prefix.
 
-use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+pub use crate::dates::DateView;
 use crate::schema::Extra;
 
 /// Settings every template can read.
@@ -45,25 +45,6 @@ pub struct PageMeta {
 pub struct Link {
     pub title: String,
     pub url: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DateView {
-    /// 2017-12-07
-    pub iso: String,
-    /// 7 December 2017
-    pub long: String,
-    pub year: i32,
-}
-
-impl DateView {
-    pub fn new(d: NaiveDate) -> DateView {
-        DateView {
-            iso: d.format("%Y-%m-%d").to_string(),
-            long: format!("{} {}", d.day(), d.format("%B %Y")),
-            year: d.year(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -17,7 +17,8 @@ use super::SearchError;
 use super::document::{Held, PageDoc};
 use super::schema::{self, Fields};
 use crate::body::{Bodies, Body};
-use crate::model::{Archive, Id, PageKey};
+use crate::model::{Archive, Id, Item, PageKey};
+use crate::reads::{Read, Reader};
 use crate::urls;
 
 /// Display names the index needs alongside it (slug -> name), and the
@@ -97,9 +98,18 @@ impl Meta {
     }
 }
 
+/// What writing the index did.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Documents indexed.
+    pub count: usize,
+    /// What each document read, by URL, when asked for.
+    pub reads: Vec<(String, Vec<Read>)>,
+}
+
 /// Writes a fresh index of `archive` into `dir` (which must not exist or be
-/// empty). Returns the number of documents indexed.
-pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
+/// empty), keeping what each document read when `keep_reads`.
+pub fn write(archive: &Archive, dir: &Path, keep_reads: bool) -> Result<Written, SearchError> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
     let (schema, fields) = schema::build();
     // What is stored (titles, purposes, decisions, display names) is prose:
@@ -122,47 +132,59 @@ pub fn write(archive: &Archive, dir: &Path) -> Result<usize, SearchError> {
     // Documents are made in parallel a batch at a time: holding every
     // document of a large archive at once would double the build's memory.
     let keys = all_keys(archive);
-    let mut count = 0;
+    let mut written = Written::default();
     for batch in keys.chunks(DOCUMENT_BATCH) {
-        let docs: Vec<Option<PageDoc>> = batch
+        let docs: Vec<Option<Made>> = batch
             .par_iter()
             .map(|&k| document(archive, &fields, k))
             .collect::<Result<_, _>>()?;
-        for doc in docs.into_iter().flatten() {
-            writer.add_document(doc)?;
-            count += 1;
+        for made in docs.into_iter().flatten() {
+            writer.add_document(made.doc)?;
+            written.count += 1;
+            if keep_reads {
+                written.reads.push((made.url, made.reads));
+            }
         }
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
     write_meta(archive, dir)?;
-    Ok(count)
+    Ok(written)
 }
 
 /// Replaces the documents of `pages` (and removes those of `removed_urls`)
-/// in an existing index: the incremental path of `quorum serve`.
+/// in an existing index: the incremental path of `quorum serve`. Returns
+/// what each new document read, by URL.
 pub fn update(
     archive: &Archive,
     dir: &Path,
     pages: &[PageKey],
     removed_urls: &[String],
-) -> Result<(), SearchError> {
+) -> Result<Vec<(String, Vec<Read>)>, SearchError> {
     let (index, fields) = open(dir)?;
     let mut writer: IndexWriter<PageDoc> = index.writer_with_num_threads(1, 50 * 1024 * 1024)?;
     for url in removed_urls {
         writer.delete_term(Term::from_field_text(fields.url, url));
     }
+    let mut reads = Vec::new();
     for &page in pages {
-        if let Some(doc) = document(archive, &fields, page)? {
-            writer.delete_term(Term::from_field_text(
-                fields.url,
-                &format!("{}{}", archive.prefix, archive.page_url(page)),
-            ));
-            writer.add_document(doc)?;
+        if let Some(made) = document(archive, &fields, page)? {
+            writer.delete_term(Term::from_field_text(fields.url, &made.url));
+            writer.add_document(made.doc)?;
+            reads.push((made.url, made.reads));
         }
     }
     writer.commit()?;
-    write_meta(archive, dir)
+    write_meta(archive, dir)?;
+    Ok(reads)
+}
+
+/// Every page that has a search document, with the document's URL.
+pub fn documents(a: &Archive) -> Vec<(PageKey, String)> {
+    all_keys(a)
+        .into_iter()
+        .map(|k| (k, format!("{}{}", a.prefix, a.page_url(k))))
+        .collect()
 }
 
 /// Opens the index in `dir` with its analyzers and fields, refusing one
@@ -208,99 +230,72 @@ fn all_keys(a: &Archive) -> Vec<PageKey> {
         .collect()
 }
 
-/// The index document of one page (committees are not indexed). Its body
-/// is read again from its file.
-pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Result<Option<PageDoc>, SearchError> {
+/// The index document of one page (committees are not indexed), with
+/// what it read of the model. Its body is read again from its file.
+pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Result<Option<Made>, SearchError> {
+    let r = Reader::new(a);
     let mut d = PageDoc::default();
     let (kind, committee, date, topics): (&str, Id, NaiveDate, &[Id]) = match key {
         PageKey::Item(i) => {
-            let item = &a.items[i];
-            add_title(f, &mut d, &item.title);
-            if let Some(purpose) = item.purpose.as_deref() {
-                let p = d.hold(crate::markdown::plain_text(purpose));
-                add_words(f, &mut d, p);
-                d.add(f.purpose, p);
-                d.add(f.spelling, p);
-            }
-            add_body(a, f, &mut d, &item.minutes)?;
-            for decision in &item.decisions {
-                let text = d.hold(crate::markdown::plain_text(decision));
-                add_words(f, &mut d, text);
-                d.add(f.spelling, text);
-                d.add(f.decisions, text);
-            }
-            for action in &item.actions {
-                let text = d.hold(action.action.as_str());
-                add_words(f, &mut d, text);
-                if let Some(o) = &action.owner {
-                    add_person(a, f, &mut d, o.person);
-                }
-            }
-            for p in &item.presenters {
-                add_person(a, f, &mut d, p.person);
-            }
-            for decl in &item.declarations {
-                add_person(a, f, &mut d, decl.member.person);
-            }
+            let item = r.item(i);
+            item_fields(&r, f, &mut d, item)?;
             (
                 "item",
                 item.committee,
-                a.item_date(i),
+                r.item_date(i),
                 item.topics.as_slice(),
             )
         }
         PageKey::Document(i) => {
-            let doc = &a.documents[i];
-            let item = &a.items[doc.item];
+            let doc = r.document(i);
+            let item = r.item_headline(doc.item);
             add_title(f, &mut d, &doc.title);
             add_body(a, f, &mut d, &doc.body)?;
             if let Some(author) = &doc.author {
-                add_person(a, f, &mut d, author.person);
+                add_person(&r, f, &mut d, author.person);
             }
-            let date = doc.date.unwrap_or_else(|| a.item_date(doc.item));
-            ("document", item.committee, date, item.topics.as_slice())
+            let date = doc.date.unwrap_or_else(|| r.item_date(doc.item));
+            ("document", item.committee, date, item.topics)
         }
         PageKey::Meeting(i) => {
-            let m = &a.meetings[i];
+            let m = r.meeting(i);
             let title = format!(
                 "{} meeting, {}",
-                a.committees[m.committee].title,
-                crate::render::context::DateView::new(m.date).long
+                r.committee_headline(m.committee).title,
+                crate::dates::DateView::new(m.date).long
             );
             add_title(f, &mut d, title);
             add_body(a, f, &mut d, &m.notes)?;
             for p in m.chair.iter().chain(&m.attendees).chain(&m.apologies) {
-                add_person(a, f, &mut d, p.person);
+                add_person(&r, f, &mut d, p.person);
             }
             ("meeting", m.committee, m.date, &[][..])
         }
         PageKey::Committee(_) => return Ok(None),
     };
+    let url = format!("{}{}", a.prefix, a.page_url(key));
     d.add_text(f.spelling, a.page_url(key));
     d.add_text(f.kind, kind);
-    d.add_text(f.url, format!("{}{}", a.prefix, a.page_url(key)));
-    let c = &a.committees[committee];
-    for name in std::iter::once(&c.title)
-        .chain(&c.short)
-        .chain(&c.authority)
-    {
-        let name = d.hold(name.as_str());
+    d.add_text(f.url, url.as_str());
+    let c = r.committee_headline(committee);
+    for name in std::iter::once(c.title).chain(c.short).chain(c.authority) {
+        let name = d.hold(name);
         d.add(f.committee, name);
         add_words(f, &mut d, name);
     }
-    d.add_text(f.committee_slug, c.slug.as_str());
-    d.add_text(f.committee_display, c.title.as_str());
-    d.add_facet(f.facets, &Facet::from_path(["committee", c.slug.as_str()]));
+    d.add_text(f.committee_slug, c.slug);
+    d.add_text(f.committee_display, c.title);
+    d.add_facet(f.facets, &Facet::from_path(["committee", c.slug]));
     for &t in topics {
-        let topic = &a.topics[t];
-        for name in std::iter::once(&topic.name).chain(&topic.aliases) {
-            let name = d.hold(name.as_str());
+        let topic = r.topic_headline(t);
+        for name in std::iter::once(topic.name).chain(topic.aliases.iter().map(String::as_str)) {
+            let name = d.hold(name);
             d.add(f.topic, name);
             add_words(f, &mut d, name);
         }
-        d.add_text(f.topic_slug, topic.slug.as_str());
-        d.add_text(f.topics_display, topic.name.as_str());
-        d.add_facet(f.facets, &Facet::from_path(["topic", topic.slug.as_str()]));
+        d.add_text(f.topic_slug, topic.slug);
+        d.add_text(f.topics_display, topic.name);
+        d.add_facet(f.facets, &Facet::from_path(["topic", topic.slug]));
     }
     d.add_i64(f.date, date_number(date));
     d.add_text(f.date_iso, date.format("%Y-%m-%d").to_string());
@@ -309,7 +304,50 @@ pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Result<Option<PageDoc>
         &Facet::from_path(["year", date.year().to_string().as_str()]),
     );
     d.add_facet(f.facets, &Facet::from_path(["kind", kind]));
-    Ok(Some(d))
+    Ok(Some(Made {
+        doc: d,
+        url,
+        reads: r.into_reads(),
+    }))
+}
+
+/// An index document, with its URL and what it read of the model.
+pub struct Made {
+    pub doc: PageDoc,
+    pub url: String,
+    pub reads: Vec<Read>,
+}
+
+/// What an agenda item's own fields put in its document.
+fn item_fields(r: &Reader, f: &Fields, d: &mut PageDoc, item: &Item) -> Result<(), SearchError> {
+    add_title(f, d, &item.title);
+    if let Some(purpose) = item.purpose.as_deref() {
+        let p = d.hold(crate::markdown::plain_text(purpose));
+        add_words(f, d, p);
+        d.add(f.purpose, p);
+        d.add(f.spelling, p);
+    }
+    add_body(r.archive, f, d, &item.minutes)?;
+    for decision in &item.decisions {
+        let text = d.hold(crate::markdown::plain_text(decision));
+        add_words(f, d, text);
+        d.add(f.spelling, text);
+        d.add(f.decisions, text);
+    }
+    for action in &item.actions {
+        let text = d.hold(action.action.as_str());
+        add_words(f, d, text);
+        if let Some(o) = &action.owner {
+            add_person(r, f, d, o.person);
+        }
+    }
+    for p in &item.presenters {
+        add_person(r, f, d, p.person);
+    }
+    for decl in &item.declarations {
+        add_person(r, f, d, decl.member.person);
+    }
+    Ok(())
 }
 
 /// Words searched as themselves and in phrases.
@@ -337,12 +375,12 @@ fn add_body(a: &Archive, f: &Fields, d: &mut PageDoc, body: &Body) -> Result<(),
     Ok(())
 }
 
-fn add_person(a: &Archive, f: &Fields, d: &mut PageDoc, person: Id) {
-    let p = &a.people[person];
-    let name = d.hold(p.name.as_str());
+fn add_person(r: &Reader, f: &Fields, d: &mut PageDoc, person: Id) {
+    let p = r.person_headline(person);
+    let name = d.hold(p.name);
     d.add(f.person, name);
     add_words(f, d, name);
-    d.add_text(f.person_slug, p.slug.as_str());
+    d.add_text(f.person_slug, p.slug);
 }
 
 /// 2017-12-07 -> 20171207: sortable, and readable in range queries.

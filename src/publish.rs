@@ -1,0 +1,177 @@
+//! The one build step: given the model and a set of jobs (every file of
+//! the site, or those an edit affects), render them, check their links and
+//! write them. A full build and a live rebuild in `quorum serve` both run
+//! it, so what they write cannot differ; every file of the site, copied
+//! ones included, is a job of it.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::linkcheck::LinkChecker;
+use crate::model::Archive;
+use crate::output::{self, OutputError, Staging};
+use crate::reads::Read;
+use crate::render::{self, Contents, PageJob, RenderedPage, Theme};
+
+/// Where a step's files go.
+pub trait Target: Sync {
+    /// Writes `bytes` at the site path's file `rel` (no leading `/`).
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    /// Copies the file at `from` to `rel`.
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError>;
+}
+
+impl Target for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        Staging::write(self, rel, bytes)
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        Staging::copy(self, rel, from)
+    }
+}
+
+/// The output folder `quorum serve` shows, changed in place: files are
+/// held until the whole step has succeeded, so a failed edit changes
+/// nothing a reader sees.
+pub struct LiveOutput {
+    dir: PathBuf,
+    held: Mutex<Vec<(String, Held)>>,
+}
+
+enum Held {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}
+
+impl LiveOutput {
+    pub fn new(dir: PathBuf) -> LiveOutput {
+        LiveOutput {
+            dir,
+            held: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn hold(&self, rel: &str, file: Held) {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        held.push((rel.to_owned(), file));
+    }
+
+    /// Puts every held file in place, each by an atomic rename, and
+    /// removes the files at the site paths `gone`.
+    pub fn commit(self, gone: &[String]) -> Result<(), OutputError> {
+        let held = self.held.into_inner().unwrap_or_else(|e| e.into_inner());
+        held.par_iter().try_for_each(|(rel, file)| match file {
+            Held::Bytes(bytes) => output::replace_file(&self.dir, rel, bytes),
+            Held::Copy(from) => output::replace_copy(&self.dir, rel, from),
+        })?;
+        for path in gone {
+            output::remove_file(&self.dir, &render::output_path(path))?;
+        }
+        Ok(())
+    }
+}
+
+impl Target for LiveOutput {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.hold(rel, Held::Bytes(bytes.to_vec()));
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        self.hold(rel, Held::Copy(from.to_owned()));
+        Ok(())
+    }
+}
+
+/// What a step did.
+#[derive(Debug, Default)]
+pub struct Published {
+    /// Files made (pages, feeds and copies).
+    pub files: usize,
+    /// Bytes of the pages rendered (copies not counted).
+    pub bytes: u64,
+    /// What each file read of the model, by site path, when asked for.
+    pub reads: Vec<(String, Vec<Read>)>,
+}
+
+/// One step over a resolved archive.
+pub struct Step<'a> {
+    pub archive: &'a Archive,
+    pub theme: &'a Theme,
+    /// The archive's folder, for naming files in diagnostics.
+    pub root: &'a Path,
+    /// The output folder, named when a file cannot be written.
+    pub output: &'a Path,
+    /// Where files go; `None` checks everything and writes nothing.
+    pub target: Option<&'a dyn Target>,
+    /// Keep what each file read (for `quorum serve`).
+    pub keep_reads: bool,
+}
+
+impl Step<'_> {
+    /// Renders `jobs`, checks the links of the pages among them against
+    /// `site_files` (every file the finished site holds, as site paths)
+    /// and writes them. `known` are the problems found before this step:
+    /// a file with errors of its own is not reported again for its links.
+    pub fn run(
+        &self,
+        jobs: &[PageJob],
+        site_files: HashSet<String>,
+        known: &[Diagnostic],
+    ) -> (Published, Vec<Diagnostic>) {
+        let checker = LinkChecker::new(self.root, &self.archive.prefix, site_files)
+            .skipping(self.archive.unloaded.clone());
+        let bytes = AtomicU64::new(0);
+        let reads = Mutex::new(Vec::new());
+        let mut problems = render::render(self.archive, self.theme, self.root, jobs, |page| {
+            if let Some(text) = page.text() {
+                if page.is_html() {
+                    checker.scan(&page.url, text, page.source.as_deref(), page.template);
+                }
+                bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+            }
+            self.write(&page)?;
+            if self.keep_reads {
+                let mut reads = reads.lock().unwrap_or_else(|e| e.into_inner());
+                reads.push((page.url, page.reads));
+            }
+            Ok(())
+        });
+        let errors: Vec<&Diagnostic> = known.iter().chain(&problems).collect();
+        let links = checker.finish_except(&errors);
+        problems.extend(links);
+        let published = Published {
+            files: jobs.len(),
+            bytes: bytes.into_inner(),
+            reads: reads.into_inner().unwrap_or_else(|e| e.into_inner()),
+        };
+        (published, problems)
+    }
+
+    fn write(&self, page: &RenderedPage) -> Result<(), Diagnostic> {
+        let Some(target) = self.target else {
+            return Ok(());
+        };
+        let rel = render::output_path(&page.url);
+        match &page.contents {
+            Contents::Text(text) => target.write(&rel, text.as_bytes()),
+            Contents::Bytes(bytes) => target.write(&rel, bytes),
+            Contents::File(from) => target.copy(&rel, from),
+        }
+        .map_err(|e| Diagnostic::error(self.output, e.to_string()))
+    }
+}
+
+/// Every file a build of `archive` publishes, as site paths (`/a/b/`,
+/// `/style.css`): what the link checker accepts as a target.
+pub fn site_files(archive: &Archive, theme: &Theme, jobs: &[PageJob]) -> HashSet<String> {
+    jobs.par_iter()
+        .map(|&j| render::job_path(archive, theme, j))
+        .collect()
+}

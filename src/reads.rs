@@ -1,0 +1,360 @@
+//! Recorded reads of the model. Pages and index documents read the archive
+//! through a [`Reader`], which notes every entity they touch, and which
+//! part of it: the whole entity, or only its headline (what a link or a
+//! line in a list shows). `quorum serve` keeps these notes, so that after
+//! an edit it redoes exactly the pages that read something that changed:
+//! no list of what depends on what is kept by hand.
+//!
+//! A headline is a struct of its own, so that code holding one cannot
+//! read more of the entity than its recorded read says.
+
+use std::cell::RefCell;
+
+use chrono::NaiveDate;
+
+use crate::model::*;
+use crate::schema::MinutesStatus;
+
+/// How much of an entity was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    /// What a link or a line in a list shows (see the `*Headline` types).
+    Headline,
+    /// Everything.
+    Whole,
+}
+
+/// A list of the whole archive, read in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum List {
+    Committees,
+    /// Newest first.
+    Meetings,
+    /// Newest first.
+    Items,
+    Topics,
+    People,
+    /// The site path of every page (the sitemap).
+    Pages,
+}
+
+/// One thing a page read, by its index in the archive it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Read {
+    Committee(Id, Part),
+    Meeting(Id, Part),
+    Item(Id, Part),
+    Document(Id, Part),
+    Attachment(Id),
+    Topic(Id, Part),
+    Person(Id, Part),
+    List(List),
+}
+
+/// The archive, read by one page (or index document) at a time, noting
+/// what it reads. Not shared between threads: each page has its own.
+pub struct Reader<'a> {
+    pub archive: &'a Archive,
+    reads: RefCell<Vec<Read>>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(archive: &'a Archive) -> Reader<'a> {
+        Reader {
+            archive,
+            reads: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn note(&self, read: Read) {
+        self.reads.borrow_mut().push(read);
+    }
+
+    /// Everything read so far, each once, in order.
+    pub fn into_reads(self) -> Vec<Read> {
+        let mut reads = self.reads.into_inner();
+        reads.sort_unstable();
+        reads.dedup();
+        reads
+    }
+
+    pub fn committee(&self, c: Id) -> &'a Committee {
+        self.note(Read::Committee(c, Part::Whole));
+        &self.archive.committees[c]
+    }
+
+    pub fn meeting(&self, m: Id) -> &'a Meeting {
+        self.note(Read::Meeting(m, Part::Whole));
+        &self.archive.meetings[m]
+    }
+
+    pub fn item(&self, i: Id) -> &'a Item {
+        self.note(Read::Item(i, Part::Whole));
+        &self.archive.items[i]
+    }
+
+    pub fn document(&self, d: Id) -> &'a Document {
+        self.note(Read::Document(d, Part::Whole));
+        &self.archive.documents[d]
+    }
+
+    pub fn attachment(&self, f: Id) -> &'a AttachmentFile {
+        self.note(Read::Attachment(f));
+        &self.archive.attachments[f]
+    }
+
+    pub fn topic(&self, t: Id) -> &'a Topic {
+        self.note(Read::Topic(t, Part::Whole));
+        &self.archive.topics[t]
+    }
+
+    pub fn person(&self, p: Id) -> &'a Person {
+        self.note(Read::Person(p, Part::Whole));
+        &self.archive.people[p]
+    }
+
+    pub fn committee_headline(&self, c: Id) -> CommitteeHeadline<'a> {
+        self.note(Read::Committee(c, Part::Headline));
+        CommitteeHeadline::of(&self.archive.committees[c])
+    }
+
+    pub fn meeting_headline(&self, m: Id) -> MeetingHeadline<'a> {
+        self.note(Read::Meeting(m, Part::Headline));
+        MeetingHeadline::of(&self.archive.meetings[m])
+    }
+
+    pub fn item_headline(&self, i: Id) -> ItemHeadline<'a> {
+        self.note(Read::Item(i, Part::Headline));
+        ItemHeadline::of(&self.archive.items[i])
+    }
+
+    pub fn document_headline(&self, d: Id) -> DocumentHeadline<'a> {
+        self.note(Read::Document(d, Part::Headline));
+        DocumentHeadline::of(&self.archive.documents[d])
+    }
+
+    pub fn topic_headline(&self, t: Id) -> TopicHeadline<'a> {
+        self.note(Read::Topic(t, Part::Headline));
+        TopicHeadline::of(&self.archive.topics[t])
+    }
+
+    pub fn person_headline(&self, p: Id) -> PersonHeadline<'a> {
+        self.note(Read::Person(p, Part::Headline));
+        PersonHeadline::of(&self.archive.people[p])
+    }
+
+    /// The date of an item: its meeting's.
+    pub fn item_date(&self, i: Id) -> NaiveDate {
+        let meeting = self.item_headline(i).meeting;
+        self.meeting_headline(meeting).date
+    }
+
+    pub fn committees(&self) -> &'a [Committee] {
+        self.note(Read::List(List::Committees));
+        &self.archive.committees
+    }
+
+    pub fn meetings_newest_first(&self) -> &'a [Id] {
+        self.note(Read::List(List::Meetings));
+        &self.archive.meetings_newest_first
+    }
+
+    /// Every item, newest first.
+    pub fn items_newest_first(&self) -> Vec<Id> {
+        self.note(Read::List(List::Items));
+        let mut items: Vec<Id> = (0..self.archive.items.len()).collect();
+        self.archive.sort_items_newest_first(&mut items);
+        items
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.note(Read::List(List::Items));
+        self.archive.items.len()
+    }
+
+    pub fn topics(&self) -> &'a [Topic] {
+        self.note(Read::List(List::Topics));
+        &self.archive.topics
+    }
+
+    pub fn people(&self) -> &'a [Person] {
+        self.note(Read::List(List::People));
+        &self.archive.people
+    }
+
+    /// Notes that the page shows the list of every page.
+    pub fn page_list(&self) {
+        self.note(Read::List(List::Pages));
+    }
+}
+
+/// What links to a committee and lines in lists show of it.
+#[derive(Debug, Clone, Copy)]
+pub struct CommitteeHeadline<'a> {
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub title: &'a str,
+    pub short: Option<&'a str>,
+    pub authority: Option<&'a str>,
+    pub meeting_count: usize,
+    pub latest_meeting: Option<Id>,
+}
+
+impl<'a> CommitteeHeadline<'a> {
+    pub fn of(c: &'a Committee) -> Self {
+        CommitteeHeadline {
+            slug: &c.slug,
+            url: &c.url,
+            title: &c.title,
+            short: c.short.as_deref(),
+            authority: c.authority.as_deref(),
+            meeting_count: c.meetings.len(),
+            latest_meeting: c.meetings.last().copied(),
+        }
+    }
+}
+
+/// What links to a meeting and lines in lists show of it.
+#[derive(Debug, Clone, Copy)]
+pub struct MeetingHeadline<'a> {
+    pub committee: Id,
+    pub folder: &'a str,
+    pub date: NaiveDate,
+    pub url: &'a str,
+    pub status: MinutesStatus,
+    /// Its agenda, in order.
+    pub items: &'a [Id],
+}
+
+impl<'a> MeetingHeadline<'a> {
+    pub fn of(m: &'a Meeting) -> Self {
+        MeetingHeadline {
+            committee: m.committee,
+            folder: &m.folder,
+            date: m.date,
+            url: &m.url,
+            status: m.status,
+            items: &m.items,
+        }
+    }
+}
+
+/// What links to an item, agenda lines and lists of items show of it.
+#[derive(Debug, Clone, Copy)]
+pub struct ItemHeadline<'a> {
+    pub committee: Id,
+    pub meeting: Id,
+    pub url: &'a str,
+    pub number: &'a str,
+    pub order: u32,
+    pub title: &'a str,
+    pub purpose: Option<&'a str>,
+    pub topics: &'a [Id],
+    pub presenters: &'a [PersonRole],
+    pub decision_count: usize,
+    pub draft: bool,
+}
+
+impl<'a> ItemHeadline<'a> {
+    pub fn of(i: &'a Item) -> Self {
+        ItemHeadline {
+            committee: i.committee,
+            meeting: i.meeting,
+            url: &i.url,
+            number: &i.number,
+            order: i.order,
+            title: &i.title,
+            purpose: i.purpose.as_deref(),
+            topics: &i.topics,
+            presenters: &i.presenters,
+            decision_count: i.decisions.len(),
+            draft: i.draft,
+        }
+    }
+}
+
+/// What links to a supporting document show of it.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentHeadline<'a> {
+    pub item: Id,
+    pub url: &'a str,
+    pub title: &'a str,
+    pub kind: Option<&'a str>,
+}
+
+impl<'a> DocumentHeadline<'a> {
+    pub fn of(d: &'a Document) -> Self {
+        DocumentHeadline {
+            item: d.item,
+            url: &d.url,
+            title: &d.title,
+            kind: d.kind.as_deref(),
+        }
+    }
+}
+
+/// What links to a topic and the topic lists show of it.
+#[derive(Debug, Clone, Copy)]
+pub struct TopicHeadline<'a> {
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub name: &'a str,
+    pub aliases: &'a [String],
+    pub item_count: usize,
+}
+
+impl<'a> TopicHeadline<'a> {
+    pub fn of(t: &'a Topic) -> Self {
+        TopicHeadline {
+            slug: &t.slug,
+            url: &t.url,
+            name: &t.name,
+            aliases: &t.aliases,
+            item_count: t.items.len(),
+        }
+    }
+}
+
+/// What links to a person and the list of people show of them.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonHeadline<'a> {
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub name: &'a str,
+    pub roles: &'a [String],
+}
+
+impl<'a> PersonHeadline<'a> {
+    pub fn of(p: &'a Person) -> Self {
+        PersonHeadline {
+            slug: &p.slug,
+            url: &p.url,
+            name: &p.name,
+            roles: &p.roles,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_noted_once_each_in_order() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let (archive, _) = crate::build::load_archive(&crate::build::BuildOptions::new(root))
+            .expect("the fixture loads");
+        let reader = Reader::new(&archive);
+        reader.item(0);
+        reader.item_date(0);
+        reader.item_headline(0);
+        assert_eq!(
+            reader.into_reads(),
+            vec![
+                Read::Meeting(archive.items[0].meeting, Part::Headline),
+                Read::Item(0, Part::Headline),
+                Read::Item(0, Part::Whole),
+            ]
+        );
+    }
+}

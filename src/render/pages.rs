@@ -1,0 +1,505 @@
+//! One function per kind of page: what each page shows, read from the
+//! model through the page's reader.
+
+use super::context::*;
+use super::views::{PageBuilder, RenderResult, file_info, meeting_title, status_name};
+use super::*;
+
+impl PageBuilder<'_> {
+    /// Renders the page of `job`.
+    pub(super) fn page(&self, theme: &Theme, job: PageJob) -> RenderResult {
+        match job {
+            PageJob::Home => self.home(theme),
+            PageJob::Committee(c, page) => self.committee_page(theme, c, page),
+            PageJob::Meeting(m) => self.meeting_page(theme, m),
+            PageJob::Item(i) => self.item_page(theme, i),
+            PageJob::Document(d) => self.document_page(theme, d),
+            PageJob::Topics => self.topics_page(theme),
+            PageJob::Topic(t, page) => self.topic_page(theme, t, page),
+            PageJob::People => self.people_page(theme),
+            PageJob::Person(p, page) => self.person_page(theme, p, page),
+            PageJob::Meetings(page) => self.meetings_page(theme, page),
+            PageJob::Search => {
+                self.plain_page(theme, "search.html", "Search", "/search/", "search")
+            }
+            PageJob::NotFound => {
+                self.plain_page(theme, "404.html", "Page not found", "/404.html", "404")
+            }
+            PageJob::SiteFeed => self.site_feed(theme),
+            PageJob::CommitteeFeed(c) => self.committee_feed(theme, c),
+            PageJob::TopicFeed(t) => self.topic_feed(theme, t),
+            PageJob::Sitemap => Ok(self.sitemap(theme)),
+            PageJob::Asset(k) => Ok(asset(theme, k)),
+            PageJob::Attachment(f) => Ok(self.attachment(f)),
+        }
+    }
+
+    fn home(&self, theme: &Theme) -> RenderResult {
+        let a = self.archive();
+        let mut topics: Vec<CountedLink> = (0..self.r.topics().len())
+            .map(|t| {
+                let topic = self.r.topic_headline(t);
+                CountedLink {
+                    title: topic.name.to_owned(),
+                    url: self.url(topic.url),
+                    count: topic.item_count,
+                }
+            })
+            .collect();
+        topics.sort_by(|x, y| y.count.cmp(&x.count).then_with(|| x.title.cmp(&y.title)));
+        topics.truncate(20);
+        let data = HomePage {
+            latest_meetings: self
+                .r
+                .meetings_newest_first()
+                .iter()
+                .take(HOME_MEETINGS)
+                .map(|&m| self.meeting_summary(m))
+                .collect(),
+            committees: (0..self.r.committees().len())
+                .map(|c| self.committee_summary(c))
+                .collect(),
+            topics,
+            counts: Counts {
+                committees: self.r.committees().len(),
+                meetings: self.r.meetings_newest_first().len(),
+                items: self.r.item_count(),
+                topics: self.r.topics().len(),
+                people: self.r.people().len(),
+            },
+        };
+        let mut page = self.meta(&a.config.title, "/", "home");
+        page.feed = Some(self.site.feed.clone());
+        self.finish(theme, "index.html", page, vec![], None, &data)
+    }
+
+    fn committee_page(&self, theme: &Theme, i: Id, page_no: usize) -> RenderResult {
+        let c = self.r.committee(i);
+        self.body_links(&c.refers_to);
+        let newest_first: Vec<Id> = c.meetings.iter().rev().copied().collect();
+        let data = CommitteePage {
+            committee: CommitteeView {
+                title: c.title.clone(),
+                short: c.short.clone(),
+                authority: c.authority.clone(),
+                url: self.url(&c.url),
+                remit_html: self.archive().bodies.render(&c.remit)?.html,
+                members: self.people(&c.members),
+                extra: c.extra.clone(),
+            },
+            years: self.meetings_by_year(chunk(&newest_first, page_no).iter().copied()),
+            referenced_by: self.references(&c.referenced_by),
+            pager: self.pager(&c.url, page_no, page_count(c.meetings.len())),
+        };
+        let path = paged_path(&c.url, page_no);
+        let mut page = self.meta(&paged_title(&c.title, page_no), &path, "committee");
+        page.feed = Some(self.url(&format!("{}feed.xml", c.url)));
+        page.description = c
+            .authority
+            .as_ref()
+            .map(|auth| format!("Meetings and minutes of the {}, {auth}", c.title));
+        let crumbs = vec![self.home_crumb()];
+        self.finish(
+            theme,
+            "committee.html",
+            page,
+            crumbs,
+            Some(&c.source),
+            &data,
+        )
+    }
+
+    fn meeting_page(&self, theme: &Theme, i: Id) -> RenderResult {
+        let m = self.r.meeting(i);
+        self.body_links(&m.refers_to);
+        let committee = self.r.committee_headline(m.committee).title;
+        let title = format!("{committee} — {}", meeting_title(m.date, &m.folder));
+        let data = MeetingPage {
+            meeting: MeetingView {
+                title: meeting_title(m.date, &m.folder),
+                url: self.url(&m.url),
+                date: DateView::new(m.date),
+                time: m.time.clone(),
+                venue: m.venue.clone(),
+                chair: m.chair.as_ref().map(|p| self.person(p)),
+                attendees: self.people(&m.attendees),
+                apologies: self.people(&m.apologies),
+                status: status_name(m.status),
+                notes_html: self.archive().bodies.render(&m.notes)?.html,
+                extra: m.extra.clone(),
+            },
+            committee: self.committee_link(m.committee),
+            agenda: m.items.iter().map(|&it| self.agenda_entry(it)).collect(),
+            previous: m.previous.map(|p| self.meeting_link(p)),
+            next: m.next.map(|n| self.meeting_link(n)),
+            referenced_by: self.references(&m.referenced_by),
+        };
+        let crumbs = vec![self.home_crumb(), self.committee_link(m.committee)];
+        let page = self.meta(&title, &m.url, "meeting");
+        let source = m.source.as_deref();
+        self.finish(theme, "meeting.html", page, crumbs, source, &data)
+    }
+
+    fn agenda_entry(&self, i: Id) -> AgendaEntry {
+        let item = self.r.item_headline(i);
+        AgendaEntry {
+            number: item.number.to_owned(),
+            title: item.title.to_owned(),
+            url: self.url(item.url),
+            purpose: item.purpose.map(str::to_owned),
+            presenters: self.people(item.presenters),
+            decision_count: item.decision_count,
+            draft: item.draft,
+        }
+    }
+
+    fn item_page(&self, theme: &Theme, i: Id) -> RenderResult {
+        let a = self.archive();
+        let item = self.r.item(i);
+        self.body_links(&item.refers_to);
+        let html = a.bodies.html();
+        let data = ItemPage {
+            item: ItemView {
+                title: item.title.clone(),
+                url: self.url(&item.url),
+                number: item.number.clone(),
+                purpose_html: item
+                    .purpose
+                    .as_ref()
+                    .map(|p| markdown::render_inline(p, &html)),
+                presenters: self.people(&item.presenters),
+                topics: item.topics.iter().map(|&t| self.topic_link(t)).collect(),
+                minutes_html: a.bodies.render(&item.minutes)?.html,
+                decisions_html: item
+                    .decisions
+                    .iter()
+                    .map(|d| markdown::render_inline(d, &html))
+                    .collect(),
+                actions: item.actions.iter().map(|act| self.action(act)).collect(),
+                declarations: item
+                    .declarations
+                    .iter()
+                    .map(|d| DeclarationView {
+                        member: self.person(&d.member),
+                        interest: d.interest.clone(),
+                    })
+                    .collect(),
+                documents: item
+                    .supporting
+                    .iter()
+                    .map(|&s| self.supporting(s))
+                    .collect(),
+                related: item.related.iter().map(|&r| self.item_summary(r)).collect(),
+                referenced_by: self.references(&item.referenced_by),
+                draft: item.draft,
+                extra: item.extra.clone(),
+            },
+            meeting: self.meeting_summary(item.meeting),
+            committee: self.committee_link(item.committee),
+            previous: item.previous.map(|p| self.item_link(p)),
+            next: item.next.map(|n| self.item_link(n)),
+        };
+        let crumbs = vec![
+            self.home_crumb(),
+            self.committee_link(item.committee),
+            self.meeting_link(item.meeting),
+        ];
+        let mut page = self.meta(&item.title, &item.url, "item");
+        page.description = item.purpose.as_deref().map(markdown::plain_text);
+        self.finish(theme, "item.html", page, crumbs, Some(&item.source), &data)
+    }
+
+    fn action(&self, act: &Action) -> ActionView {
+        ActionView {
+            action: act.action.clone(),
+            owner: act.owner.as_ref().map(|o| self.person(o)),
+            due: act.due.map(DateView::new),
+        }
+    }
+
+    fn supporting(&self, s: Supporting) -> DocumentLink {
+        match s {
+            Supporting::Document(d) => {
+                let doc = self.r.document_headline(d);
+                DocumentLink {
+                    title: doc.title.to_owned(),
+                    url: self.url(doc.url),
+                    kind: doc.kind.map(str::to_owned),
+                    file_info: None,
+                    is_attachment: false,
+                }
+            }
+            Supporting::Attachment(f) => {
+                let file = self.r.attachment(f);
+                DocumentLink {
+                    title: file.title.clone(),
+                    url: self.url(&file.url),
+                    kind: None,
+                    file_info: Some(file_info(&file.name, file.bytes)),
+                    is_attachment: true,
+                }
+            }
+        }
+    }
+
+    fn document_page(&self, theme: &Theme, i: Id) -> RenderResult {
+        let doc = self.r.document(i);
+        self.body_links(&doc.refers_to);
+        let item = self.r.item_headline(doc.item);
+        let data = DocumentPage {
+            document: DocumentView {
+                title: doc.title.clone(),
+                url: self.url(&doc.url),
+                kind: doc.kind.clone(),
+                date: doc.date.map(DateView::new),
+                author: doc.author.as_ref().map(|p| self.person(p)),
+                body_html: self.archive().bodies.render(&doc.body)?.html,
+                referenced_by: self.references(&doc.referenced_by),
+                extra: doc.extra.clone(),
+            },
+            item: self.item_link(doc.item),
+            meeting: self.meeting_summary(item.meeting),
+            committee: self.committee_link(item.committee),
+        };
+        let crumbs = vec![
+            self.home_crumb(),
+            self.committee_link(item.committee),
+            self.meeting_link(item.meeting),
+            self.item_link(doc.item),
+        ];
+        let page = self.meta(&doc.title, &doc.url, "document");
+        self.finish(
+            theme,
+            "document.html",
+            page,
+            crumbs,
+            Some(&doc.source),
+            &data,
+        )
+    }
+
+    fn topics_page(&self, theme: &Theme) -> RenderResult {
+        let data = TopicsPage {
+            topics: (0..self.r.topics().len())
+                .map(|t| self.topic_entry(t))
+                .collect(),
+        };
+        let page = self.meta("Topics", "/topics/", "topics");
+        self.finish(
+            theme,
+            "topics.html",
+            page,
+            vec![self.home_crumb()],
+            None,
+            &data,
+        )
+    }
+
+    fn topic_page(&self, theme: &Theme, t: Id, p: usize) -> RenderResult {
+        let topic = self.r.topic(t);
+        let base = topic.url.as_str();
+        let data = TopicPage {
+            topic: self.topic_entry(t),
+            years: self.items_by_year(chunk(&topic.items, p).iter().copied()),
+            committees: topic
+                .committees
+                .iter()
+                .map(|&(c, count)| {
+                    let l = self.committee_link(c);
+                    CountedLink {
+                        title: l.title,
+                        url: l.url,
+                        count,
+                    }
+                })
+                .collect(),
+            pager: self.pager(base, p, page_count(topic.items.len())),
+        };
+        let path = paged_path(base, p);
+        let mut page = self.meta(&paged_title(&topic.name, p), &path, "topic");
+        page.feed = Some(self.url(&format!("{base}feed.xml")));
+        let crumbs = vec![self.home_crumb(), self.link("Topics", "/topics/")];
+        self.finish(theme, "topic.html", page, crumbs, None, &data)
+    }
+
+    fn people_page(&self, theme: &Theme) -> RenderResult {
+        let data = PeoplePage {
+            people: (0..self.r.people().len())
+                .map(|p| self.person_entry(p))
+                .collect(),
+        };
+        let page = self.meta("People", "/people/", "people");
+        self.finish(
+            theme,
+            "people.html",
+            page,
+            vec![self.home_crumb()],
+            None,
+            &data,
+        )
+    }
+
+    fn person_page(&self, theme: &Theme, i: Id, page_no: usize) -> RenderResult {
+        let p = self.r.person(i);
+        let meetings = |list: &[Id]| -> Vec<MeetingSummary> {
+            chunk(list, page_no)
+                .iter()
+                .map(|&m| self.meeting_summary(m))
+                .collect()
+        };
+        let data = PersonPage {
+            person: self.person_entry(i),
+            memberships: if page_no == 0 {
+                p.memberships
+                    .iter()
+                    .map(|&c| self.committee_link(c))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            presented: chunk(&p.presented, page_no)
+                .iter()
+                .map(|&it| self.item_summary(it))
+                .collect(),
+            chaired: meetings(&p.chaired),
+            attended: meetings(&p.attended),
+            apologies: meetings(&p.apologies),
+            declarations: chunk(&p.declarations, page_no)
+                .iter()
+                .map(|&(it, k)| PersonDeclaration {
+                    item: self.item_summary(it),
+                    interest: self.r.item(it).declarations[k].interest.clone(),
+                })
+                .collect(),
+            actions: chunk(&p.actions, page_no)
+                .iter()
+                .map(|&(it, k)| {
+                    let action = &self.r.item(it).actions[k];
+                    PersonAction {
+                        item: self.item_summary(it),
+                        action: action.action.clone(),
+                        due: action.due.map(DateView::new),
+                    }
+                })
+                .collect(),
+            authored: chunk(&p.authored, page_no)
+                .iter()
+                .map(|&d| {
+                    let doc = self.r.document_headline(d);
+                    self.link(doc.title, doc.url)
+                })
+                .collect(),
+            pager: self.pager(&p.url, page_no, person_pages(p)),
+        };
+        let crumbs = vec![self.home_crumb(), self.link("People", "/people/")];
+        let path = paged_path(&p.url, page_no);
+        let page = self.meta(&paged_title(&p.name, page_no), &path, "person");
+        self.finish(theme, "person.html", page, crumbs, None, &data)
+    }
+
+    fn meetings_page(&self, theme: &Theme, page_no: usize) -> RenderResult {
+        let all = self.r.meetings_newest_first();
+        let data = MeetingsPage {
+            years: self.meetings_by_year(chunk(all, page_no).iter().copied()),
+            pager: self.pager("/meetings/", page_no, page_count(all.len())),
+        };
+        let path = paged_path("/meetings/", page_no);
+        let page = self.meta(&paged_title("All meetings", page_no), &path, "meetings");
+        self.finish(
+            theme,
+            "meetings.html",
+            page,
+            vec![self.home_crumb()],
+            None,
+            &data,
+        )
+    }
+
+    /// A page that shows no records: the search page as written to disk,
+    /// and the 404 page.
+    fn plain_page(
+        &self,
+        theme: &Theme,
+        template: &'static str,
+        title: &str,
+        path: &str,
+        kind: &'static str,
+    ) -> RenderResult {
+        let page = self.meta(title, path, kind);
+        let data = SearchPage::default();
+        self.finish(theme, template, page, vec![self.home_crumb()], None, &data)
+    }
+
+    fn site_feed(&self, theme: &Theme) -> RenderResult {
+        let items = self.r.items_newest_first();
+        let title = &self.archive().config.title;
+        self.feed(theme, title, "/", "/feed.xml", &items)
+    }
+
+    fn committee_feed(&self, theme: &Theme, c: Id) -> RenderResult {
+        let committee = self.r.committee_headline(c);
+        let items: Vec<Id> = self
+            .r
+            .items_newest_first()
+            .into_iter()
+            // An item's committee is its folder's: part of which item it
+            // is, so reading it needs no note.
+            .filter(|&i| self.archive().items[i].committee == c)
+            .collect();
+        let title = format!("{} — {}", committee.title, self.archive().config.title);
+        let feed = format!("{}feed.xml", committee.url);
+        self.feed(theme, &title, committee.url, &feed, &items)
+    }
+
+    fn topic_feed(&self, theme: &Theme, t: Id) -> RenderResult {
+        let topic = self.r.topic(t);
+        let title = format!("{} — {}", topic.name, self.archive().config.title);
+        let feed = format!("{}feed.xml", topic.url);
+        self.feed(theme, &title, &topic.url, &feed, &topic.items)
+    }
+
+    fn sitemap(&self, theme: &Theme) -> RenderedPage {
+        self.r.page_list();
+        let a = self.archive();
+        let paths = jobs(a, theme).into_iter().map(|j| job_path(a, theme, j));
+        RenderedPage {
+            url: "/sitemap.xml".into(),
+            source: None,
+            template: "sitemap.xml",
+            contents: Contents::Text(sitemap::xml(a, paths)),
+            reads: Vec::new(),
+        }
+    }
+
+    fn attachment(&self, f: Id) -> RenderedPage {
+        let file = self.r.attachment(f);
+        // Whether its item is still published is part of the item.
+        self.r.item_headline(file.item);
+        RenderedPage {
+            url: crate::urls::percent_decode(&file.url),
+            source: Some(file.source.clone()),
+            template: "",
+            contents: Contents::File(file.file.clone()),
+            reads: Vec::new(),
+        }
+    }
+}
+
+/// A file of the theme's `static/` folder (or a built-in one).
+fn asset(theme: &Theme, k: usize) -> RenderedPage {
+    let (rel, asset) = theme
+        .assets
+        .iter()
+        .nth(k)
+        .expect("asset jobs are made from the theme's assets");
+    RenderedPage {
+        url: format!("/{rel}"),
+        source: None,
+        template: "",
+        contents: match asset {
+            theme::Asset::Builtin(bytes) => Contents::Bytes(bytes),
+            theme::Asset::File(path) => Contents::File(path.clone()),
+        },
+        reads: Vec::new(),
+    }
+}
