@@ -2,7 +2,8 @@
 //! site is the site a fresh `quorum build` of the same files writes, file
 //! by file and byte by byte. Edits are generated over the basic fixture
 //! and applied through `LiveSite::apply`, as the watcher does (paths of a
-//! failed rebuild are retried with the next save, as `serve` does).
+//! failed rebuild are retried with the next save, as `serve` does). The
+//! live search index answers a fixed set of queries as a fresh one does.
 
 mod common;
 
@@ -11,8 +12,11 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use quorum::build::{self, BuildOptions};
 use quorum::live::LiveSite;
+use quorum::search::{SearchIndex, SearchRequest};
 
 const ITEM: &str = "content/children/2024-02-01/04-fostering.md";
+/// Where a rename moves it.
+const RENAMED: &str = "content/children/2024-02-01/04-fostering-and-adoption.md";
 /// The fostering item's meeting, whose people's pages count its items.
 const MEETING: &str = "content/children/2024-02-01/_meeting.md";
 const COMMITTEE: &str = "content/children/_committee.md";
@@ -22,6 +26,7 @@ const COMMITTEE: &str = "content/children/_committee.md";
 #[derive(Debug, Clone, Default)]
 struct Archive {
     item_gone: bool,
+    renamed: bool,
     title: u8,
     topics: u8,
     presenter: bool,
@@ -39,6 +44,7 @@ struct Archive {
 #[derive(Debug, Clone, Copy)]
 enum Edit {
     ToggleItem,
+    Rename,
     Retitle,
     Topics,
     Presenter,
@@ -60,6 +66,7 @@ fn edit() -> impl Strategy<Value = Edit> {
     use Edit::*;
     prop::sample::select(vec![
         ToggleItem,
+        Rename,
         Retitle,
         Topics,
         Presenter,
@@ -82,6 +89,7 @@ impl Archive {
         use Edit::*;
         match edit {
             ToggleItem => self.item_gone = !self.item_gone,
+            Rename => self.renamed = !self.renamed,
             Retitle => self.title = (self.title + 1) % 3,
             Topics => self.topics = (self.topics + 1) % 3,
             Presenter => self.presenter = !self.presenter,
@@ -134,7 +142,6 @@ impl Archive {
     /// Writes the files as this state has them; returns every path written
     /// or removed.
     fn write(&self, root: &Path) -> Vec<PathBuf> {
-        let folder = root.join(ITEM.trim_end_matches(".md"));
         let mut changed = Vec::new();
         // Only what changes is saved, as an editor would: a save of an
         // unchanged committee file would make every edit a full rebuild.
@@ -153,19 +160,22 @@ impl Archive {
             }
             changed.push(rel);
         };
-        put(root.join(ITEM), (!self.item_gone).then(|| self.item_text()));
-        let supporting = !self.item_gone;
-        put(
-            folder.join("figures.csv"),
-            (supporting && self.attachment).then(|| "year,placements\n2024,31\n".to_owned()),
-        );
-        put(
-            folder.join("paper.md"),
-            (supporting && self.document)
-                .then(|| "---\ntitle: Fostering paper\n---\nThe paper.\n".to_owned()),
-        );
-        if std::fs::read_dir(&folder).is_ok_and(|mut d| d.next().is_none()) {
-            let _ = std::fs::remove_dir(&folder);
+        for (path, here) in [(ITEM, !self.renamed), (RENAMED, self.renamed)] {
+            let folder = root.join(path.trim_end_matches(".md"));
+            let present = here && !self.item_gone;
+            put(root.join(path), present.then(|| self.item_text()));
+            put(
+                folder.join("figures.csv"),
+                (present && self.attachment).then(|| "year,placements\n2024,31\n".to_owned()),
+            );
+            put(
+                folder.join("paper.md"),
+                (present && self.document)
+                    .then(|| "---\ntitle: Fostering paper\n---\nThe paper.\n".to_owned()),
+            );
+            if std::fs::read_dir(&folder).is_ok_and(|mut d| d.next().is_none()) {
+                let _ = std::fs::remove_dir(&folder);
+            }
         }
         for n in 0..3u8 {
             put(
@@ -200,10 +210,10 @@ impl Archive {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn every_live_rebuild_equals_a_fresh_build(edits in prop::collection::vec(edit(), 1..6)) {
+    fn every_live_rebuild_equals_a_fresh_build_and_index(edits in prop::collection::vec(edit(), 1..6)) {
         let dir = common::fixture("basic");
         let root = dir.path();
         let mut state = Archive::default();
@@ -230,9 +240,74 @@ proptest! {
                 pending = changed;
                 continue;
             }
-            let difference =
-                common::site_difference(&live.output_dir(), &fresh_dir.path().join("site"));
-            prop_assert!(difference.is_none(), "{}", difference.unwrap_or_default());
+            let fresh_site = fresh_dir.path().join("site");
+            let difference = common::site_difference(&live.output_dir(), &fresh_site);
+            prop_assert!(difference.is_none(), "after {:?}: {}", edit, difference.unwrap_or_default());
+            let answers = search_difference(&live.index_dir(), &fresh_site.join(build::INDEX_DIR));
+            prop_assert!(answers.is_none(), "after {:?}: {}", edit, answers.unwrap_or_default());
         }
     }
+}
+
+/// Queries over everything the edits change: words of the edited item, of
+/// added items and documents, the meeting's notes, and filters by topic,
+/// person, committee and kind.
+fn queries() -> Vec<SearchRequest> {
+    let words = [
+        "fostering",
+        "placements",
+        "budget",
+        "added item",
+        "paper",
+        "opened on time",
+    ];
+    let mut queries: Vec<SearchRequest> = words
+        .iter()
+        .map(|q| SearchRequest {
+            query: (*q).to_owned(),
+            limit: 100,
+            ..SearchRequest::default()
+        })
+        .collect();
+    let filtered = |f: &dyn Fn(&mut SearchRequest)| {
+        let mut r = SearchRequest {
+            query: "committee".to_owned(),
+            limit: 100,
+            ..SearchRequest::default()
+        };
+        f(&mut r);
+        r
+    };
+    queries.push(filtered(&|r| r.topic = Some("Fostering".into())));
+    queries.push(filtered(&|r| r.person = Some("Dee Officer".into())));
+    queries.push(filtered(&|r| r.committee = Some("children".into())));
+    queries.push(filtered(&|r| r.kind = Some("document".into())));
+    queries
+}
+
+/// How the live index's answers differ from a fresh one's, if they do:
+/// totals, facets, corrections and hits, except scores (a live index still
+/// counts deleted documents in its statistics until segments merge).
+fn search_difference(live: &Path, fresh: &Path) -> Option<String> {
+    let (live, fresh) = (
+        SearchIndex::open(live).expect("live index"),
+        SearchIndex::open(fresh).expect("fresh index"),
+    );
+    for q in queries() {
+        let answer = |index: &SearchIndex| match index.search(&q) {
+            Ok(mut r) => {
+                r.hits.iter_mut().for_each(|h| h.score = 0.0);
+                r.hits.sort_by(|a, b| a.url.cmp(&b.url));
+                format!("{r:#?}")
+            }
+            Err(e) => format!("error: {e}"),
+        };
+        let (l, f) = (answer(&live), answer(&fresh));
+        if l != f {
+            return Some(format!(
+                "{q:?} answers differently:\n--- live\n{l}\n--- fresh\n{f}"
+            ));
+        }
+    }
+    None
 }
