@@ -578,9 +578,7 @@ impl Dependencies {
     }
 
     /// What changed from the recorded archive to `new`, given the content
-    /// files (paths under `content/`) that were edited: an entity read
-    /// from an edited file counts as changed even if its fingerprint is
-    /// the same (an attachment's bytes are not fingerprinted).
+    /// files (paths under `content/`) that were edited.
     pub fn changes(&self, new: &Archive, theme: &Theme, edited: &[String]) -> Changes {
         let keys = Keys::of(new);
         let jobs = page_paths(new, theme);
@@ -591,9 +589,8 @@ impl Dependencies {
             .map(|(k, _)| *k)
             .collect();
         changed.extend(self.prints.keys().filter(|k| !prints.contains_key(k)));
-        for (kind, name) in edited_identities(new, edited) {
-            let id = identity(kind, name);
-            changed.extend([(id, Part::Headline), (id, Part::Whole)]);
+        for source in edited_attachments(new, edited) {
+            changed.insert((identity("attachment", source), Part::Whole));
         }
         Changes {
             keys,
@@ -697,27 +694,15 @@ fn page_paths(a: &Archive, theme: &Theme) -> Vec<(PageJob, String)> {
         .collect()
 }
 
-/// The identities of the entities read from the files `edited`.
-fn edited_identities<'a>(a: &'a Archive, edited: &[String]) -> Vec<(&'static str, &'a str)> {
+/// The identities of the attachments among the files `edited`: their bytes
+/// are not fingerprinted (reading every attachment after each edit would
+/// cost more than copying one), so an edit of one counts as a change. The
+/// other entities' fingerprints cover their files' text.
+fn edited_attachments<'a>(a: &'a Archive, edited: &[String]) -> Vec<&'a str> {
     let edited: FxHashSet<&str> = edited.iter().map(String::as_str).collect();
-    let mut found = Vec::new();
-    found.extend(
-        a.attachments
-            .iter()
-            .filter(|f| edited.contains(f.source.as_str()))
-            .map(|f| ("attachment", f.source.as_str())),
-    );
-    found.extend(
-        a.items
-            .iter()
-            .filter(|i| edited.contains(i.source.as_str()))
-            .map(|i| ("item", i.source.as_str())),
-    );
-    found.extend(
-        a.documents
-            .iter()
-            .filter(|d| edited.contains(d.source.as_str()))
-            .map(|d| ("document", d.source.as_str())),
-    );
-    found
+    a.attachments
+        .iter()
+        .filter(|f| edited.contains(f.source.as_str()))
+        .map(|f| f.source.as_str())
+        .collect()
 }
