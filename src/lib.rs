@@ -10,6 +10,7 @@
 // (file, position, source line, hint); errors are the cold path, so its
 // size in a Result does not matter.
 #![allow(clippy::result_large_err)]
+#![warn(clippy::too_many_lines)]
 
 pub mod body;
 pub mod build;
