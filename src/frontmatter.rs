@@ -1,8 +1,10 @@
 //! Splitting a Markdown file into YAML front matter and body, and parsing
 //! the front matter into a typed struct.
 //!
-//! This is the only module that knows the YAML library, so it can be swapped
-//! for a maintained fork without touching anything else.
+//! This is the only module that knows the YAML library (serde_yaml_ng, the
+//! maintained fork of the deprecated serde_yaml: the same libyaml parser,
+//! so the same messages and positions), so it can be swapped without
+//! touching anything else.
 
 mod shape;
 
@@ -120,7 +122,7 @@ pub fn parse<T: DeserializeOwned>(
     };
     // Before the parser, whose scanner is quadratic in nesting depth.
     let shape = shape::scan(yaml).map_err(|e| too_deep(&e, split, file_text, path))?;
-    serde_yaml::from_str(yaml).map_err(|e| {
+    serde_yaml_ng::from_str(yaml).map_err(|e| {
         let raw = e.to_string();
         let message = strip_location(&raw);
         let message = message.as_str();
@@ -158,7 +160,7 @@ fn too_deep(
         )
 }
 
-/// Whether serde_yaml's message is about the YAML text itself rather than
+/// Whether the YAML library's message is about the YAML text itself rather than
 /// what it holds (a wrong type, an unknown key).
 fn is_syntax_error(message: &str) -> bool {
     [
@@ -223,7 +225,7 @@ fn syntax_diagnostic(
     )
 }
 
-/// serde_yaml puts " at line N column M" into messages, counted from the
+/// serde_yaml_ng puts " at line N column M" into messages, counted from the
 /// start of the YAML; we print the file's own positions instead.
 fn strip_location(message: &str) -> String {
     let mut out = message.to_owned();
@@ -238,7 +240,7 @@ fn strip_location(message: &str) -> String {
 }
 
 fn hint_for(message: &str, known_keys: &[&str]) -> Option<String> {
-    // serde_yaml prefixes where in the front matter it was, e.g.
+    // serde_yaml_ng prefixes where in the front matter it was, e.g.
     // `actions[0]: `; none at the top level.
     let (place, core) = match message.split_once(": ") {
         Some((p, m)) if !p.contains(' ') => (Some(p), m),
@@ -288,7 +290,7 @@ fn hint_for(message: &str, known_keys: &[&str]) -> Option<String> {
     None
 }
 
-/// What an entry of a list is called, from the place serde_yaml names
+/// What an entry of a list is called, from the place serde_yaml_ng names
 /// (`actions[0]`, `presenters[1]`).
 fn entry_kind(place: &str) -> &'static str {
     let list = place.split(['[', '.']).next().unwrap_or(place);
@@ -329,7 +331,7 @@ fn entry_hint(place: &str, core: &str) -> Option<String> {
 /// Parses a bare YAML string (no fences, no positions); for tests and tools.
 pub fn from_yaml<T: DeserializeOwned>(yaml: &str) -> Result<T, String> {
     shape::scan(yaml).map_err(|e| e.to_string())?;
-    serde_yaml::from_str(yaml).map_err(|e| e.to_string())
+    serde_yaml_ng::from_str(yaml).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

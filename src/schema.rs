@@ -32,7 +32,7 @@ impl CommitteeMatter {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
-// Read as text: serde_yaml words a wrong type for an enum as "expected a
+// Read as text: the YAML library words a wrong type for an enum as "expected a
 // YAML tag starting with '!'".
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum MinutesStatus {

@@ -591,3 +591,119 @@ fn the_error_overlay_never_shows_withheld_items() {
         events.wait_for("the reload", |t| t.contains("event: reload"));
     }
 }
+
+#[test]
+fn range_requests_get_206_with_the_bytes_asked_for() {
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &["--no-watch"]);
+    let url = server.url("/finance/2024-01-10/budget/budget%20sheet.csv");
+    let whole = "area,spend\ncare,1000000\n";
+    let r = request("GET", &url, &[("Range", "bytes=5-9")], None);
+    assert_eq!(r.status, 206, "{}", r.text());
+    assert_eq!(r.text(), &whole[5..=9]);
+    assert_eq!(
+        r.header("content-range"),
+        Some(format!("bytes 5-9/{}", whole.len()).as_str())
+    );
+    let past_the_end = request("GET", &url, &[("Range", "bytes=1000-")], None);
+    assert_eq!(past_the_end.status, 416);
+}
+
+#[test]
+fn conditional_requests_get_304_by_date_or_tag() {
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &["--no-watch"]);
+    let url = server.url("/style.css");
+    let first = request("GET", &url, &[], None);
+    let modified = first.header("last-modified").expect("last-modified");
+    let r = request("GET", &url, &[("If-Modified-Since", modified)], None);
+    assert_eq!(r.status, 304);
+    let etag = first.header("etag").expect("etag");
+    let r = request("GET", &url, &[("If-None-Match", etag)], None);
+    assert_eq!(r.status, 304);
+    // A tag that no longer matches wins over a date that would.
+    let r = request(
+        "GET",
+        &url,
+        &[
+            ("If-None-Match", "\"stale\""),
+            ("If-Modified-Since", modified),
+        ],
+        None,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, first.body);
+}
+
+#[test]
+fn the_reload_script_goes_into_html_of_any_encoding_and_nothing_else() {
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &[]);
+    // "Café" in Latin-1: not UTF-8.
+    let page: &[u8] = b"<html><head><meta charset=\"iso-8859-1\"></head>\
+                        <body><p>Caf\xe9 \xa3100</p></BODY></html>";
+    std::fs::write(dir.path().join("output/latin1.html"), page).unwrap();
+    let r = server.get("/latin1.html");
+    assert_eq!(r.status, 200);
+    let close = r
+        .body
+        .windows(7)
+        .rposition(|w| w == b"</BODY>")
+        .expect("</BODY> kept");
+    let script = r
+        .body
+        .windows(b"<script>".len())
+        .position(|w| w == b"<script>")
+        .expect("script added");
+    assert!(script < close, "before </BODY>");
+    let before = b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>Caf\xe9 \xa3100</p>";
+    assert_eq!(&r.body[..script], before, "bytes before the script kept");
+    assert_eq!(&r.body[close..], b"</BODY></html>", "bytes after it kept");
+    assert!(r.text().contains("EventSource"));
+    // Asked for in pieces, the page with the script comes whole.
+    let whole = request(
+        "GET",
+        &server.url("/latin1.html"),
+        &[("Range", "bytes=0-9")],
+        None,
+    );
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.body, r.body);
+
+    for path in [
+        "/style.css",
+        "/feed.xml",
+        "/finance/2024-01-10/budget/budget%20sheet.csv",
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(!r.text().contains("EventSource"), "{path}: script added");
+    }
+    let search = server.get("/search/?q=budget");
+    assert!(search.text().contains("EventSource"), "the search page too");
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("EventSource"), "the 404 page too");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_output_folder_are_not_followed() {
+    let dir = fixture("basic");
+    std::fs::write(dir.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    let server = Server::start(dir.path(), &["--no-watch"]);
+    let output = dir.path().join("output");
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), output.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), output.join("up")).unwrap();
+    std::os::unix::fs::symlink(output.join("style.css"), output.join("inside.css")).unwrap();
+    for path in ["/leak.txt", "/up/secret.txt", "/up/"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.text().contains("TOP-SECRET"), "{path} leaked");
+    }
+    assert_eq!(
+        server.get("/inside.css").status,
+        200,
+        "links inside are fine"
+    );
+}

@@ -1,8 +1,9 @@
 //! A cheap, linear look at the shape of front matter before the YAML
 //! parser sees it.
 //!
-//! serde_yaml's scanner is quadratic in nesting depth (100,000 nested `[`
-//! took a minute), so depth is capped here first. The same pass notes what
+//! The YAML library's scanner (libyaml's, in serde_yaml_ng) is quadratic in
+//! nesting depth (100,000 nested `[` took a minute), so depth is capped here
+//! first. The same pass notes what
 //! the parser reports badly: where an unclosed `[`, `{` or quote opened (the
 //! parser only notices at the closing fence) and the first line indented
 //! with a tab.

@@ -85,14 +85,16 @@ pub fn percent_decode_strict(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The content type of a file, by extension.
-pub fn content_type(path: &Path) -> &'static str {
+/// The content type of a file where the site's own is better than the
+/// registry `ServeFile` guesses from (`None`: let it guess): the pages,
+/// styles and text the generator writes are UTF-8, and the feed is Atom.
+pub fn content_type(path: &Path) -> Option<&'static str> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     if name == "feed.xml" {
-        return "application/atom+xml; charset=utf-8";
+        return Some("application/atom+xml; charset=utf-8");
     }
     match path
         .extension()
@@ -100,25 +102,13 @@ pub fn content_type(path: &Path) -> &'static str {
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("html") | Some("htm") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("xml") => "application/xml; charset=utf-8",
-        Some("txt") | Some("md") => "text/plain; charset=utf-8",
-        Some("csv") => "text/csv; charset=utf-8",
-        Some("pdf") => "application/pdf",
-        Some("png") => "image/png",
-        Some("jpg") | Some("jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("svg") => "image/svg+xml",
-        Some("webp") => "image/webp",
-        Some("ico") => "image/x-icon",
-        Some("woff2") => "font/woff2",
-        Some("doc") => "application/msword",
-        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/octet-stream",
+        Some("html") | Some("htm") => Some("text/html; charset=utf-8"),
+        Some("css") => Some("text/css; charset=utf-8"),
+        Some("js") => Some("text/javascript; charset=utf-8"),
+        Some("xml") => Some("application/xml; charset=utf-8"),
+        Some("txt") | Some("md") => Some("text/plain; charset=utf-8"),
+        Some("csv") => Some("text/csv; charset=utf-8"),
+        _ => None,
     }
 }
 

@@ -3,25 +3,28 @@
 //! and reloads open tabs (or shows the error over the page).
 
 mod files;
+mod reload;
 mod search_page;
 mod watch;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeFile;
 
 use crate::build::{BuildFailure, BuildOptions};
 use crate::live::LiveSite;
@@ -131,11 +134,16 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
     };
 
     let prefix = state.prefix.clone();
-    let app = Router::new()
+    let mut app = Router::new()
         .route(&format!("{prefix}/search/"), get(search_html))
         .route(&format!("{prefix}/api/search"), get(search_api))
         .route(EVENTS_PATH, get(events))
-        .fallback(static_file)
+        .fallback(static_file);
+    if options.watch {
+        // Innermost, so the script is added before the page is compressed.
+        app = app.layer(axum::middleware::from_fn(reload::add_script));
+    }
+    let app = app
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             refuse_malformed_escapes,
@@ -259,15 +267,12 @@ fn too_long(uri: &Uri) -> Option<Response> {
         .then(|| (StatusCode::URI_TOO_LONG, "The address is too long.\n").into_response())
 }
 
-async fn static_file(
-    State(state): State<Arc<AppState>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
+async fn static_file(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let uri = request.uri().clone();
     if let Some(r) = too_long(&uri) {
         return r;
     }
+    let method = request.method().clone();
     if method != Method::GET && method != Method::HEAD {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -277,7 +282,7 @@ async fn static_file(
             .into_response();
     }
     match files::resolve(&state.output_dir, &state.prefix, uri.path()) {
-        files::Target::File(path) => file_response(&state, &path, &headers, StatusCode::OK).await,
+        files::Target::File(path) => serve_file(&state, &path, request).await,
         files::Target::Redirect(to) => {
             let location = match uri.query() {
                 Some(q) => format!("{to}?{q}"),
@@ -290,63 +295,97 @@ async fn static_file(
                 .into_response()
         }
         files::Target::BadPath => (StatusCode::BAD_REQUEST, "Bad path.\n").into_response(),
-        files::Target::NotFound => not_found(&state).await,
+        files::Target::NotFound => not_found(&state, method).await,
     }
 }
 
-async fn not_found(state: &AppState) -> Response {
+/// Serves `path`, a file that `files::resolve` found inside the output
+/// folder, through tower-http's `ServeFile` (the single-file form of
+/// `ServeDir`): Range requests, `If-Modified-Since` and
+/// `If-Unmodified-Since`, `Last-Modified`. The file is named here rather
+/// than by the request's path because `ServeDir` follows symlinks wherever
+/// they lead, and `files::resolve` is what keeps them inside the folder.
+/// `ServeDir` has no entity tags; they are answered here, from the file's
+/// size and modification time.
+async fn serve_file(state: &AppState, path: &Path, mut request: Request) -> Response {
+    let method = request.method().clone();
+    let Ok(meta) = tokio::fs::metadata(path).await else {
+        return not_found(state, method).await;
+    };
+    let content_type = files::content_type(path).and_then(|t| t.parse::<mime::Mime>().ok());
+    // Served with the reload script, a page is another representation
+    // than the file: it gets its own tag, and whole, since byte ranges of
+    // the file are not ranges of what is sent.
+    let live = state.watch
+        && content_type
+            .as_ref()
+            .is_some_and(|m| m.essence_str() == "text/html");
+    let modified = meta.modified().unwrap_or(UNIX_EPOCH);
+    let etag = entity_tag(meta.len(), modified, live);
+    let headers = request.headers_mut();
+    if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
+        if matches_tag(tags, &etag) {
+            let last_modified = httpdate::fmt_http_date(modified);
+            return (
+                StatusCode::NOT_MODIFIED,
+                [(header::ETAG, etag), (header::LAST_MODIFIED, last_modified)],
+            )
+                .into_response();
+        }
+        // A tag that no longer matches decides: the date must not answer
+        // 304 for a file changed within the same second (RFC 9110 13.1.3).
+        headers.remove(header::IF_MODIFIED_SINCE);
+    }
+    if live {
+        headers.remove(header::RANGE);
+        headers.remove(header::IF_RANGE);
+    }
+    let service = match &content_type {
+        Some(mime) => ServeFile::new_with_mime(path, mime),
+        None => ServeFile::new(path),
+    };
+    let response = match service.oneshot(request).await {
+        Ok(r) => r.map(Body::new),
+        Err(never) => match never {},
+    };
+    // Gone since it was resolved: a rebuild replaced the folder.
+    if response.status() == StatusCode::NOT_FOUND {
+        return not_found(state, method).await;
+    }
+    with_file_headers(response, Some(&etag))
+}
+
+/// The themed 404 page (the site's `404.html`), or a plain one.
+async fn not_found(state: &AppState, method: Method) -> Response {
     let page = state.output_dir.join("404.html");
     if page.is_file() {
-        return file_response(state, &page, &HeaderMap::new(), StatusCode::NOT_FOUND).await;
+        // A fresh request: the client's Range or conditions were about
+        // the page it asked for, not this one.
+        let mut request = Request::new(Body::empty());
+        *request.method_mut() = method;
+        let response = match ServeFile::new_with_mime(&page, &mime::TEXT_HTML_UTF_8)
+            .oneshot(request)
+            .await
+        {
+            Ok(r) => r.map(Body::new),
+            Err(never) => match never {},
+        };
+        if response.status() == StatusCode::OK {
+            let mut response = with_file_headers(response, None);
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            return response;
+        }
     }
     (StatusCode::NOT_FOUND, "Not found.\n").into_response()
 }
 
-async fn file_response(
-    state: &AppState,
-    path: &std::path::Path,
-    headers: &HeaderMap,
-    status: StatusCode,
-) -> Response {
-    let Ok(meta) = tokio::fs::metadata(path).await else {
-        return (StatusCode::NOT_FOUND, "Not found.\n").into_response();
-    };
-    let modified = meta.modified().unwrap_or(UNIX_EPOCH);
-    let nanos = modified
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let content_type = files::content_type(path);
-    let inject = state.watch && content_type.starts_with("text/html");
-    let etag = format!(
-        "\"{:x}-{:x}{}\"",
-        meta.len(),
-        nanos,
-        if inject { "-live" } else { "" }
-    );
-    let last_modified = httpdate::fmt_http_date(modified);
-    if status == StatusCode::OK && not_modified(headers, &etag, modified) {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag), (header::LAST_MODIFIED, last_modified)],
-        )
-            .into_response();
-    }
-    let Ok(mut body) = tokio::fs::read(path).await else {
-        return (StatusCode::NOT_FOUND, "Not found.\n").into_response();
-    };
-    if inject {
-        body = inject_live_script(body);
-    }
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
+fn with_file_headers(mut response: Response, etag: Option<&str>) -> Response {
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+    if let Some(v) = etag.and_then(|t| HeaderValue::from_str(t).ok()) {
         h.insert(header::ETAG, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&last_modified) {
-        h.insert(header::LAST_MODIFIED, v);
-    }
+    // Pages change with every rebuild: the browser asks again each time
+    // (and gets a 304 while the file is the same).
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert(
         "x-content-type-options",
@@ -355,65 +394,23 @@ async fn file_response(
     response
 }
 
-fn not_modified(headers: &HeaderMap, etag: &str, modified: std::time::SystemTime) -> bool {
-    if let Some(tags) = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
-        return tags.split(',').any(|t| t.trim() == etag || t.trim() == "*");
-    }
-    match headers
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok())
-    {
-        // HTTP dates have whole seconds.
-        Some(since) => {
-            modified
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0)
-                <= since
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0)
-        }
-        None => false,
-    }
+/// A strong tag from the file's size and modification time; `-live` marks
+/// the page with the reload script.
+fn entity_tag(len: u64, modified: std::time::SystemTime, live: bool) -> String {
+    let nanos = modified
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("\"{len:x}-{nanos:x}{}\"", if live { "-live" } else { "" })
 }
 
-/// The live-reload client: reloads on a rebuild, shows errors over the page.
-const LIVE_SCRIPT: &str = r#"<script>
-(function () {
-  var es = new EventSource("/__quorum/events");
-  window.__quorumLive = es;
-  function overlay(text) {
-    var o = document.getElementById("quorum-error");
-    if (!o) {
-      o = document.createElement("div");
-      o.id = "quorum-error";
-      o.setAttribute("role", "alert");
-      o.style.cssText = "position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(11,12,12,.94);color:#fff;padding:2rem;font:15px/1.5 monospace";
-      document.body.appendChild(o);
-    }
-    o.innerHTML = "<h2 style='color:#ffdd00;margin-top:0'>The last save has an error; the page shows the last good build</h2><pre style='white-space:pre-wrap'></pre>";
-    o.querySelector("pre").textContent = text;
-  }
-  es.addEventListener("reload", function () { location.reload(); });
-  es.addEventListener("error-report", function (e) { overlay(e.data); });
-})();
-</script>
-"#;
-
-fn inject_live_script(body: Vec<u8>) -> Vec<u8> {
-    let Ok(mut html) = String::from_utf8(body) else {
-        return Vec::new();
-    };
-    match html.rfind("</body>") {
-        Some(i) => html.insert_str(i, LIVE_SCRIPT),
-        None => html.push_str(LIVE_SCRIPT),
-    }
-    html.into_bytes()
+/// Whether an `If-None-Match` value names `etag` (or is `*`).
+fn matches_tag(tags: &HeaderValue, etag: &str) -> bool {
+    tags.to_str().is_ok_and(|tags| {
+        tags.split(',').any(|t| {
+            let t = t.trim();
+            t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+        })
+    })
 }
 
 async fn events(State(state): State<Arc<AppState>>) -> Response {
@@ -542,19 +539,12 @@ async fn search_html(
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     };
     match Views::new(&archive).search_page(&theme, &page) {
-        Ok(html) => {
-            let body = if state.watch {
-                inject_live_script(html.into_bytes())
-            } else {
-                html.into_bytes()
-            };
-            (
-                status,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                body,
-            )
-                .into_response()
-        }
+        Ok(html) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html,
+        )
+            .into_response(),
         Err(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("template error: {e}\n"),

@@ -5,64 +5,119 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use notify::{RecursiveMode, Watcher};
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache};
 
 use super::{AppState, LiveEvent, ServeError, Snapshot};
 use crate::diagnostic::{self, Diagnostic};
 use crate::live::{Applied, LiveSite};
 use crate::search::SearchIndex;
 
-/// Quiet time that ends a burst of events (editors write in several steps).
+/// How long the debouncer holds an event, so that the steps of one save
+/// (editors truncate, write and rename) reach the rebuild together.
 const DEBOUNCE: Duration = Duration::from_millis(30);
-/// The longest a burst is collected before rebuilding anyway.
-const MAX_BATCH: Duration = Duration::from_millis(500);
 
 /// Keeps the watcher alive; dropping it stops watching.
 pub struct WatchGuard {
-    _watcher: notify::RecommendedWatcher,
+    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
 }
 
 pub fn start(live: LiveSite, state: Arc<AppState>) -> Result<WatchGuard, ServeError> {
     let (tx, rx) = mpsc::channel();
     let root = std::path::absolute(live.root()).unwrap_or_else(|_| live.root().to_owned());
-    // The content folder itself as the changed path makes a full rebuild,
-    // which reads everything again.
+    // The content folder itself as the changed path makes a full rebuild
+    // (`LiveSite::apply` rebuilds everything for a directory), which reads
+    // everything again.
     let everything = root.join(crate::load::CONTENT_DIR);
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        match event {
-            // Reading a file (as every build does) is an event too; only
-            // writes, creations, renames and removals matter.
-            Ok(event) if is_change(&event.kind) => {
-                let _ = tx.send(event.paths);
+    let watch_error = |e: notify::Error| ServeError::Watch(plain_error(&e));
+    let mut debouncer =
+        notify_debouncer_full::new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+            let paths = match result {
+                Ok(events) => changed_paths(events, &everything),
+                Err(errors) => {
+                    for error in &errors {
+                        eprintln!("Watching for changes: {}", plain_error(error));
+                    }
+                    return;
+                }
+            };
+            if !paths.is_empty() {
+                // Fails only once the rebuild loop has ended, when the
+                // server is stopping anyway.
+                let _ = tx.send(paths);
             }
-            // Events were lost (the kernel's queue overflowed): what
-            // changed is unknown.
-            Ok(event) if event.need_rescan() => {
-                let _ = tx.send(vec![everything.clone()]);
-            }
-            Ok(_) => {}
-            Err(_) => {
-                let _ = tx.send(vec![everything.clone()]);
-            }
-        }
-    })
-    .map_err(|e| ServeError::Watch(e.to_string()))?;
+        })
+        .map_err(watch_error)?;
     for dir in ["content", "themes"] {
         let path = root.join(dir);
         if path.is_dir() {
-            watcher
+            debouncer
                 .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| ServeError::Watch(e.to_string()))?;
+                .map_err(watch_error)?;
         }
     }
     // The root itself, for quorum.toml and a themes/ folder appearing.
-    watcher
+    debouncer
         .watch(&root, RecursiveMode::NonRecursive)
-        .map_err(|e| ServeError::Watch(e.to_string()))?;
+        .map_err(watch_error)?;
     std::thread::spawn(move || rebuild_loop(live, &root, &rx, &state));
-    Ok(WatchGuard { _watcher: watcher })
+    Ok(WatchGuard {
+        _debouncer: debouncer,
+    })
+}
+
+/// The paths a batch of debounced events changed. A rescan event means the
+/// system dropped events (its queue overflowed) and what changed is
+/// unknown: then the whole site is rebuilt.
+fn changed_paths(events: Vec<DebouncedEvent>, everything: &Path) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for debounced in events {
+        let event = debounced.event;
+        if event.need_rescan() {
+            eprintln!(
+                "Some changes to the files were not seen (too many at once); \
+                 rebuilding the whole site."
+            );
+            return vec![everything.to_owned()];
+        }
+        // Reading a file (as every build does) is an event too; only
+        // writes, creations, renames and removals matter.
+        if is_change(&event.kind) {
+            paths.extend(event.paths);
+        }
+    }
+    paths
+}
+
+/// A watcher error in a clerk's words, with what to do about it.
+fn plain_error(error: &notify::Error) -> String {
+    use notify::ErrorKind;
+    let paths: Vec<String> = error
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let place = if paths.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", paths.join(", "))
+    };
+    match &error.kind {
+        ErrorKind::MaxFilesWatch => format!(
+            "the system's limit on watched folders was reached{place}, so some changes will \
+             not be noticed; raise it (on Linux: sysctl fs.inotify.max_user_watches) and \
+             restart `quorum serve`"
+        ),
+        ErrorKind::PathNotFound => {
+            format!("a folder being watched is gone{place}; restart `quorum serve` once it is back")
+        }
+        ErrorKind::WatchNotFound => format!("a folder was no longer being watched{place}"),
+        ErrorKind::Io(e) => format!("could not read the file system{place}: {e}"),
+        ErrorKind::InvalidConfig(_) => format!("the watcher's settings were refused{place}"),
+        ErrorKind::Generic(message) => format!("{message}{place}"),
+    }
 }
 
 fn is_change(kind: &notify::EventKind) -> bool {
@@ -99,14 +154,9 @@ fn rebuild_loop(
     while let Ok(first) = rx.recv() {
         let mut paths: Vec<PathBuf> = std::mem::take(&mut pending);
         paths.extend(first);
-        let started = Instant::now();
-        while started.elapsed() < MAX_BATCH {
-            match rx.recv_timeout(DEBOUNCE) {
-                Ok(more) => paths.extend(more),
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            }
-        }
+        // Saves that arrived while the last rebuild ran are applied in one
+        // rebuild, not one each.
+        paths.extend(rx.try_iter().flatten());
         paths.retain(|p| relevant(root, p));
         paths.sort();
         paths.dedup();
