@@ -95,7 +95,9 @@ impl LiveSite {
         for path in paths {
             let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
             let rel = load::rel_path(&content, &path)?;
-            if path.is_dir() {
+            // A folder (or the content folder itself, even once deleted:
+            // the watcher names it when it lost events) reshapes the tree.
+            if rel.is_empty() || path.is_dir() {
                 return None;
             }
             let name = rel.rsplit('/').next().unwrap_or_default();

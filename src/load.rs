@@ -172,23 +172,21 @@ pub fn is_draft_meeting(p: &Parsed<MeetingMatter>, drafts: bool) -> bool {
     p.matter.status == MinutesStatus::Draft && !drafts
 }
 
-/// Loads the archive's content. Returns what could be parsed and every
-/// problem found; the caller decides whether errors stop the build.
-pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
-    let content = root.join(CONTENT_DIR);
-    let mut diagnostics = Vec::new();
-    let mut paths: Vec<(String, ContentPath, PathBuf)> = Vec::new();
+/// A content file found: its path under `content/`, its kind, and where
+/// it is read from.
+type Found = (String, ContentPath, PathBuf);
+
+/// The content files under `content` that may be loaded, with their
+/// kinds, and the meeting folders; problems with the tree go to
+/// `diagnostics`.
+fn walk(
+    root: &Path,
+    content: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Found>, Vec<(String, String)>) {
+    let mut paths: Vec<Found> = Vec::new();
     let mut meeting_folders = Vec::new();
-
-    if !content.is_dir() {
-        diagnostics.push(
-            Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
-                .with_hint("create content/<committee>/_committee.md, or start with `quorum init`"),
-        );
-        return (Loaded::default(), diagnostics);
-    }
-
-    let mut walker = walkdir::WalkDir::new(&content)
+    let mut walker = walkdir::WalkDir::new(content)
         .min_depth(1)
         .max_depth(4)
         .sort_by_file_name()
@@ -205,7 +203,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
                 continue;
             }
         };
-        let Some(rel) = rel_path(&content, entry.path()).filter(|r| !r.contains(char::is_control))
+        let Some(rel) = rel_path(content, entry.path()).filter(|r| !r.contains(char::is_control))
         else {
             diagnostics.push(
                 Diagnostic::error(
@@ -261,6 +259,23 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
         }
     }
 
+    (paths, meeting_folders)
+}
+
+/// Loads the archive's content. Returns what could be parsed and every
+/// problem found; the caller decides whether errors stop the build.
+pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
+    let content = root.join(CONTENT_DIR);
+    let mut diagnostics = Vec::new();
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
+                .with_hint("create content/<committee>/_committee.md, or start with `quorum init`"),
+        );
+        return (Loaded::default(), diagnostics);
+    }
+
+    let (paths, meeting_folders) = walk(root, &content, &mut diagnostics);
     let files = paths.len();
     let results: Vec<(String, Result<File, Diagnostic>)> = paths
         .into_par_iter()

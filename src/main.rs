@@ -2,6 +2,7 @@
 //! its result into messages and an exit status.
 
 #![allow(clippy::result_large_err)] // see lib.rs
+#![warn(clippy::too_many_lines)]
 
 mod cmd;
 

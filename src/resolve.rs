@@ -15,9 +15,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::body::{Bodies, Body};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::load::{Loaded, Parsed, Withheld};
+use crate::load::{Attachment, Loaded, Parsed, Withheld};
 use crate::model::*;
-use crate::schema::{IsoDate, ItemMatter, PersonName};
+use crate::schema::{CommitteeMatter, DocumentMatter, IsoDate, ItemMatter, PersonName};
 use crate::urls::{self, ContentPath};
 
 /// Section anchors every item page provides, so `@/item.md#decisions` works.
@@ -173,27 +173,120 @@ impl Resolver {
         role
     }
 
+    /// The archive of `loaded`: one pass per kind of entity, then the
+    /// references between them.
     fn build(&mut self, config: Config, loaded: &Loaded) -> Archive {
-        let Loaded {
-            committees: committee_files,
-            meetings: meeting_files,
-            meeting_folders,
-            items: item_files,
-            documents: document_files,
-            attachments: attachment_files,
-            withheld,
-            failed,
-            ..
-        } = loaded;
-        let (committee_files, meeting_files, item_files, document_files) = (
-            committee_files.as_slice(),
-            meeting_files.as_slice(),
-            item_files.as_slice(),
-            document_files.as_slice(),
+        let (committees, committee_index) = self.committees(&loaded.committees, &config);
+        let mut pages = Pages {
+            committees,
+            committee_index,
+            ..Pages::default()
+        };
+        self.meetings(loaded, &mut pages);
+        self.items(&loaded.items, &mut pages);
+        self.documents(&loaded.documents, &loaded.failed, &mut pages);
+        self.attachments(
+            &loaded.attachments,
+            &loaded.failed,
+            config.trust_html,
+            &mut pages,
         );
-        let mut meeting_folders = meeting_folders.clone();
+        self.order_supporting(&loaded.items, &mut pages);
+        let Pages {
+            committees,
+            committee_index,
+            meetings,
+            meeting_index,
+            items,
+            item_index,
+            documents,
+            document_index,
+            attachments,
+            attachment_index,
+            moved,
+        } = pages;
+        let trust_html = config.trust_html;
+        let mut archive = Archive {
+            prefix: self.prefix.clone(),
+            config,
+            committees,
+            meetings,
+            items: items.into_iter().map(Arc::new).collect(),
+            documents,
+            attachments,
+            topics: std::mem::take(&mut self.topics),
+            people: std::mem::take(&mut self.people),
+            meetings_newest_first: Vec::new(),
+            bodies: Bodies {
+                content_dir: loaded.content_dir.clone(),
+                prefix: self.prefix.clone(),
+                moved,
+                trust_html,
+                withheld: loaded.withheld.keys().cloned().collect(),
+            },
+            unloaded: loaded
+                .failed
+                .iter()
+                .filter_map(|rel| ContentPath::classify(rel).ok())
+                .map(|path| path.url())
+                .filter(|url| url != "/")
+                .collect(),
+        };
+        // References: `related:` and `@/` links, and the backlinks they make.
+        let index = Targets {
+            committees: &committee_index,
+            meetings: &meeting_index,
+            items: &item_index,
+            documents: &document_index,
+            attachments: &attachment_index,
+            withheld: &loaded.withheld,
+            failed: &loaded.failed,
+        };
+        let mut backlinks: BTreeMap<PageKey, Vec<PageKey>> = BTreeMap::new();
+        self.related(&loaded.items, &mut archive, &index, &mut backlinks);
+        self.check_body_links(
+            &loaded.committees,
+            &archive,
+            &index,
+            &mut backlinks,
+            PageKey::Committee,
+            &committee_index,
+        );
+        self.check_body_links(
+            &loaded.meetings,
+            &archive,
+            &index,
+            &mut backlinks,
+            PageKey::Meeting,
+            &meeting_rel_index(&archive),
+        );
+        self.check_body_links(
+            &loaded.items,
+            &archive,
+            &index,
+            &mut backlinks,
+            PageKey::Item,
+            &item_index,
+        );
+        self.check_body_links(
+            &loaded.documents,
+            &archive,
+            &index,
+            &mut backlinks,
+            PageKey::Document,
+            &document_index,
+        );
+        link_backlinks(&mut archive, backlinks);
+        self.index_people_and_topics(&mut archive);
+        self.warn_of_likely_typos(&archive, loaded);
+        archive
+    }
 
-        // Committees.
+    fn committees(
+        &mut self,
+        committee_files: &[Arc<Parsed<CommitteeMatter>>],
+        config: &Config,
+    ) -> (Vec<Committee>, HashMap<String, Id>) {
         let mut committees = Vec::new();
         let mut committee_index: HashMap<String, Id> = HashMap::default();
         for file in committee_files.iter() {
@@ -222,8 +315,20 @@ impl Resolver {
             });
         }
 
-        // Meetings: every meeting folder is a meeting; `_meeting.md` adds detail.
-        let meeting_file: HashMap<(String, String), &Parsed<_>> = meeting_files
+        (committees, committee_index)
+    }
+
+    /// Every meeting folder is a meeting; `_meeting.md` adds detail.
+    fn meetings(&mut self, loaded: &Loaded, pages: &mut Pages) {
+        let failed = &loaded.failed;
+        let mut meeting_folders = loaded.meeting_folders.clone();
+        let Pages {
+            committees,
+            committee_index,
+            ..
+        } = pages;
+        let meeting_file: HashMap<(String, String), &Parsed<_>> = loaded
+            .meetings
             .iter()
             .filter_map(|f| match &f.path {
                 ContentPath::Meeting { committee, meeting } => {
@@ -312,19 +417,27 @@ impl Resolver {
             committees[committee].meetings.push(meetings.len());
             meetings.push(meeting);
         }
-        for c in &committees {
+        for c in committees.iter() {
             for pair in c.meetings.windows(2) {
                 meetings[pair[0]].next = Some(pair[1]);
                 meetings[pair[1]].previous = Some(pair[0]);
             }
         }
 
-        // Items.
+        pages.meetings = meetings;
+        pages.meeting_index = meeting_index;
+    }
+
+    fn items(&mut self, item_files: &[Arc<Parsed<ItemMatter>>], pages: &mut Pages) {
+        let Pages {
+            meetings,
+            meeting_index,
+            moved,
+            ..
+        } = pages;
         let mut items: Vec<Item> = Vec::new();
         let mut item_index: HashMap<String, Id> = HashMap::default();
         let mut slugs_seen: HashMap<(Id, String), String> = HashMap::default();
-        // Content path -> URL, for pages not at the URL their path implies.
-        let mut moved: HashMap<String, String> = HashMap::default();
         for file in item_files.iter() {
             let ContentPath::Item {
                 committee,
@@ -365,7 +478,7 @@ impl Resolver {
                 moved.insert(file.rel.clone(), url);
             }
             slugs_seen.insert((meeting_id, final_slug.clone()), file.rel.clone());
-            let mut item = self.item(file, *number, &final_slug, meeting_id, &meetings);
+            let mut item = self.item(file, *number, &final_slug, meeting_id, meetings);
             if let Some(url) = moved.get(&file.rel) {
                 item.url = url.clone();
             }
@@ -373,7 +486,7 @@ impl Resolver {
             meetings[meeting_id].items.push(items.len());
             items.push(item);
         }
-        for m in &mut meetings {
+        for m in meetings.iter_mut() {
             m.items.sort_by(|&x, &y| {
                 (items[x].order, &items[x].slug).cmp(&(items[y].order, &items[y].slug))
             });
@@ -383,7 +496,22 @@ impl Resolver {
             }
         }
 
-        // Supporting documents and attachments.
+        pages.items = items;
+        pages.item_index = item_index;
+    }
+
+    fn documents(
+        &mut self,
+        document_files: &[Arc<Parsed<DocumentMatter>>],
+        failed: &BTreeSet<String>,
+        pages: &mut Pages,
+    ) {
+        let Pages {
+            items,
+            item_index,
+            moved,
+            ..
+        } = pages;
         let mut documents = Vec::new();
         let mut document_index: HashMap<String, Id> = HashMap::default();
         for file in document_files.iter() {
@@ -424,6 +552,24 @@ impl Resolver {
                 extra: m.extra.clone(),
             });
         }
+        pages.documents = documents;
+        pages.document_index = document_index;
+    }
+
+    fn attachments(
+        &mut self,
+        attachment_files: &[Attachment],
+        failed: &BTreeSet<String>,
+        trust_html: bool,
+        pages: &mut Pages,
+    ) {
+        let Pages {
+            items,
+            item_index,
+            documents,
+            moved,
+            ..
+        } = pages;
         let mut attachments = Vec::new();
         let mut attachment_index: HashMap<String, Id> = HashMap::default();
         let page_urls: HashSet<&str> = documents.iter().map(|d| d.url.as_str()).collect();
@@ -445,7 +591,7 @@ impl Resolver {
                 continue;
             };
             let url = format!("{}{}", items[item].url, urls::encode_path_segment(name));
-            if let Some(problem) = unpublishable(name, &url, &page_urls, config.trust_html) {
+            if let Some(problem) = unpublishable(name, &url, &page_urls, trust_html) {
                 let shown = std::path::Path::new("content").join(&a.rel);
                 self.diagnostics
                     .push(Diagnostic::error(shown, problem.0).with_hint(problem.1));
@@ -465,6 +611,22 @@ impl Resolver {
                 bytes: a.bytes,
             });
         }
+        pages.attachments = attachments;
+        pages.attachment_index = attachment_index;
+    }
+
+    /// Each item's supporting files: first those its `documents:` lists,
+    /// in its order and with its titles, then the rest by path.
+    fn order_supporting(&mut self, item_files: &[Arc<Parsed<ItemMatter>>], pages: &mut Pages) {
+        let Pages {
+            items,
+            item_index,
+            documents,
+            document_index,
+            attachments,
+            attachment_index,
+            ..
+        } = pages;
         // Each item's supporting files in path order, gathered in one pass.
         let mut unlisted: Vec<Vec<(&str, Supporting)>> = vec![Vec::new(); items.len()];
         for (i, d) in documents.iter().enumerate() {
@@ -517,47 +679,18 @@ impl Resolver {
                 Supporting::Attachment(a) => attachments[a].title = title,
             }
         }
+    }
 
-        let trust_html = config.trust_html;
-        // Document authors are people too.
-        let mut archive = Archive {
-            prefix: self.prefix.clone(),
-            config,
-            committees,
-            meetings,
-            items: items.into_iter().map(Arc::new).collect(),
-            documents,
-            attachments,
-            topics: std::mem::take(&mut self.topics),
-            people: std::mem::take(&mut self.people),
-            meetings_newest_first: Vec::new(),
-            bodies: Bodies {
-                content_dir: loaded.content_dir.clone(),
-                prefix: self.prefix.clone(),
-                moved,
-                trust_html,
-                withheld: loaded.withheld.keys().cloned().collect(),
-            },
-            unloaded: failed
-                .iter()
-                .filter_map(|rel| ContentPath::classify(rel).ok())
-                .map(|path| path.url())
-                .filter(|url| url != "/")
-                .collect(),
-        };
-
-        // References: `related:` and `@/` links, and the backlinks they make.
-        let index = Targets {
-            committees: &committee_index,
-            meetings: &meeting_index,
-            items: &item_index,
-            documents: &document_index,
-            attachments: &attachment_index,
-            withheld,
-            failed,
-        };
+    /// The items each item's `related:` names.
+    fn related(
+        &mut self,
+        item_files: &[Arc<Parsed<ItemMatter>>],
+        archive: &mut Archive,
+        index: &Targets,
+        backlinks: &mut BTreeMap<PageKey, Vec<PageKey>>,
+    ) {
+        let item_index = index.items;
         let mut nearest: Option<NearestItem> = None;
-        let mut backlinks: BTreeMap<PageKey, Vec<PageKey>> = BTreeMap::new();
         for file in item_files.iter() {
             let Some(&item) = item_index.get(&file.rel) else {
                 continue;
@@ -577,7 +710,7 @@ impl Resolver {
                             .with_hint("`related:` lists agenda items by their path under content/, e.g. committee/2017-12-07/05-item.md"),
                     ),
                     Err(problem) => {
-                        let nearest = nearest.get_or_insert_with(|| NearestItem::new(&archive));
+                        let nearest = nearest.get_or_insert_with(|| NearestItem::new(archive));
                         let d = problem.at_value(file, entry, "related").map(|d| match nearest.to(target) {
                             Some(hint) => d.with_hint(hint),
                             None => d,
@@ -587,56 +720,6 @@ impl Resolver {
                 }
             }
         }
-        self.check_body_links(
-            committee_files,
-            &archive,
-            &index,
-            &mut backlinks,
-            PageKey::Committee,
-            &committee_index,
-        );
-        self.check_body_links(
-            meeting_files,
-            &archive,
-            &index,
-            &mut backlinks,
-            PageKey::Meeting,
-            &meeting_rel_index(&archive),
-        );
-        self.check_body_links(
-            item_files,
-            &archive,
-            &index,
-            &mut backlinks,
-            PageKey::Item,
-            &item_index,
-        );
-        self.check_body_links(
-            document_files,
-            &archive,
-            &index,
-            &mut backlinks,
-            PageKey::Document,
-            &document_index,
-        );
-        for (target, mut sources) in backlinks {
-            sources.sort();
-            sources.dedup();
-            sources.retain(|&s| s != target);
-            for &source in &sources {
-                refers_to(&mut archive, source).push(target);
-            }
-            match target {
-                PageKey::Committee(i) => archive.committees[i].referenced_by = sources,
-                PageKey::Meeting(i) => archive.meetings[i].referenced_by = sources,
-                PageKey::Item(i) => Arc::make_mut(&mut archive.items[i]).referenced_by = sources,
-                PageKey::Document(i) => archive.documents[i].referenced_by = sources,
-            }
-        }
-
-        self.index_people_and_topics(&mut archive);
-        self.warn_of_likely_typos(&archive, loaded);
-        archive
     }
 
     /// A misspelt topic or name silently makes a page of its own; warn when
@@ -1215,6 +1298,42 @@ fn anchor_hint(archive: &Archive, page: PageKey) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         )
+    }
+}
+
+/// The pages of an archive being resolved, with the indexes that find
+/// them by path.
+#[derive(Default)]
+struct Pages {
+    committees: Vec<Committee>,
+    committee_index: HashMap<String, Id>,
+    meetings: Vec<Meeting>,
+    meeting_index: HashMap<(String, String), Id>,
+    items: Vec<Item>,
+    item_index: HashMap<String, Id>,
+    documents: Vec<Document>,
+    document_index: HashMap<String, Id>,
+    attachments: Vec<AttachmentFile>,
+    attachment_index: HashMap<String, Id>,
+    /// Content path -> URL, for pages not at the URL their path implies.
+    moved: HashMap<String, String>,
+}
+
+/// Each page's backlinks, and the pages each page points at.
+fn link_backlinks(archive: &mut Archive, backlinks: BTreeMap<PageKey, Vec<PageKey>>) {
+    for (target, mut sources) in backlinks {
+        sources.sort();
+        sources.dedup();
+        sources.retain(|&s| s != target);
+        for &source in &sources {
+            refers_to(archive, source).push(target);
+        }
+        match target {
+            PageKey::Committee(i) => archive.committees[i].referenced_by = sources,
+            PageKey::Meeting(i) => archive.meetings[i].referenced_by = sources,
+            PageKey::Item(i) => Arc::make_mut(&mut archive.items[i]).referenced_by = sources,
+            PageKey::Document(i) => archive.documents[i].referenced_by = sources,
+        }
     }
 }
 
