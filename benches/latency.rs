@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use quorum::build::BuildOptions;
-use quorum::live::{Applied, LiveSite};
 use quorum::search::{SearchIndex, SearchRequest, Sort};
+use quorum::serve::live::{Applied, LiveSite};
 
 const QUERIES: &[&str] = &[
     "ofsted",

@@ -7,11 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use quorum::build::{self, BuildOptions};
-use quorum::frontmatter;
-use quorum::markdown;
+use quorum::load::frontmatter;
+use quorum::load::markdown;
+use quorum::load::schema::ItemMatter;
 use quorum::model::Archive;
 use quorum::render::{self, PageJob, Theme};
-use quorum::schema::ItemMatter;
 
 fn main() {
     divan::main();

@@ -12,25 +12,19 @@
 #![allow(clippy::result_large_err)]
 #![warn(clippy::too_many_lines)]
 
-pub mod body;
 pub mod build;
 pub mod config;
 pub mod dates;
-pub mod depends;
 pub mod diagnostic;
-pub mod frontmatter;
 pub mod init;
 pub mod linkcheck;
-pub mod live;
 pub mod load;
-pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod publish;
 pub mod reads;
 pub mod render;
 pub mod resolve;
-pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod source;

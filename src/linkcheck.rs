@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::markdown::is_external;
+use crate::load::markdown::is_external;
 use crate::urls::percent_decode;
 use rustc_hash::FxHashSet;
 

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::body::{Bodies, Body};
 use crate::config::Config;
-use crate::schema::{Extra, MinutesStatus};
+use crate::load::body::{Bodies, Body};
+use crate::load::schema::{Extra, MinutesStatus};
 
 /// Index of an entity in its `Archive` vector.
 pub type Id = usize;

@@ -12,8 +12,8 @@ use std::cell::RefCell;
 
 use chrono::NaiveDate;
 
+use crate::load::schema::MinutesStatus;
 use crate::model::*;
-use crate::schema::MinutesStatus;
 
 /// How much of an entity was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

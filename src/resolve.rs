@@ -12,12 +12,12 @@ use std::sync::Arc;
 // to a long-running service, so a fast non-DoS-resistant hash is right.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::body::{Bodies, Body};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::load::body::{Bodies, Body};
+use crate::load::schema::{CommitteeMatter, DocumentMatter, IsoDate, ItemMatter, PersonName};
 use crate::load::{Attachment, Loaded, Parsed, Withheld};
 use crate::model::*;
-use crate::schema::{CommitteeMatter, DocumentMatter, IsoDate, ItemMatter, PersonName};
 use crate::urls::{self, ContentPath};
 
 /// Section anchors every item page provides, so `@/item.md#decisions` works.
@@ -856,7 +856,7 @@ impl Resolver {
             declarations,
             related: Vec::new(),
             supporting: Vec::new(),
-            draft: m.status == crate::schema::PublishStatus::Draft,
+            draft: m.status == crate::load::schema::PublishStatus::Draft,
             minutes: Body::default(),
             previous: None,
             next: None,

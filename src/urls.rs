@@ -79,7 +79,7 @@ pub fn meeting_date(folder: &str) -> Option<&str> {
     let date = folder.get(..10)?;
     let rest = &folder[10..];
     let valid_rest = rest.is_empty() || (rest.starts_with('-') && is_slug(&rest[1..]));
-    (crate::schema::IsoDate::parse(date).is_some() && valid_rest).then_some(date)
+    (crate::dates::parse_iso(date).is_some() && valid_rest).then_some(date)
 }
 
 impl ContentPath {

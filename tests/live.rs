@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use quorum::build::{self, BuildOptions};
-use quorum::live::{Applied, LiveSite};
+use quorum::serve::live::{Applied, LiveSite};
 
 const ITEM: &str = "content/children/2024-02-01/04-fostering.md";
 

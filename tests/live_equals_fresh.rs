@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use quorum::build::{self, BuildOptions};
-use quorum::live::LiveSite;
 use quorum::search::{SearchIndex, SearchRequest};
+use quorum::serve::live::LiveSite;
 
 const ITEM: &str = "content/children/2024-02-01/04-fostering.md";
 /// Where a rename moves it.

@@ -10,23 +10,32 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
-use quorum::schema::{CommitteeMatter, DocumentMatter, ItemMatter, MeetingMatter};
+use quorum::load::schema::{CommitteeMatter, DocumentMatter, ItemMatter, MeetingMatter};
 
 fn parse_all(text: &str) {
     let path = std::path::Path::new("content/c/2024-01-01/01-x.md");
-    if let Ok(split) = quorum::frontmatter::split(text) {
-        let _ = quorum::frontmatter::parse::<ItemMatter>(&split, text, path, ItemMatter::KEYS);
+    if let Ok(split) = quorum::load::frontmatter::split(text) {
         let _ =
-            quorum::frontmatter::parse::<MeetingMatter>(&split, text, path, MeetingMatter::KEYS);
-        let _ = quorum::frontmatter::parse::<CommitteeMatter>(
+            quorum::load::frontmatter::parse::<ItemMatter>(&split, text, path, ItemMatter::KEYS);
+        let _ = quorum::load::frontmatter::parse::<MeetingMatter>(
+            &split,
+            text,
+            path,
+            MeetingMatter::KEYS,
+        );
+        let _ = quorum::load::frontmatter::parse::<CommitteeMatter>(
             &split,
             text,
             path,
             CommitteeMatter::KEYS,
         );
-        let _ =
-            quorum::frontmatter::parse::<DocumentMatter>(&split, text, path, DocumentMatter::KEYS);
-        let _ = quorum::markdown::render(split.body, "/p", 3);
+        let _ = quorum::load::frontmatter::parse::<DocumentMatter>(
+            &split,
+            text,
+            path,
+            DocumentMatter::KEYS,
+        );
+        let _ = quorum::load::markdown::render(split.body, "/p", 3);
     }
 }
 
@@ -65,11 +74,11 @@ proptest! {
 
     #[test]
     fn markdown_links_and_headings_never_panic(text in "([#\\[\\]()@/:.a-z0-9 \n*_`>|-]|\\PC){0,300}") {
-        let r = quorum::markdown::render(&text, "/prefix", 3);
+        let r = quorum::load::markdown::render(&text, "/prefix", 3);
         for reference in &r.references {
             let _ = quorum::urls::ContentPath::classify(&reference.target);
         }
-        let _ = quorum::markdown::render_inline(&text, &quorum::markdown::Html::clean(""));
+        let _ = quorum::load::markdown::render_inline(&text, &quorum::load::markdown::Html::clean(""));
     }
 
     #[test]
@@ -133,7 +142,7 @@ fn very_large_and_deeply_nested_input_is_refused_with_a_message() {
     );
     // Deeply nested Markdown structures render without overflowing the stack.
     let nested = format!("{}text", "> ".repeat(5000));
-    let _ = quorum::markdown::render(&nested, "", 3);
+    let _ = quorum::load::markdown::render(&nested, "", 3);
 }
 
 /// Front matter nested `depth` deep, in flow (`[`/`{`) or block
@@ -185,9 +194,9 @@ proptest! {
 #[test]
 fn a_hundred_thousand_nested_brackets_are_refused_at_once() {
     let text = format!("---\ntitle: A\ntopics: {}\n---\n", "[".repeat(100_000));
-    let split = quorum::frontmatter::split(&text).expect("split");
+    let split = quorum::load::frontmatter::split(&text).expect("split");
     let path = std::path::Path::new("content/c/2024-01-01/01-x.md");
-    let d = quorum::frontmatter::parse::<ItemMatter>(&split, &text, path, ItemMatter::KEYS)
+    let d = quorum::load::frontmatter::parse::<ItemMatter>(&split, &text, path, ItemMatter::KEYS)
         .expect_err("too deep");
     assert_eq!(d.line, Some(3), "{d:?}");
     assert!(d.message.contains("nested more than 32"), "{}", d.message);
@@ -196,7 +205,7 @@ fn a_hundred_thousand_nested_brackets_are_refused_at_once() {
 #[test]
 fn five_thousand_identical_headings_get_distinct_anchors() {
     let body = "## Update\n\ntext\n\n".repeat(5000);
-    let r = quorum::markdown::render(&body, "", 3);
+    let r = quorum::load::markdown::render(&body, "", 3);
     assert_eq!(r.anchors.len(), 5000);
     assert_eq!(r.anchors[0], "update");
     assert_eq!(r.anchors[4999], "update-4999");

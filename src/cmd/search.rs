@@ -51,7 +51,7 @@ pub struct Args {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    quorum::schema::IsoDate::parse(s)
+    quorum::load::schema::IsoDate::parse(s)
         .map(|d| d.0)
         .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD"))
 }

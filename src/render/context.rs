@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 pub use crate::dates::DateView;
-use crate::schema::Extra;
+use crate::load::schema::Extra;
 
 /// Settings every template can read.
 #[derive(Debug, Clone, Serialize)]

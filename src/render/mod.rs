@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::body::BodyError;
 use crate::diagnostic::Diagnostic;
-use crate::markdown;
+use crate::load::body::BodyError;
+use crate::load::markdown;
 use crate::model::*;
 use crate::reads::Read;
 use crate::urls;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::context::*;
 use super::{Contents, FEED_ENTRIES, PageError, RenderedPage, Theme, paged_path};
-use crate::markdown;
+use crate::load::markdown;
 use crate::model::*;
 use crate::reads::Reader;
 
@@ -423,10 +423,10 @@ pub(super) fn meeting_title(date: NaiveDate, folder: &str) -> String {
     }
 }
 
-pub(super) fn status_name(s: crate::schema::MinutesStatus) -> &'static str {
+pub(super) fn status_name(s: crate::load::schema::MinutesStatus) -> &'static str {
     match s {
-        crate::schema::MinutesStatus::Approved => "approved",
-        crate::schema::MinutesStatus::Draft => "draft",
+        crate::load::schema::MinutesStatus::Approved => "approved",
+        crate::load::schema::MinutesStatus::Draft => "draft",
     }
 }
 

@@ -16,7 +16,7 @@ use tantivy::{Index, IndexSettings, IndexWriter, Term};
 use super::SearchError;
 use super::document::{Held, PageDoc};
 use super::schema::{self, Fields};
-use crate::body::{Bodies, Body};
+use crate::load::body::{Bodies, Body};
 use crate::model::{Archive, Id, Item, PageKey};
 use crate::reads::{Read, Reader};
 use crate::urls;
@@ -322,14 +322,14 @@ pub struct Made {
 fn item_fields(r: &Reader, f: &Fields, d: &mut PageDoc, item: &Item) -> Result<(), SearchError> {
     add_title(f, d, &item.title);
     if let Some(purpose) = item.purpose.as_deref() {
-        let p = d.hold(crate::markdown::plain_text(purpose));
+        let p = d.hold(crate::load::markdown::plain_text(purpose));
         add_words(f, d, p);
         d.add(f.purpose, p);
         d.add(f.spelling, p);
     }
     add_body(r.archive, f, d, &item.minutes)?;
     for decision in &item.decisions {
-        let text = d.hold(crate::markdown::plain_text(decision));
+        let text = d.hold(crate::load::markdown::plain_text(decision));
         add_words(f, d, text);
         d.add(f.spelling, text);
         d.add(f.decisions, text);

@@ -56,7 +56,7 @@ pub enum SearchError {
     #[error("search index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error(transparent)]
-    Body(#[from] crate::body::BodyError),
+    Body(#[from] crate::load::body::BodyError),
 }
 
 impl SearchError {

@@ -20,7 +20,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::SearchError;
 use super::schema::{self, Fields, StemGate};
-use crate::body::{Bodies, Body};
+use crate::load::body::{Bodies, Body};
 
 /// A passage's length at most, in bytes as tantivy's generator counted
 /// them (and in characters for the opening shown when there is none).

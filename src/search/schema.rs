@@ -54,7 +54,7 @@ pub struct Fields {
     pub purpose: Field,
     pub decisions: Field,
     /// Where the body is (its file under `content/`, byte offset and
-    /// fingerprint, as in [`crate::body::Body`]): snippets read it from
+    /// fingerprint, as in [`crate::load::body::Body`]): snippets read it from
     /// there, which keeps the index to a fraction of the content's size.
     pub body_source: Field,
     pub body_offset: Field,

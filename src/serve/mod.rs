@@ -2,7 +2,9 @@
 //! JSON API), and in watch mode a live preview that rebuilds on every save
 //! and reloads open tabs (or shows the error over the page).
 
+pub mod depends;
 mod files;
+pub mod live;
 mod reload;
 mod search_page;
 mod watch;
@@ -27,11 +29,11 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeFile;
 
 use crate::build::{BuildFailure, BuildOptions};
-use crate::live::LiveSite;
 use crate::model::Archive;
 use crate::render::context::SearchPage;
 use crate::render::{Theme, Views};
 use crate::search::{SearchError, SearchIndex};
+use crate::serve::live::LiveSite;
 
 /// The longest request target accepted (path and query).
 pub const MAX_URI_BYTES: usize = 4096;

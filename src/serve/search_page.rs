@@ -76,7 +76,7 @@ pub fn parse(pairs: Vec<(String, String)>) -> Result<(SearchRequest, Params), St
         params
             .get(key)
             .map(|v| {
-                crate::schema::IsoDate::parse(v)
+                crate::load::schema::IsoDate::parse(v)
                     .map(|d| d.0)
                     .ok_or_else(|| format!("`{key}` must be a date written YYYY-MM-DD"))
             })

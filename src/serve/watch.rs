@@ -12,8 +12,8 @@ use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, Debouncer, Reco
 
 use super::{AppState, LiveEvent, ServeError, Snapshot};
 use crate::diagnostic::{self, Diagnostic};
-use crate::live::{Applied, LiveSite};
 use crate::search::SearchIndex;
+use crate::serve::live::{Applied, LiveSite};
 
 /// How long the debouncer holds an event, so that the steps of one save
 /// (editors truncate, write and rename) reach the rebuild together.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{self, Rendered};
+use crate::load::markdown::{self, Rendered};
 
 /// Where a body is, and what the rest of the archive may know about it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

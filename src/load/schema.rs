@@ -259,12 +259,7 @@ pub struct IsoDate(pub NaiveDate);
 
 impl IsoDate {
     pub fn parse(s: &str) -> Option<IsoDate> {
-        let b = s.as_bytes();
-        // chrono alone accepts "2017-1-5"; the format is strictly zero-padded.
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(IsoDate)
+        crate::dates::parse_iso(s).map(IsoDate)
     }
 }
 
@@ -333,7 +328,7 @@ mod tests {
     #[test]
     fn person_as_name_or_map() {
         let p: Vec<PersonName> =
-            crate::frontmatter::from_yaml("- Diane Booth\n- {name: Amy Lee, role: Chair}\n")
+            crate::load::frontmatter::from_yaml("- Diane Booth\n- {name: Amy Lee, role: Chair}\n")
                 .unwrap();
         assert_eq!(p[0].name, "Diane Booth");
         assert_eq!(p[0].role, None);
@@ -350,28 +345,30 @@ mod tests {
 
     #[test]
     fn agenda_number_accepts_int_or_text() {
-        let m: ItemMatter = crate::frontmatter::from_yaml("title: A\nitem: 6\n").unwrap();
+        let m: ItemMatter = crate::load::frontmatter::from_yaml("title: A\nitem: 6\n").unwrap();
         assert_eq!(m.item.as_deref(), Some("6"));
-        let m: ItemMatter = crate::frontmatter::from_yaml("title: A\nitem: 6a\n").unwrap();
+        let m: ItemMatter = crate::load::frontmatter::from_yaml("title: A\nitem: 6a\n").unwrap();
         assert_eq!(m.item.as_deref(), Some("6a"));
-        let m: ItemMatter = crate::frontmatter::from_yaml("title: A\nitem: \"5\"\n").unwrap();
+        let m: ItemMatter = crate::load::frontmatter::from_yaml("title: A\nitem: \"5\"\n").unwrap();
         assert_eq!(m.item.as_deref(), Some("5"));
-        let m: ItemMatter = crate::frontmatter::from_yaml("title: A\nitem:\n").unwrap();
+        let m: ItemMatter = crate::load::frontmatter::from_yaml("title: A\nitem:\n").unwrap();
         assert_eq!(m.item, None);
-        let e = crate::frontmatter::from_yaml::<ItemMatter>("title: A\nitem: [5]\n").unwrap_err();
+        let e =
+            crate::load::frontmatter::from_yaml::<ItemMatter>("title: A\nitem: [5]\n").unwrap_err();
         assert!(e.contains("expected an agenda number"), "{e}");
     }
 
     #[test]
     fn an_empty_topic_is_an_error_and_a_quoted_null_a_name() {
-        let e = crate::frontmatter::from_yaml::<ItemMatter>("title: A\ntopics: [a, null]\n")
+        let e = crate::load::frontmatter::from_yaml::<ItemMatter>("title: A\ntopics: [a, null]\n")
             .unwrap_err();
         assert!(e.contains("a topic is empty"), "{e}");
-        let e = crate::frontmatter::from_yaml::<ItemMatter>("title: A\ntopics:\n  - a\n  -\n")
-            .unwrap_err();
+        let e =
+            crate::load::frontmatter::from_yaml::<ItemMatter>("title: A\ntopics:\n  - a\n  -\n")
+                .unwrap_err();
         assert!(e.contains("a topic is empty"), "{e}");
         let m: ItemMatter =
-            crate::frontmatter::from_yaml("title: A\ntopics: [\"null\", 2024]\n").unwrap();
+            crate::load::frontmatter::from_yaml("title: A\ntopics: [\"null\", 2024]\n").unwrap();
         assert_eq!(m.topics, ["null", "2024"]);
     }
 
@@ -388,7 +385,7 @@ mod tests {
             ),
             ("Just text\n", "expected a set of `key: value` lines"),
         ] {
-            let e = crate::frontmatter::from_yaml::<ItemMatter>(yaml).unwrap_err();
+            let e = crate::load::frontmatter::from_yaml::<ItemMatter>(yaml).unwrap_err();
             assert!(e.contains(says), "{yaml:?}: {e}");
             assert!(
                 !e.contains("Matter") && !e.contains("Entry"),

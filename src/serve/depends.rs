@@ -19,7 +19,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
-use crate::body::Body;
+use crate::load::body::Body;
 use crate::model::*;
 use crate::reads::*;
 use crate::render::{self, PageJob, Theme};
@@ -220,7 +220,7 @@ impl<'k> Print<'k> {
         self.value((source, offset, fingerprint, top_level, anchors));
     }
 
-    fn extra(&mut self, extra: &crate::schema::Extra) {
+    fn extra(&mut self, extra: &crate::load::schema::Extra) {
         if !extra.is_empty() {
             self.value(serde_json::to_string(extra).unwrap_or_default());
         }

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildFailure, BuildOptions};
 use crate::config::Config;
-use crate::depends::Dependencies;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, File, Loaded, Parsed};
 use crate::model::Archive;
@@ -19,6 +18,7 @@ use crate::publish::{LiveOutput, Step};
 use crate::render::{self, Theme};
 use crate::resolve;
 use crate::search;
+use crate::serve::depends::Dependencies;
 use crate::urls::ContentPath;
 
 /// What applying a change did.
@@ -355,7 +355,7 @@ impl LiveSite {
         // Read as every content file is: a pipe must not hang the server.
         let declares = |rel: &str| {
             crate::source::read(&content.join(rel), load::MAX_MARKDOWN_BYTES).is_ok_and(|bytes| {
-                crate::frontmatter::declares_withheld(
+                crate::load::frontmatter::declares_withheld(
                     &String::from_utf8_lossy(&bytes),
                     self.options.drafts,
                 )

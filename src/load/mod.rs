@@ -5,6 +5,11 @@
 //! `resolve`. Exempt items (and drafts, unless asked for) are dropped here,
 //! before any of their text can reach a later stage.
 
+pub mod body;
+pub mod frontmatter;
+pub mod markdown;
+pub mod schema;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,11 +17,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-use crate::body::Body;
 use crate::diagnostic::{self, Diagnostic};
-use crate::frontmatter;
-use crate::markdown;
-use crate::schema::{
+use crate::load::body::Body;
+use crate::load::schema::{
     CommitteeMatter, DocumentMatter, ItemMatter, MeetingMatter, MinutesStatus, PublishStatus,
 };
 use crate::source;
