@@ -12,12 +12,59 @@ pub const CONFIG_FILE: &str = "quorum.toml";
 
 /// A site address as Quorum keeps it: absolute http(s), no trailing `/`.
 /// The error says what is wrong with `url`, after the name of its setting.
-fn normal_base_url(url: &str) -> Result<String, String> {
-    let trimmed = url.trim_end_matches('/');
-    if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
-        Ok(trimmed.to_owned())
-    } else {
-        Err(format!("`{url}` is not an absolute http(s) URL"))
+/// Where the site is published, parsed once: the whole address, its origin
+/// (scheme and host, for absolute URLs in feeds and the sitemap) and its
+/// path, which every root-relative URL of the site starts with.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct BaseUrl {
+    /// Without a trailing `/`: "https://x.org/minutes".
+    url: String,
+    /// Where the origin ends in `url`: "https://x.org".
+    origin_end: usize,
+}
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> Result<BaseUrl, String> {
+        let url = url.trim().trim_end_matches('/');
+        let Some(after_scheme) = ["https://", "http://"]
+            .iter()
+            .find_map(|s| url.strip_prefix(s).map(|rest| url.len() - rest.len()))
+        else {
+            return Err(format!("`{url}` is not an absolute http(s) URL"));
+        };
+        if url.len() == after_scheme {
+            return Err(format!("`{url}` names no host"));
+        }
+        let origin_end = url[after_scheme..]
+            .find('/')
+            .map_or(url.len(), |slash| after_scheme + slash);
+        Ok(BaseUrl {
+            url: url.to_owned(),
+            origin_end,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// "https://x.org/minutes" -> "https://x.org".
+    pub fn origin(&self) -> &str {
+        &self.url[..self.origin_end]
+    }
+
+    /// "https://x.org/minutes" -> "/minutes"; "" at the host's root.
+    pub fn path(&self) -> &str {
+        &self.url[self.origin_end..]
+    }
+}
+
+impl TryFrom<String> for BaseUrl {
+    type Error = String;
+
+    fn try_from(url: String) -> Result<BaseUrl, String> {
+        BaseUrl::parse(&url).map_err(|message| format!("base_url {message}"))
     }
 }
 
@@ -27,7 +74,7 @@ fn normal_base_url(url: &str) -> Result<String, String> {
 pub struct Config {
     pub title: String,
     #[serde(default)]
-    pub base_url: Option<String>,
+    pub base_url: Option<BaseUrl>,
     #[serde(default)]
     pub authority: Option<String>,
     #[serde(default = "default_theme")]
@@ -116,7 +163,7 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
-        let mut config: Config = toml::from_str(text).map_err(|e| {
+        toml::from_str(text).map_err(|e| {
             let message = e.message().trim().to_owned();
             let mut d = Diagnostic::error(CONFIG_FILE, suggest::restate(&message));
             if let Some(span) = e.span() {
@@ -124,58 +171,54 @@ impl Config {
             }
             if let Some(hint) = suggest::for_unknown_field(&message, KEYS) {
                 d = d.with_hint(hint);
+            } else if message.starts_with("base_url ") {
+                d = d.with_hint("write it as e.g. base_url = \"https://minutes.example.org\"");
             }
             d
-        })?;
-        if let Some(url) = &config.base_url {
-            let normal = normal_base_url(url).map_err(|message| {
-                let (line, col) = crate::diagnostic::find_line(text, "base_url").unwrap_or((1, 1));
-                Diagnostic::error(CONFIG_FILE, format!("base_url {message}"))
-                    .at(text, line, col)
-                    .with_hint("write it as e.g. base_url = \"https://minutes.example.org\"")
-            })?;
-            config.base_url = Some(normal);
-        }
-        Ok(config)
+        })
     }
 
     /// These settings with `base_url` given on the command line instead.
     pub fn with_base_url(mut self, url: &str) -> Result<Config, Diagnostic> {
-        let normal = normal_base_url(url).map_err(|message| {
+        let base = BaseUrl::parse(url).map_err(|message| {
             Diagnostic::error("--base-url", format!("--base-url {message}"))
                 .with_hint("give it as e.g. --base-url https://minutes.example.org")
         })?;
-        self.base_url = Some(normal);
+        self.base_url = Some(base);
         Ok(self)
     }
 
-    /// Scheme and host of `base_url` ("https://x.org/minutes" ->
-    /// "https://x.org"), for absolute addresses; empty without one.
+    /// Scheme and host of `base_url`, for absolute addresses; empty
+    /// without one.
     pub fn origin(&self) -> &str {
-        let Some(url) = &self.base_url else {
-            return "";
-        };
-        let after = url.find("://").map_or(0, |i| i + 3);
-        url[after..].find('/').map_or(url, |s| &url[..after + s])
+        self.base_url.as_ref().map_or("", BaseUrl::origin)
     }
 
-    /// The path prefix every root-relative URL gets, from `base_url`'s path
-    /// ("https://x.org/minutes" -> "/minutes"), so the site can live in a
-    /// sub-folder of a host.
+    /// The path prefix every root-relative URL gets, from `base_url`'s path,
+    /// so the site can live in a sub-folder of a host.
     pub fn path_prefix(&self) -> String {
-        let Some(url) = &self.base_url else {
-            return String::new();
-        };
-        let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
-        match after_scheme.find('/') {
-            Some(i) => after_scheme[i..].trim_end_matches('/').to_owned(),
-            None => String::new(),
-        }
+        self.base_url
+            .as_ref()
+            .map_or_else(String::new, |b| b.path().to_owned())
     }
 }
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_base_url_is_parsed_once_into_origin_and_path() {
+        let b = BaseUrl::parse("https://x.org/minutes/").expect("valid");
+        assert_eq!(
+            (b.as_str(), b.origin(), b.path()),
+            ("https://x.org/minutes", "https://x.org", "/minutes")
+        );
+        let root = BaseUrl::parse("http://x.org").expect("valid");
+        assert_eq!((root.origin(), root.path()), ("http://x.org", ""));
+        assert!(BaseUrl::parse("x.org").is_err());
+        assert!(BaseUrl::parse("https://").is_err());
+    }
+
     use super::*;
 
     #[test]
@@ -197,7 +240,10 @@ mod tests {
     #[test]
     fn base_url_path_becomes_prefix() {
         let c = Config::parse("title = \"M\"\nbase_url = \"https://x.org/minutes/\"\n").unwrap();
-        assert_eq!(c.base_url.as_deref(), Some("https://x.org/minutes"));
+        assert_eq!(
+            c.base_url.as_ref().map(BaseUrl::as_str),
+            Some("https://x.org/minutes")
+        );
         assert_eq!(c.path_prefix(), "/minutes");
     }
 
@@ -205,7 +251,10 @@ mod tests {
     fn a_command_line_base_url_is_checked_and_kept_as_given() {
         let c = Config::parse("title = \"Quote \\\" and \\u0007 bell\"\n").unwrap();
         let c = c.with_base_url("https://x.org/minutes/").unwrap();
-        assert_eq!(c.base_url.as_deref(), Some("https://x.org/minutes"));
+        assert_eq!(
+            c.base_url.as_ref().map(BaseUrl::as_str),
+            Some("https://x.org/minutes")
+        );
         assert_eq!(c.origin(), "https://x.org");
         assert_eq!(c.path_prefix(), "/minutes");
         let e = Config::fallback().with_base_url("x.org").unwrap_err();

@@ -40,7 +40,10 @@ mod tests {
 
     #[test]
     fn iso_dates_are_zero_padded() {
-        assert_eq!(parse_iso("2017-12-07"), NaiveDate::from_ymd_opt(2017, 12, 7));
+        assert_eq!(
+            parse_iso("2017-12-07"),
+            NaiveDate::from_ymd_opt(2017, 12, 7)
+        );
         assert_eq!(parse_iso("2017-1-05"), None);
         assert_eq!(parse_iso("2017-02-30"), None);
     }

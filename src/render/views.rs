@@ -28,7 +28,7 @@ impl<'a> Views<'a> {
             archive,
             site: SiteView {
                 title: config.title.clone(),
-                base_url: config.base_url.clone(),
+                base_url: config.base_url.as_ref().map(|b| b.as_str().to_owned()),
                 language: config.language.clone(),
                 home: format!("{prefix}/"),
                 feed: format!("{prefix}/feed.xml"),
