@@ -104,18 +104,56 @@ fn main() {
         }
         std::fs::write(&file, &original).expect("restore");
         let _ = live.apply(std::slice::from_ref(&file));
-        if edits.is_empty() {
-            continue;
-        }
-        edits.sort();
-        println!(
-            "{label} to rebuilt pages + index: median {:.1} ms, min {:.1} ms, max {:.1} ms over {} edits ({pages} pages each)",
-            ms(percentile(&edits, 0.5)),
-            ms(edits[0]),
-            ms(*edits.last().expect("timed")),
-            edits.len()
-        );
+        print_edits(label, &mut edits, pages);
     }
+    time_new_pages(&mut live, &file, &original);
+}
+
+/// Saves of a new agenda item in the edited item's meeting: a page that
+/// appears, and the lists and feeds that now show it.
+fn time_new_pages(live: &mut LiveSite, file: &Path, original: &str) {
+    let meeting = file.parent().expect("an item is in a meeting folder");
+    let mut edits = Vec::new();
+    let mut pages = 0;
+    let mut added = Vec::new();
+    for n in 0..9 {
+        std::thread::sleep(Duration::from_millis(300));
+        let new = meeting.join(format!("{:02}-benchmark-added-{n}.md", 90 + n));
+        std::fs::write(&new, format!("{original}\n\nAdded in benchmark round {n}.\n"))
+            .expect("new item");
+        match live.apply(std::slice::from_ref(&new)) {
+            Ok(Applied::Incremental {
+                rendered, elapsed, ..
+            }) => {
+                edits.push(elapsed);
+                pages = rendered;
+            }
+            Ok(Applied::Full { elapsed, .. }) => {
+                println!("new item: took a full rebuild ({:.0} ms)", ms(elapsed))
+            }
+            Err(e) => panic!("edit failed: {e}"),
+        }
+        added.push(new);
+    }
+    for new in &added {
+        let _ = std::fs::remove_file(new);
+    }
+    let _ = live.apply(&added);
+    print_edits("edit adding a page", &mut edits, pages);
+}
+
+fn print_edits(label: &str, edits: &mut [Duration], pages: usize) {
+    if edits.is_empty() {
+        return;
+    }
+    edits.sort();
+    println!(
+        "{label} to rebuilt pages + index: median {:.1} ms, min {:.1} ms, max {:.1} ms over {} edits ({pages} pages each)",
+        ms(percentile(edits, 0.5)),
+        ms(edits[0]),
+        ms(*edits.last().expect("timed")),
+        edits.len()
+    );
 }
 
 /// Runs the query set 30 times (the first round warms caches) and prints
