@@ -119,8 +119,11 @@ fn time_new_pages(live: &mut LiveSite, file: &Path, original: &str) {
     for n in 0..9 {
         std::thread::sleep(Duration::from_millis(300));
         let new = meeting.join(format!("{:02}-benchmark-added-{n}.md", 90 + n));
-        std::fs::write(&new, format!("{original}\n\nAdded in benchmark round {n}.\n"))
-            .expect("new item");
+        std::fs::write(
+            &new,
+            format!("{original}\n\nAdded in benchmark round {n}.\n"),
+        )
+        .expect("new item");
         match live.apply(std::slice::from_ref(&new)) {
             Ok(Applied::Incremental {
                 rendered, elapsed, ..

@@ -20,6 +20,11 @@ use crate::model::*;
 pub enum Part {
     /// What a link or a line in a list shows (see the `*Headline` types).
     Headline,
+    /// Which entities it holds, in order: a committee's meetings, a
+    /// meeting's agenda, a topic's items (read for their number, or the
+    /// latest). Apart from the headline, so that adding an item to a topic
+    /// leaves alone the thousand pages that merely link to the topic.
+    Members,
     /// Everything.
     Whole,
 }
@@ -143,6 +148,24 @@ impl<'a> Reader<'a> {
         PersonHeadline::of(&self.archive.people[p])
     }
 
+    /// A committee's meetings, oldest first.
+    pub fn committee_meetings(&self, c: Id) -> &'a [Id] {
+        self.note(Read::Committee(c, Part::Members));
+        &self.archive.committees[c].meetings
+    }
+
+    /// A meeting's agenda, in order.
+    pub fn meeting_agenda(&self, m: Id) -> &'a [Id] {
+        self.note(Read::Meeting(m, Part::Members));
+        &self.archive.meetings[m].items
+    }
+
+    /// A topic's items.
+    pub fn topic_items(&self, t: Id) -> &'a [Id] {
+        self.note(Read::Topic(t, Part::Members));
+        &self.archive.topics[t].items
+    }
+
     /// The date of an item: its meeting's.
     pub fn item_date(&self, i: Id) -> NaiveDate {
         let meeting = self.item_headline(i).meeting;
@@ -196,8 +219,6 @@ pub struct CommitteeHeadline<'a> {
     pub title: &'a str,
     pub short: Option<&'a str>,
     pub authority: Option<&'a str>,
-    pub meeting_count: usize,
-    pub latest_meeting: Option<Id>,
 }
 
 impl<'a> CommitteeHeadline<'a> {
@@ -208,8 +229,6 @@ impl<'a> CommitteeHeadline<'a> {
             title: &c.title,
             short: c.short.as_deref(),
             authority: c.authority.as_deref(),
-            meeting_count: c.meetings.len(),
-            latest_meeting: c.meetings.last().copied(),
         }
     }
 }
@@ -222,8 +241,6 @@ pub struct MeetingHeadline<'a> {
     pub date: NaiveDate,
     pub url: &'a str,
     pub status: MinutesStatus,
-    /// Its agenda, in order.
-    pub items: &'a [Id],
 }
 
 impl<'a> MeetingHeadline<'a> {
@@ -234,7 +251,6 @@ impl<'a> MeetingHeadline<'a> {
             date: m.date,
             url: &m.url,
             status: m.status,
-            items: &m.items,
         }
     }
 }
@@ -300,7 +316,6 @@ pub struct TopicHeadline<'a> {
     pub url: &'a str,
     pub name: &'a str,
     pub aliases: &'a [String],
-    pub item_count: usize,
 }
 
 impl<'a> TopicHeadline<'a> {
@@ -310,7 +325,6 @@ impl<'a> TopicHeadline<'a> {
             url: &t.url,
             name: &t.name,
             aliases: &t.aliases,
-            item_count: t.items.len(),
         }
     }
 }

@@ -42,7 +42,7 @@ impl PageBuilder<'_> {
                 CountedLink {
                     title: topic.name.to_owned(),
                     url: self.url(topic.url),
-                    count: topic.item_count,
+                    count: self.r.topic_items(t).len(),
                 }
             })
             .collect();
@@ -438,14 +438,18 @@ impl PageBuilder<'_> {
 
     fn committee_feed(&self, theme: &Theme, c: Id) -> RenderResult {
         let committee = self.r.committee_headline(c);
-        let items: Vec<Id> = self
-            .r
-            .items_newest_first()
-            .into_iter()
-            // An item's committee is its folder's: part of which item it
-            // is, so reading it needs no note.
-            .filter(|&i| self.archive().items[i].committee == c)
-            .collect();
+        // The committee's own items, not a filter of every item: a new item
+        // elsewhere leaves this feed alone. Their order reads each one's
+        // meeting date and place on the agenda.
+        let mut items: Vec<Id> = Vec::new();
+        for &m in self.r.committee_meetings(c) {
+            self.r.meeting_headline(m);
+            items.extend(self.r.meeting_agenda(m));
+        }
+        items.iter().for_each(|&i| {
+            self.r.item_headline(i);
+        });
+        self.archive().sort_items_newest_first(&mut items);
         let title = format!("{} — {}", committee.title, self.archive().config.title);
         let feed = format!("{}feed.xml", committee.url);
         self.feed(theme, &title, committee.url, &feed, &items)

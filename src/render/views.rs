@@ -179,7 +179,7 @@ impl<'a> PageBuilder<'a> {
             url: self.url(meeting.url),
             date: DateView::new(meeting.date),
             committee: self.committee_link(meeting.committee),
-            item_count: meeting.items.len(),
+            item_count: self.r.meeting_agenda(m).len(),
             status: status_name(meeting.status),
         }
     }
@@ -191,10 +191,9 @@ impl<'a> PageBuilder<'a> {
             short: committee.short.map(str::to_owned),
             url: self.url(committee.url),
             authority: committee.authority.map(str::to_owned),
-            meeting_count: committee.meeting_count,
-            latest: committee
-                .latest_meeting
-                .map(|m| DateView::new(self.r.meeting_headline(m).date)),
+            meeting_count: self.r.committee_meetings(c).len(),
+            latest: (self.r.committee_meetings(c).last())
+                .map(|&m| DateView::new(self.r.meeting_headline(m).date)),
         }
     }
 
@@ -204,7 +203,7 @@ impl<'a> PageBuilder<'a> {
             name: topic.name.to_owned(),
             url: self.url(topic.url),
             aliases: topic.aliases.to_vec(),
-            count: topic.item_count,
+            count: self.r.topic_items(t).len(),
         }
     }
 

@@ -102,6 +102,15 @@ pub fn prints(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> Prints {
     prints.extend(both(&a.documents, &keys.documents, keys));
     prints.extend(both(&a.topics, &keys.topics, keys));
     prints.extend(both(&a.people, &keys.people, keys));
+    prints.extend(members(&a.committees, &keys.committees, keys, |c| {
+        (|k| &k.meetings, &c.meetings)
+    }));
+    prints.extend(members(&a.meetings, &keys.meetings, keys, |m| {
+        (|k| &k.items, &m.items)
+    }));
+    prints.extend(members(&a.topics, &keys.topics, keys, |t| {
+        (|k| &k.items, &t.items)
+    }));
     let attachments: Vec<(Stable, u64)> = a
         .attachments
         .par_iter()
@@ -124,6 +133,26 @@ fn both<T: Sync + Fingerprinted>(v: &[T], ids: &[u64], keys: &Keys) -> Vec<(Stab
                 ((k, Part::Headline), Print::of(keys, |f| x.headline(f))),
                 ((k, Part::Whole), Print::of(keys, |f| x.whole(f))),
             ]
+        })
+        .collect()
+}
+
+/// The members' fingerprint of each of `v`: which entities `held` says
+/// it holds (and of which kind, by their keys), in order.
+fn members<T: Sync>(
+    v: &[T],
+    ids: &[u64],
+    keys: &Keys,
+    held: impl Fn(&T) -> (fn(&Keys) -> &[u64], &[Id]) + Sync,
+) -> Vec<(Stable, u64)> {
+    v.par_iter()
+        .zip(ids)
+        .map(|(x, &k)| {
+            let (kind, members) = held(x);
+            (
+                (k, Part::Members),
+                Print::of(keys, |f| f.ids(kind, members)),
+            )
         })
         .collect()
 }
@@ -255,11 +284,8 @@ impl Fingerprinted for Committee {
             title,
             short,
             authority,
-            meeting_count,
-            latest_meeting,
         } = CommitteeHeadline::of(self);
-        f.value((slug, url, title, short, authority, meeting_count));
-        f.opt_id(|k| &k.meetings, latest_meeting);
+        f.value((slug, url, title, short, authority));
     }
 
     fn whole(&self, f: &mut Print) {
@@ -295,11 +321,9 @@ impl Fingerprinted for Meeting {
             date,
             url,
             status,
-            items,
         } = MeetingHeadline::of(self);
         f.id(|k| &k.committees, committee);
         f.value((folder, date, url, status as u8));
-        f.ids(|k| &k.items, items);
     }
 
     fn whole(&self, f: &mut Print) {
@@ -464,9 +488,8 @@ impl Fingerprinted for Topic {
             url,
             name,
             aliases,
-            item_count,
         } = TopicHeadline::of(self);
-        f.value((slug, url, name, aliases, item_count));
+        f.value((slug, url, name, aliases));
     }
 
     fn whole(&self, f: &mut Print) {
