@@ -89,18 +89,7 @@ fn main() {
             // lets the previous edit's old model be freed, as in serve.
             std::thread::sleep(Duration::from_millis(300));
             std::fs::write(&file, edit(n)).expect("edit");
-            match live.apply(std::slice::from_ref(&file)) {
-                Ok(Applied::Incremental {
-                    rendered, elapsed, ..
-                }) => {
-                    edits.push(elapsed);
-                    pages = rendered;
-                }
-                Ok(Applied::Full { elapsed, .. }) => {
-                    println!("{label}: took a full rebuild ({:.0} ms)", ms(elapsed))
-                }
-                Err(e) => panic!("edit failed: {e}"),
-            }
+            timed_apply(&mut live, &file, label, &mut edits, &mut pages);
         }
         std::fs::write(&file, &original).expect("restore");
         let _ = live.apply(std::slice::from_ref(&file));
@@ -124,18 +113,7 @@ fn time_new_pages(live: &mut LiveSite, file: &Path, original: &str) {
             format!("{original}\n\nAdded in benchmark round {n}.\n"),
         )
         .expect("new item");
-        match live.apply(std::slice::from_ref(&new)) {
-            Ok(Applied::Incremental {
-                rendered, elapsed, ..
-            }) => {
-                edits.push(elapsed);
-                pages = rendered;
-            }
-            Ok(Applied::Full { elapsed, .. }) => {
-                println!("new item: took a full rebuild ({:.0} ms)", ms(elapsed))
-            }
-            Err(e) => panic!("edit failed: {e}"),
-        }
+        timed_apply(live, &new, "new item", &mut edits, &mut pages);
         added.push(new);
     }
     for new in &added {
@@ -143,6 +121,29 @@ fn time_new_pages(live: &mut LiveSite, file: &Path, original: &str) {
     }
     let _ = live.apply(&added);
     print_edits("edit adding a page", &mut edits, pages);
+}
+
+/// Applies the save of `file`, noting how long an incremental rebuild
+/// took and how many pages it rendered.
+fn timed_apply(
+    live: &mut LiveSite,
+    file: &Path,
+    label: &str,
+    edits: &mut Vec<Duration>,
+    pages: &mut usize,
+) {
+    match live.apply(&[file.to_owned()]) {
+        Ok(Applied::Incremental {
+            rendered, elapsed, ..
+        }) => {
+            edits.push(elapsed);
+            *pages = rendered;
+        }
+        Ok(Applied::Full { elapsed, .. }) => {
+            println!("{label}: took a full rebuild ({:.0} ms)", ms(elapsed))
+        }
+        Err(e) => panic!("edit failed: {e}"),
+    }
 }
 
 fn print_edits(label: &str, edits: &mut [Duration], pages: usize) {
