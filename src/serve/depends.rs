@@ -654,7 +654,7 @@ impl Dependencies {
         pages: &[(PageKey, String)],
     ) -> (Vec<PageKey>, Vec<String>) {
         let redo = pages
-            .iter()
+            .par_iter()
             .filter(|(_, url)| {
                 self.documents
                     .get(url)
