@@ -190,6 +190,22 @@ impl<'a> Reader<'a> {
         items
     }
 
+    /// A committee's items, newest first: its own meetings' agendas, not a
+    /// filter of every item, so that a new item elsewhere leaves its pages
+    /// alone. The order reads each meeting's date and each item's place.
+    pub fn committee_items_newest_first(&self, c: Id) -> Vec<Id> {
+        let mut items = Vec::new();
+        for &m in self.committee_meetings(c) {
+            self.meeting_headline(m);
+            items.extend(self.meeting_agenda(m));
+        }
+        for &i in &items {
+            self.item_headline(i);
+        }
+        self.archive.sort_items_newest_first(&mut items);
+        items
+    }
+
     pub fn item_count(&self) -> usize {
         self.note(Read::List(List::Items));
         self.archive.items.len()

@@ -438,8 +438,10 @@ impl Resolver {
         } = pages;
         // Names are checked and interned one file at a time (they build the
         // topic and people lists in file order); the items' text is copied
-        // in parallel, which halves a full resolve on 2 cores: resolving
-        // again is most of what adding an item in `quorum serve` costs.
+        // in parallel. At 10,000 items on 2 cores a full resolve took
+        // 33-42 ms before, 26-31 ms after (4 builds each, alternating), and
+        // resolving again is most of what adding an item in `quorum serve`
+        // costs.
         let mut pending: Vec<PendingItem> = Vec::new();
         let mut slugs_seen: HashMap<(Id, String), String> = HashMap::default();
         for file in item_files.iter() {
@@ -992,10 +994,6 @@ impl Resolver {
     }
 }
 
-/// Copies what an item file says in words (title, purpose, decisions,
-/// action texts, minutes...) into its model: everything that does not tie
-/// it to other pages. Shared by a full resolve and `patch_item`, so both
-/// give the same item.
 /// What an item names, resolved to ids: one per written topic or person
 /// that could be resolved (owners and members aligned with the file's
 /// actions and declarations).
@@ -1078,6 +1076,10 @@ impl PendingItem<'_> {
     }
 }
 
+/// Copies what an item file says in words (title, purpose, decisions,
+/// action texts, minutes...) into its model: everything that does not tie
+/// it to other pages. Shared by a full resolve and `patch_item`, so both
+/// give the same item.
 fn set_item_text(item: &mut Item, file: &Parsed<ItemMatter>) {
     let m = &file.matter;
     item.number = m.item.clone().unwrap_or_else(|| item.order.to_string());

@@ -438,18 +438,7 @@ impl PageBuilder<'_> {
 
     fn committee_feed(&self, theme: &Theme, c: Id) -> RenderResult {
         let committee = self.r.committee_headline(c);
-        // The committee's own items, not a filter of every item: a new item
-        // elsewhere leaves this feed alone. Their order reads each one's
-        // meeting date and place on the agenda.
-        let mut items: Vec<Id> = Vec::new();
-        for &m in self.r.committee_meetings(c) {
-            self.r.meeting_headline(m);
-            items.extend(self.r.meeting_agenda(m));
-        }
-        items.iter().for_each(|&i| {
-            self.r.item_headline(i);
-        });
-        self.archive().sort_items_newest_first(&mut items);
+        let items = self.r.committee_items_newest_first(c);
         let title = format!("{} — {}", committee.title, self.archive().config.title);
         let feed = format!("{}feed.xml", committee.url);
         self.feed(theme, &title, committee.url, &feed, &items)

@@ -186,14 +186,14 @@ impl<'a> PageBuilder<'a> {
 
     pub(super) fn committee_summary(&self, c: Id) -> CommitteeSummary {
         let committee = self.r.committee_headline(c);
+        let meetings = self.r.committee_meetings(c);
         CommitteeSummary {
             title: committee.title.to_owned(),
             short: committee.short.map(str::to_owned),
             url: self.url(committee.url),
             authority: committee.authority.map(str::to_owned),
-            meeting_count: self.r.committee_meetings(c).len(),
-            latest: (self.r.committee_meetings(c).last())
-                .map(|&m| DateView::new(self.r.meeting_headline(m).date)),
+            meeting_count: meetings.len(),
+            latest: (meetings.last()).map(|&m| DateView::new(self.r.meeting_headline(m).date)),
         }
     }
 
