@@ -189,3 +189,31 @@ fn a_new_title_updates_every_page_a_fresh_build_would() {
         )]
     });
 }
+
+/// The index is updated while the pages render: an edit whose pages fail
+/// (here a broken link) must leave it as it was, and the next good edit
+/// must still reach it.
+#[test]
+fn an_edit_whose_pages_fail_leaves_the_index_as_it_was() {
+    let dir = common::fixture("basic");
+    let mut live = LiveSite::build(BuildOptions::new(dir.path())).expect("builds");
+    let found = |word: &str| {
+        common::open_index(dir.path())
+            .search(&common::query(word))
+            .expect("query")
+            .total
+    };
+    let broken = edit(
+        dir.path(),
+        "Fostering rose",
+        "Fostering rose zanzibarish, see [the plan](/no/such/page/)",
+    );
+    let failure = live.apply(&[broken]).expect_err("a broken link fails the edit");
+    let messages = format!("{:?}", failure.diagnostics);
+    assert!(messages.contains("broken link"), "{messages}");
+    assert_eq!(found("zanzibarish"), 0, "the failed edit reached the index");
+
+    let fixed = edit(dir.path(), "see [the plan](/no/such/page/)", "see the plan");
+    live.apply(&[fixed]).expect("the fix applies");
+    assert_eq!(found("zanzibarish"), 1);
+}
