@@ -153,19 +153,14 @@ pub fn write(archive: &Archive, dir: &Path, keep_reads: bool) -> Result<Written,
 }
 
 /// Replaces the documents of `pages` (and removes those of `removed_urls`)
-/// in an existing index: the incremental path of `quorum serve`. The
-/// documents are made and flushed at once, but committed only if `go`
-/// (called last, and free to wait for the pages to render) says so;
-/// otherwise they are rolled back and `None` returned, so that an index
-/// never gets ahead of pages that failed. Returns what each new document
-/// read, by URL.
+/// in an existing index: the incremental path of `quorum serve`. Returns
+/// what each new document read, by URL.
 pub fn update(
     archive: &Archive,
     dir: &Path,
     pages: &[PageKey],
     removed_urls: &[String],
-    go: impl FnOnce() -> bool,
-) -> Result<Option<DocumentReads>, SearchError> {
+) -> Result<Vec<(String, Vec<Read>)>, SearchError> {
     let (index, fields) = open(dir)?;
     let mut writer: IndexWriter<PageDoc> = index.writer_with_num_threads(1, 50 * 1024 * 1024)?;
     for url in removed_urls {
@@ -179,18 +174,10 @@ pub fn update(
             reads.push((made.url, made.reads));
         }
     }
-    let prepared = writer.prepare_commit()?;
-    if !go() {
-        prepared.abort()?;
-        return Ok(None);
-    }
-    prepared.commit()?;
+    writer.commit()?;
     write_meta(archive, dir)?;
-    Ok(Some(reads))
+    Ok(reads)
 }
-
-/// What each remade search document read, by URL.
-pub type DocumentReads = Vec<(String, Vec<Read>)>;
 
 /// Every page that has a search document, with the document's URL.
 pub fn documents(a: &Archive) -> Vec<(PageKey, String)> {

@@ -289,50 +289,31 @@ impl LiveSite {
         let changes = self.depends.changes(archive, &self.theme, rels);
         let (jobs, gone) = self.depends.affected_files(&changes);
         let site_files = changes.jobs.iter().map(|(_, p)| p.clone()).collect();
+        let live = LiveOutput::new(out_dir.clone());
+        let step = Step {
+            archive,
+            theme: &self.theme,
+            root: &self.options.root,
+            output: &out_dir,
+            target: Some(&live),
+            keep_reads: true,
+        };
+        let (published, problems) = step.run(&jobs, site_files, &[]);
+        let diagnostics: Diagnostics = problems.into_iter().collect();
+        if diagnostics.has_errors() {
+            return Err(BuildFailure { diagnostics });
+        }
         let documents = search::index::documents(archive);
         let (redo, removed) = self.depends.affected_documents(&changes, &documents);
         let index_dir = self.options.index_dir(&archive.config);
-        // The index is brought up to date while the pages render, and
-        // committed only once every page rendered cleanly: the two took
-        // about the same time one after the other (docs/latency in README).
-        let (go, pages_rendered) = std::sync::mpsc::channel::<bool>();
-        let (published, problems, written, indexed) = std::thread::scope(|scope| {
-            let indexing = scope.spawn(|| {
-                search::index::update(archive, &index_dir, &redo, &removed, move || {
-                    pages_rendered.recv().unwrap_or(false)
-                })
-            });
-            let live = LiveOutput::new(out_dir.clone());
-            let step = Step {
-                archive,
-                theme: &self.theme,
-                root: &self.options.root,
-                output: &out_dir,
-                target: Some(&live),
-                keep_reads: true,
-            };
-            let (published, problems) = step.run(&jobs, site_files, &[]);
-            let clean = !problems.iter().any(Diagnostic::is_error);
-            // The indexer may have failed and gone: it then has no answer to hear.
-            let _ = go.send(clean);
-            let written = clean.then(|| live.commit(&gone));
-            let indexed = indexing.join().unwrap_or_else(|_| {
-                Err(search::SearchError::Corrupt("the indexer stopped".into()))
-            });
-            (published, problems, written, indexed)
-        });
-        let diagnostics: Diagnostics = problems.into_iter().collect();
-        let Some(written) = written else {
-            return Err(BuildFailure { diagnostics });
-        };
+        // Files and index are independent once every file has rendered
+        // cleanly: write both at once.
+        let (written, indexed) = rayon::join(
+            || live.commit(&gone),
+            || search::index::update(archive, &index_dir, &redo, &removed),
+        );
         let written = written.map_err(|e| Diagnostic::error(&out_dir, e.to_string()));
-        let indexed = indexed
-            .and_then(|reads| {
-                reads.ok_or_else(|| {
-                    search::SearchError::Corrupt("the update was rolled back".into())
-                })
-            })
-            .map_err(|e| e.diagnostic(&index_dir));
+        let indexed = indexed.map_err(|e| e.diagnostic(&index_dir));
         let document_reads = match (written, indexed) {
             (Ok(()), Ok(reads)) => reads,
             (Err(d), _) | (_, Err(d)) => {
