@@ -208,7 +208,9 @@ fn an_edit_whose_pages_fail_leaves_the_index_as_it_was() {
         "Fostering rose",
         "Fostering rose zanzibarish, see [the plan](/no/such/page/)",
     );
-    let failure = live.apply(&[broken]).expect_err("a broken link fails the edit");
+    let failure = live
+        .apply(&[broken])
+        .expect_err("a broken link fails the edit");
     let messages = format!("{:?}", failure.diagnostics);
     assert!(messages.contains("broken link"), "{messages}");
     assert_eq!(found("zanzibarish"), 0, "the failed edit reached the index");
