@@ -190,9 +190,9 @@ fn a_new_title_updates_every_page_a_fresh_build_would() {
     });
 }
 
-/// The index is updated while the pages render: an edit whose pages fail
-/// (here a broken link) must leave it as it was, and the next good edit
-/// must still reach it.
+/// The index is written only once every page of an edit rendered and
+/// passed the link check: an edit whose pages fail (here a broken link)
+/// must leave it as it was, and the next good edit must still reach it.
 #[test]
 fn an_edit_whose_pages_fail_leaves_the_index_as_it_was() {
     let dir = common::fixture("basic");
