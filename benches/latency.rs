@@ -15,6 +15,11 @@ use quorum::build::BuildOptions;
 use quorum::search::{SearchIndex, SearchRequest, Sort};
 use quorum::serve::live::{Applied, LiveSite};
 
+// The allocator `quorum serve` runs with (src/main.rs), so that these
+// figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const QUERIES: &[&str] = &[
     "ofsted",
     "looked after children",

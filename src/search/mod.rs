@@ -14,6 +14,7 @@ mod passage;
 pub mod query;
 pub mod scan;
 pub mod schema;
+pub mod unsynced;
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
