@@ -39,6 +39,10 @@ pub enum List {
     Items,
     Topics,
     People,
+    /// Every item with decisions, newest first, with its committee and
+    /// how many decisions it has: where each decision falls among the
+    /// register's pages.
+    Decisions,
     /// The site path of every page (the sitemap).
     Pages,
 }
@@ -206,6 +210,33 @@ impl<'a> Reader<'a> {
         items
     }
 
+    /// Every decision, newest meeting first and in agenda order, as (item,
+    /// its decision's place): of one committee, or of all. Reads only the
+    /// register's order; the page reads the headlines of what it shows.
+    pub fn decisions_newest_first(&self, committee: Option<Id>) -> Vec<(Id, usize)> {
+        self.note(Read::List(List::Decisions));
+        let mut items: Vec<Id> = (self.archive.items.iter().enumerate())
+            .filter(|(_, it)| {
+                !it.decisions.is_empty() && committee.is_none_or(|c| it.committee == c)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.archive.sort_items_newest_first(&mut items);
+        (items.into_iter())
+            .flat_map(|i| (0..self.archive.items[i].decisions.len()).map(move |k| (i, k)))
+            .collect()
+    }
+
+    /// How many decisions each committee's register holds, by committee.
+    pub fn decisions_per_committee(&self) -> Vec<usize> {
+        self.note(Read::List(List::Decisions));
+        let mut counts = vec![0; self.archive.committees.len()];
+        for item in &self.archive.items {
+            counts[item.committee] += item.decisions.len();
+        }
+        counts
+    }
+
     pub fn item_count(&self) -> usize {
         self.note(Read::List(List::Items));
         self.archive.items.len()
@@ -283,7 +314,9 @@ pub struct ItemHeadline<'a> {
     pub purpose: Option<&'a str>,
     pub topics: &'a [Id],
     pub presenters: &'a [PersonRole],
-    pub decision_count: usize,
+    /// What the meeting decided on it, as written (Markdown): the agenda
+    /// summarises them and the decisions register lists them.
+    pub decisions: &'a [String],
     pub draft: bool,
 }
 
@@ -299,7 +332,7 @@ impl<'a> ItemHeadline<'a> {
             purpose: i.purpose.as_deref(),
             topics: &i.topics,
             presenters: &i.presenters,
-            decision_count: i.decisions.len(),
+            decisions: &i.decisions,
             draft: i.draft,
         }
     }

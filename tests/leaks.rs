@@ -258,7 +258,9 @@ fn gen_item() -> impl proptest::strategy::Strategy<Value = GenItem> {
 }
 
 /// Writes `items` into a meeting of the basic fixture; the words of a
-/// withheld item are `WITHHELD-<n>`, of its document `WITHHELD-DOC-<n>`.
+/// withheld item are `WITHHELD-<n>`, of its decision `WITHHELD-DECISION-<n>`
+/// (which the decisions register and its feed would show), of its document
+/// `WITHHELD-DOC-<n>`.
 fn write_items(root: &Path, items: &[GenItem], secret: &Path) {
     let meeting = root.join("content/children/2024-02-01");
     for (n, item) in items.iter().enumerate() {
@@ -274,7 +276,7 @@ fn write_items(root: &Path, items: &[GenItem], secret: &Path) {
             root,
             &format!("content/children/2024-02-01/{stem}.md"),
             &format!(
-                "---\ntitle: Generated {n}\n{status}{exempt}topics: [T{n}]\n---\n{word}-{n}\n"
+                "---\ntitle: Generated {n}\n{status}{exempt}topics: [T{n}]\ndecisions: [{word}-DECISION-{n}]\n---\n{word}-{n}\n"
             ),
         );
         write(
@@ -343,6 +345,9 @@ proptest::proptest! {
             if !item.exempt && !item.draft {
                 let word = format!("open-{n}");
                 proptest::prop_assert!(all.contains(&word), "{} is missing", word);
+                let register = common::page(root, "/decisions/");
+                let decision = format!("OPEN-DECISION-{n}");
+                proptest::prop_assert!(register.contains(&decision), "{} is not in the register", decision);
             }
         }
     }

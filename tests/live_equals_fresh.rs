@@ -39,6 +39,8 @@ struct Archive {
     added_items: u8,
     meeting_people: u8,
     committee_title: u8,
+    decisions: u8,
+    reworded: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +60,10 @@ enum Edit {
     RemoveAddedItem,
     MeetingPeople,
     CommitteeTitle,
+    /// One decision, two, or none (the register's order and pages).
+    Decisions,
+    /// The same decisions in other words (the register's text).
+    Reword,
     /// A save with a mistake, fixed by the next save.
     Broken,
 }
@@ -80,6 +86,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         RemoveAddedItem,
         MeetingPeople,
         CommitteeTitle,
+        Decisions,
+        Reword,
         Broken,
     ])
 }
@@ -103,6 +111,8 @@ impl Archive {
             RemoveAddedItem => self.added_items = self.added_items.saturating_sub(1),
             MeetingPeople => self.meeting_people = (self.meeting_people + 1) % 3,
             CommitteeTitle => self.committee_title = (self.committee_title + 1) % 2,
+            Decisions => self.decisions = (self.decisions + 1) % 3,
+            Reword => self.reworded = !self.reworded,
             Broken => {}
         }
     }
@@ -123,6 +133,14 @@ impl Archive {
         }
         if self.related {
             text.push_str("related: [finance/2024-01-10/01-budget.md]\n");
+        }
+        let month = if self.reworded { "July" } else { "June" };
+        match self.decisions {
+            0 => text.push_str(&format!("decisions: [Officers to report in {month}.]\n")),
+            1 => text.push_str(&format!(
+                "decisions: [The Committee agreed the plan., Officers to report in {month}.]\n"
+            )),
+            _ => {}
         }
         if self.draft {
             text.push_str("status: draft\n");
@@ -181,7 +199,7 @@ impl Archive {
             put(
                 root.join(format!("content/children/2024-02-01/{:02}-added-{n}.md", n + 5)),
                 (n < self.added_items).then(|| {
-                    format!("---\ntitle: Added {n}\npresenters: [Hal Added]\ntopics: [Fostering]\n---\nAdded item {n}.\n")
+                    format!("---\ntitle: Added {n}\npresenters: [Hal Added]\ntopics: [Fostering]\ndecisions: [Added decision {n}.]\n---\nAdded item {n}.\n")
                 }),
             );
         }

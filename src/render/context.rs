@@ -203,6 +203,8 @@ pub struct CommitteeView {
     pub short: Option<String>,
     pub authority: Option<String>,
     pub url: String,
+    /// Its decisions register.
+    pub decisions_url: String,
     pub remit_html: String,
     pub members: Vec<PersonView>,
     pub extra: Extra,
@@ -215,6 +217,8 @@ pub struct MeetingPage {
     pub committee: Link,
     /// In agenda order.
     pub agenda: Vec<AgendaEntry>,
+    /// Decisions on the agenda's items, for the meeting's summary of them.
+    pub decision_count: usize,
     pub previous: Option<Link>,
     pub next: Option<Link>,
     pub referenced_by: Vec<RefView>,
@@ -243,7 +247,8 @@ pub struct AgendaEntry {
     pub url: String,
     pub purpose: Option<String>,
     pub presenters: Vec<PersonView>,
-    pub decision_count: usize,
+    /// What was decided, for the meeting's summary of decisions.
+    pub decisions_html: Vec<String>,
     pub draft: bool,
 }
 
@@ -395,6 +400,43 @@ pub struct PersonAction {
 pub struct MeetingsPage {
     pub years: Vec<Group<MeetingSummary>>,
     pub pager: Pager,
+}
+
+/// `decisions.html`: the decisions register, of all committees or one.
+#[derive(Debug, Serialize)]
+pub struct DecisionsPage {
+    /// The committee whose register this is; `None` for all.
+    pub committee: Option<Link>,
+    /// Decisions in this register (all its pages).
+    pub total: usize,
+    pub years: Vec<Group<DecisionEntry>>,
+    /// Each committee's register, for narrowing this one.
+    pub filters: Vec<CommitteeFilter>,
+    pub all_url: String,
+    pub feed_url: String,
+    pub pager: Pager,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DecisionEntry {
+    pub text_html: String,
+    /// The decision on its item's page.
+    pub url: String,
+    pub item: Link,
+    pub number: String,
+    pub meeting: Link,
+    pub date: DateView,
+    pub committee: Link,
+    pub draft: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommitteeFilter {
+    pub title: String,
+    pub url: String,
+    pub count: usize,
+    /// The register being shown is this committee's.
+    pub current: bool,
 }
 
 /// `search.html`. Rendered statically with no results (`server` false) and

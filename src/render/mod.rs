@@ -9,6 +9,7 @@
 
 pub mod context;
 mod pages;
+mod registers;
 mod sitemap;
 pub mod theme;
 mod views;
@@ -23,6 +24,7 @@ use crate::load::markdown;
 use crate::model::*;
 use crate::reads::Read;
 use crate::urls;
+pub use registers::decision_anchor;
 pub use theme::Theme;
 pub use views::Views;
 
@@ -91,6 +93,10 @@ pub enum PageJob {
     Person(Id, usize),
     /// Which page of all meetings, newest first.
     Meetings(usize),
+    /// The decisions register: of one committee or of all, and which page.
+    Decisions(Option<Id>, usize),
+    /// The newest decisions, as an Atom feed.
+    DecisionsFeed,
     Search,
     NotFound,
     SiteFeed,
@@ -128,6 +134,7 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
         jobs.push(PageJob::TopicFeed(i));
     }
     jobs.extend((0..page_count(archive.meetings.len())).map(PageJob::Meetings));
+    jobs.extend(decisions_jobs(archive));
     for (i, p) in archive.people.iter().enumerate() {
         jobs.extend((0..person_pages(p)).map(|page| PageJob::Person(i, page)));
     }
@@ -137,6 +144,32 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
     jobs.extend((0..theme.assets.len()).map(PageJob::Asset));
     jobs.extend((0..archive.attachments.len()).map(PageJob::Attachment));
     jobs
+}
+
+/// The register's pages: all decisions, then each committee's (a committee
+/// with none still has its page, saying so), and the feed.
+fn decisions_jobs(archive: &Archive) -> Vec<PageJob> {
+    let mut per_committee = vec![0; archive.committees.len()];
+    for item in &archive.items {
+        per_committee[item.committee] += item.decisions.len();
+    }
+    let all = per_committee.iter().sum();
+    let mut jobs: Vec<PageJob> = (0..page_count(all))
+        .map(|p| PageJob::Decisions(None, p))
+        .collect();
+    for (c, &n) in per_committee.iter().enumerate() {
+        jobs.extend((0..page_count(n)).map(|p| PageJob::Decisions(Some(c), p)));
+    }
+    jobs.push(PageJob::DecisionsFeed);
+    jobs
+}
+
+/// The register of `committee` (or of all): `/decisions/<slug>/`.
+pub fn decisions_path(archive: &Archive, committee: Option<Id>) -> String {
+    match committee {
+        Some(c) => format!("/decisions/{}/", archive.committees[c].slug),
+        None => "/decisions/".to_owned(),
+    }
 }
 
 /// One page's share of a list.
@@ -231,6 +264,8 @@ pub fn job_path(archive: &Archive, theme: &Theme, job: PageJob) -> String {
         People => "/people/".into(),
         Person(i, p) => paged_path(&archive.people[i].url, p),
         Meetings(p) => paged_path("/meetings/", p),
+        Decisions(c, p) => paged_path(&decisions_path(archive, c), p),
+        DecisionsFeed => "/decisions/feed.xml".into(),
         Search => "/search/".into(),
         NotFound => "/404.html".into(),
         SiteFeed => "/feed.xml".into(),

@@ -19,6 +19,8 @@ impl PageBuilder<'_> {
             PageJob::People => self.people_page(theme),
             PageJob::Person(p, page) => self.person_page(theme, p, page),
             PageJob::Meetings(page) => self.meetings_page(theme, page),
+            PageJob::Decisions(c, page) => self.decisions_page(theme, c, page),
+            PageJob::DecisionsFeed => self.decisions_feed(theme),
             PageJob::Search => {
                 self.plain_page(theme, "search.html", "Search", "/search/", "search")
             }
@@ -83,6 +85,7 @@ impl PageBuilder<'_> {
                 short: c.short.clone(),
                 authority: c.authority.clone(),
                 url: self.url(&c.url),
+                decisions_url: self.url(&decisions_path(self.archive(), Some(i))),
                 remit_html: self.archive().bodies.render(&c.remit)?.html,
                 members: self.people(&c.members),
                 extra: c.extra.clone(),
@@ -130,6 +133,9 @@ impl PageBuilder<'_> {
             },
             committee: self.committee_link(m.committee),
             agenda: m.items.iter().map(|&it| self.agenda_entry(it)).collect(),
+            decision_count: (m.items.iter())
+                .map(|&it| self.r.item_headline(it).decisions.len())
+                .sum(),
             previous: m.previous.map(|p| self.meeting_link(p)),
             next: m.next.map(|n| self.meeting_link(n)),
             referenced_by: self.references(&m.referenced_by),
@@ -148,7 +154,9 @@ impl PageBuilder<'_> {
             url: self.url(item.url),
             purpose: item.purpose.map(str::to_owned),
             presenters: self.people(item.presenters),
-            decision_count: item.decision_count,
+            decisions_html: (item.decisions.iter())
+                .map(|d| markdown::render_inline(d, &self.archive().bodies.html()))
+                .collect(),
             draft: item.draft,
         }
     }

@@ -31,6 +31,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "people.html",
     "person.html",
     "meetings.html",
+    "decisions.html",
     "search.html",
     "404.html",
     "feed.xml",

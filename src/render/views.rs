@@ -429,7 +429,7 @@ pub(super) fn status_name(s: crate::load::schema::MinutesStatus) -> &'static str
     }
 }
 
-fn atom_date(d: NaiveDate) -> String {
+pub(super) fn atom_date(d: NaiveDate) -> String {
     format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
 }
 

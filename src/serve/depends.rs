@@ -157,7 +157,7 @@ fn members<T: Sync>(
         .collect()
 }
 
-fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> [(List, u64); 6] {
+fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> [(List, u64); 7] {
     let ids = |v: &[u64], order: &mut dyn Iterator<Item = Id>| {
         let mut h = FxHasher::default();
         order.for_each(|i| h.write_u64(v[i]));
@@ -165,9 +165,21 @@ fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> [(List, u64); 
     };
     let mut items: Vec<Id> = (0..a.items.len()).collect();
     a.sort_items_newest_first(&mut items);
+    // The register's order: each item with decisions, its committee and
+    // how many (`Reader::decisions_newest_first`).
+    let mut decisions = FxHasher::default();
+    for &i in &items {
+        let item = &a.items[i];
+        if !item.decisions.is_empty() {
+            decisions.write_u64(keys.items[i]);
+            decisions.write_u64(keys.committees[item.committee]);
+            decisions.write_usize(item.decisions.len());
+        }
+    }
     let mut pages = FxHasher::default();
     jobs.iter().for_each(|(_, path)| path.hash(&mut pages));
     [
+        (List::Decisions, decisions.finish()),
         (
             List::Committees,
             ids(&keys.committees, &mut (0..a.committees.len())),
@@ -176,7 +188,7 @@ fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> [(List, u64); 
             List::Meetings,
             ids(&keys.meetings, &mut a.meetings_newest_first.iter().copied()),
         ),
-        (List::Items, ids(&keys.items, &mut items.into_iter())),
+        (List::Items, ids(&keys.items, &mut items.iter().copied())),
         (List::Topics, ids(&keys.topics, &mut (0..a.topics.len()))),
         (List::People, ids(&keys.people, &mut (0..a.people.len()))),
         (List::Pages, pages.finish()),
@@ -374,12 +386,12 @@ impl Fingerprinted for std::sync::Arc<Item> {
             purpose,
             topics,
             presenters,
-            decision_count,
+            decisions,
             draft,
         } = ItemHeadline::of(self);
         f.id(|k| &k.committees, committee);
         f.id(|k| &k.meetings, meeting);
-        f.value((url, number, order, title, purpose, decision_count, draft));
+        f.value((url, number, order, title, purpose, decisions, draft));
         f.ids(|k| &k.topics, topics);
         f.people(presenters);
     }

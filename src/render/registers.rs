@@ -1,0 +1,136 @@
+//! The council's registers: lists drawn from every published item rather
+//! than pages of one record. Each reads the register's order (which item
+//! holds which entry) and the headlines of the entries it shows, so an edit
+//! to one decision redoes the one page that shows it.
+
+use super::context::*;
+use super::views::{PageBuilder, RenderResult, atom_date};
+use super::*;
+
+impl PageBuilder<'_> {
+    /// `/decisions/` (or one committee's, `/decisions/<committee>/`): every
+    /// decision, newest meeting first, grouped by year.
+    pub(super) fn decisions_page(
+        &self,
+        theme: &Theme,
+        committee: Option<Id>,
+        page_no: usize,
+    ) -> RenderResult {
+        let all = self.r.decisions_newest_first(committee);
+        let base = decisions_path(self.archive(), committee);
+        let filters = self.decision_filters(committee);
+        let data = DecisionsPage {
+            committee: committee.map(|c| self.committee_link(c)),
+            total: all.len(),
+            years: self.decisions_by_year(chunk(&all, page_no)),
+            filters,
+            all_url: self.url(&decisions_path(self.archive(), None)),
+            feed_url: self.url("/decisions/feed.xml"),
+            pager: self.pager(&base, page_no, page_count(all.len())),
+        };
+        let title = match &data.committee {
+            Some(c) => format!("Decisions of the {}", c.title),
+            None => "Decisions".to_owned(),
+        };
+        let mut crumbs = vec![self.home_crumb()];
+        if committee.is_some() {
+            crumbs.push(self.link("Decisions", &decisions_path(self.archive(), None)));
+        }
+        let path = paged_path(&base, page_no);
+        let mut page = self.meta(&paged_title(&title, page_no), &path, "decisions");
+        page.feed = Some(data.feed_url.clone());
+        self.finish(theme, "decisions.html", page, crumbs, None, &data)
+    }
+
+    /// The register of each committee, with how many decisions it holds.
+    fn decision_filters(&self, current: Option<Id>) -> Vec<CommitteeFilter> {
+        self.r.committees();
+        (self.r.decisions_per_committee().into_iter().enumerate())
+            .filter(|&(_, n)| n > 0)
+            .map(|(c, count)| {
+                let committee = self.r.committee_headline(c);
+                CommitteeFilter {
+                    title: committee.title.to_owned(),
+                    url: self.url(&decisions_path(self.archive(), Some(c))),
+                    count,
+                    current: current == Some(c),
+                }
+            })
+            .collect()
+    }
+
+    fn decisions_by_year(&self, decisions: &[(Id, usize)]) -> Vec<Group<DecisionEntry>> {
+        let mut groups: Vec<Group<DecisionEntry>> = Vec::new();
+        for &(i, k) in decisions {
+            let entry = self.decision_entry(i, k);
+            let label = entry.date.year.to_string();
+            match groups.last_mut() {
+                Some(g) if g.label == label => g.entries.push(entry),
+                _ => groups.push(Group {
+                    label,
+                    entries: vec![entry],
+                }),
+            }
+        }
+        groups
+    }
+
+    fn decision_entry(&self, i: Id, k: usize) -> DecisionEntry {
+        let item = self.r.item_headline(i);
+        let html = self.archive().bodies.html();
+        let text = item.decisions.get(k).map_or("", String::as_str);
+        DecisionEntry {
+            text_html: markdown::render_inline(text, &html),
+            url: self.url(&format!("{}#{}", item.url, decision_anchor(k))),
+            item: self.link(item.title, item.url),
+            number: item.number.to_owned(),
+            meeting: self.meeting_link(item.meeting),
+            date: crate::dates::DateView::new(self.r.meeting_headline(item.meeting).date),
+            committee: self.committee_link(item.committee),
+            draft: item.draft,
+        }
+    }
+
+    /// `/decisions/feed.xml`: the newest decisions, one entry each.
+    pub(super) fn decisions_feed(&self, theme: &Theme) -> RenderResult {
+        let newest = self.r.decisions_newest_first(None);
+        let entries: Vec<FeedEntry> = (newest.iter().take(FEED_ENTRIES))
+            .map(|&(i, k)| {
+                let item = self.r.item_headline(i);
+                let text = item.decisions.get(k).map_or("", String::as_str);
+                let date = self.r.meeting_headline(item.meeting).date;
+                FeedEntry {
+                    title: format!("{}: {}", item.title, markdown::plain_text(text)),
+                    url: self.absolute(&format!("{}#{}", item.url, decision_anchor(k))),
+                    updated: atom_date(date),
+                    committee: self.r.committee_headline(item.committee).title.to_owned(),
+                    summary: Some(markdown::plain_text(text)),
+                    topics: (item.topics.iter())
+                        .map(|&t| self.r.topic_headline(t).name.to_owned())
+                        .collect(),
+                }
+            })
+            .collect();
+        let updated = newest.first().map_or_else(
+            || "1970-01-01T00:00:00Z".to_owned(),
+            |&(i, _)| atom_date(self.r.item_date(i)),
+        );
+        let title = format!("Decisions — {}", self.archive().config.title);
+        let path = "/decisions/feed.xml";
+        let data = FeedPage {
+            title: title.clone(),
+            self_url: self.absolute(path),
+            alternate_url: self.absolute("/decisions/"),
+            id: self.absolute(path),
+            updated,
+            entries,
+        };
+        let page = self.meta(&title, path, "feed");
+        self.finish(theme, "feed.xml", page, vec![], None, &data)
+    }
+}
+
+/// The id of an item's `k`th decision (0-based) on its page: `decision-1`...
+pub fn decision_anchor(k: usize) -> String {
+    format!("decision-{}", k + 1)
+}
