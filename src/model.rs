@@ -226,6 +226,11 @@ impl Archive {
         self.meetings[self.items[item].meeting].date
     }
 
+    /// The year of the meeting of `item`.
+    pub fn item_year(&self, item: Id) -> i32 {
+        chrono::Datelike::year(&self.item_date(item))
+    }
+
     pub fn page_url(&self, key: PageKey) -> &str {
         match key {
             PageKey::Committee(i) => &self.committees[i].url,

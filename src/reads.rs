@@ -39,10 +39,10 @@ pub enum List {
     Items,
     Topics,
     People,
-    /// Every item with decisions, newest first, with its committee and
-    /// how many decisions it has: where each decision falls among the
-    /// register's pages.
+    /// Every item with decisions, newest first, with how many it has.
     Decisions,
+    /// How many decisions each committee has in each year.
+    DecisionYears,
     /// The site path of every page (the sitemap).
     Pages,
 }
@@ -57,6 +57,9 @@ pub enum Read {
     Attachment(Id),
     Topic(Id, Part),
     Person(Id, Part),
+    /// One year of a decisions register (of a committee, or of all): which
+    /// items' decisions it holds, in order.
+    DecisionYear(Option<Id>, i32),
     List(List),
 }
 
@@ -211,28 +214,55 @@ impl<'a> Reader<'a> {
     }
 
     /// Every decision, newest meeting first and in agenda order, as (item,
-    /// its decision's place): of one committee, or of all. Reads only the
-    /// register's order; the page reads the headlines of what it shows.
-    pub fn decisions_newest_first(&self, committee: Option<Id>) -> Vec<(Id, usize)> {
+    /// its decision's place). Reads only the order; the page reads the
+    /// headlines of what it shows.
+    pub fn decisions_newest_first(&self) -> Vec<(Id, usize)> {
         self.note(Read::List(List::Decisions));
-        let mut items: Vec<Id> = (self.archive.items.iter().enumerate())
-            .filter(|(_, it)| {
-                !it.decisions.is_empty() && committee.is_none_or(|c| it.committee == c)
-            })
-            .map(|(i, _)| i)
+        self.decisions_of(|_| true)
+    }
+
+    /// One year of the decisions register of `committee` (or of all).
+    /// Registers are paged by year so that a new decision redoes the pages
+    /// of its year, not every page after it.
+    pub fn decision_year(&self, committee: Option<Id>, year: i32) -> Vec<(Id, usize)> {
+        self.note(Read::DecisionYear(committee, year));
+        self.decisions_of(|i| {
+            committee.is_none_or(|c| self.archive.items[i].committee == c)
+                && self.archive.item_year(i) == year
+        })
+    }
+
+    fn decisions_of(&self, keep: impl Fn(Id) -> bool) -> Vec<(Id, usize)> {
+        let items = &self.archive.items;
+        let mut held: Vec<Id> = (0..items.len())
+            .filter(|&i| !items[i].decisions.is_empty() && keep(i))
             .collect();
-        self.archive.sort_items_newest_first(&mut items);
-        (items.into_iter())
-            .flat_map(|i| (0..self.archive.items[i].decisions.len()).map(move |k| (i, k)))
+        self.archive.sort_items_newest_first(&mut held);
+        (held.into_iter())
+            .flat_map(|i| (0..items[i].decisions.len()).map(move |k| (i, k)))
             .collect()
+    }
+
+    /// The years of the decisions register of `committee` (or of all),
+    /// newest first, with how many decisions each holds.
+    pub fn decision_years(&self, committee: Option<Id>) -> Vec<(i32, usize)> {
+        self.note(Read::List(List::DecisionYears));
+        let mut years: std::collections::BTreeMap<std::cmp::Reverse<i32>, usize> =
+            std::collections::BTreeMap::new();
+        for ((c, year), n) in decision_counts(self.archive) {
+            if committee.is_none_or(|x| x == c) {
+                *years.entry(std::cmp::Reverse(year)).or_default() += n;
+            }
+        }
+        years.into_iter().map(|(year, n)| (year.0, n)).collect()
     }
 
     /// How many decisions each committee's register holds, by committee.
     pub fn decisions_per_committee(&self) -> Vec<usize> {
-        self.note(Read::List(List::Decisions));
+        self.note(Read::List(List::DecisionYears));
         let mut counts = vec![0; self.archive.committees.len()];
-        for item in &self.archive.items {
-            counts[item.committee] += item.decisions.len();
+        for ((c, _), n) in decision_counts(self.archive) {
+            counts[c] += n;
         }
         counts
     }
@@ -256,6 +286,18 @@ impl<'a> Reader<'a> {
     pub fn page_list(&self) {
         self.note(Read::List(List::Pages));
     }
+}
+
+/// How many decisions each (committee, year) has: what the decisions
+/// registers' pages are.
+pub fn decision_counts(a: &Archive) -> std::collections::BTreeMap<(Id, i32), usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for (i, item) in a.items.iter().enumerate() {
+        if !item.decisions.is_empty() {
+            *counts.entry((item.committee, a.item_year(i))).or_default() += item.decisions.len();
+        }
+    }
+    counts
 }
 
 /// What links to a committee and lines in lists show of it.

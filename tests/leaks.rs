@@ -345,7 +345,7 @@ proptest::proptest! {
             if !item.exempt && !item.draft {
                 let word = format!("open-{n}");
                 proptest::prop_assert!(all.contains(&word), "{} is missing", word);
-                let register = common::page(root, "/decisions/");
+                let register = common::page(root, "/decisions/2024/");
                 let decision = format!("OPEN-DECISION-{n}");
                 proptest::prop_assert!(register.contains(&decision), "{} is not in the register", decision);
             }

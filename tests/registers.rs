@@ -1,6 +1,6 @@
 //! The council's registers, built from fixture archives: the decisions
-//! register (all committees and each one's), its feed, and the summary of
-//! decisions on meeting pages.
+//! register (all committees and each one's, a page of years and the years'
+//! pages), its feed, and the summary of decisions on meeting pages.
 
 mod common;
 
@@ -45,7 +45,7 @@ fn the_register_lists_every_published_decision_newest_first_linking_to_it() {
         "---\ntitle: Budget Follow-up\ndecisions: [The Committee *approved* the revised budget.]\n---\n## Next steps\n\nFollow-up.\n",
     );
     build_ok(root);
-    let register = page(root, "/decisions/");
+    let register = page(root, "/decisions/2024/");
     let entries = register_entries(&register);
     let texts: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(
@@ -57,8 +57,15 @@ fn the_register_lists_every_published_decision_newest_first_linking_to_it() {
         ],
         "newest meeting first, then in the order written"
     );
-    assert!(register.contains("<h2 id=\"year-2024\">2024</h2>"));
-    assert!(register.contains("3 decisions, newest meeting first"));
+    assert!(register.contains("<h1>Decisions, 2024</h1>"));
+    assert!(register.contains("3 decisions made in 2024, newest meeting first"));
+    // The register's index lists its years and shows the latest.
+    let index = page(root, "/decisions/");
+    assert!(
+        index.contains("<a href=\"/decisions/2024/\">2024</a> (3)"),
+        "{index}"
+    );
+    assert_eq!(register_entries(&index), entries);
     // Each links to its decision on the item's page, which has that anchor.
     let (_, link) = &entries[2];
     assert_eq!(link, "/finance/2024-01-10/budget/#decision-2");
@@ -83,6 +90,11 @@ fn each_committee_has_its_own_register_and_one_with_none_says_so() {
     build_ok(root);
     let finance = page(root, "/decisions/finance/");
     assert_eq!(register_entries(&finance).len(), 2);
+    assert_eq!(
+        register_entries(&page(root, "/decisions/finance/2024/")).len(),
+        2
+    );
+    assert!(!exists(root, "/decisions/children/2024/"));
     assert!(finance.contains("Decisions of the Finance Committee"));
     assert!(finance.contains("aria-current=\"page\">Finance Committee</a> (2)"));
     let children = page(root, "/decisions/children/");
@@ -95,7 +107,7 @@ fn each_committee_has_its_own_register_and_one_with_none_says_so() {
 }
 
 #[test]
-fn the_register_pages_past_a_hundred_decisions() {
+fn a_year_of_the_register_pages_past_a_hundred_decisions() {
     let dir = fixture("basic");
     let root = dir.path();
     let many: Vec<String> = (1..=101).map(|n| format!("Decision number {n}.")).collect();
@@ -108,14 +120,14 @@ fn the_register_pages_past_a_hundred_decisions() {
         ),
     );
     build_ok(root);
-    assert_eq!(register_entries(&page(root, "/decisions/")).len(), 100);
-    let second = page(root, "/decisions/page/2/");
+    assert_eq!(register_entries(&page(root, "/decisions/2024/")).len(), 100);
+    let second = page(root, "/decisions/2024/page/2/");
     let entries = register_entries(&second);
     // 101 from the children's item and 2 from the older finance meeting.
     assert_eq!(entries.len(), 3);
     assert_eq!(entries[0].0, "Decision number 101.");
-    assert!(exists(root, "/decisions/children/page/2/"));
-    assert!(!exists(root, "/decisions/page/3/"));
+    assert!(exists(root, "/decisions/children/2024/page/2/"));
+    assert!(!exists(root, "/decisions/2024/page/3/"));
 }
 
 #[test]
@@ -157,7 +169,9 @@ fn withheld_decisions_are_in_no_register_feed_or_summary() {
     build_ok(root);
     for url in [
         "/decisions/",
+        "/decisions/2024/",
         "/decisions/finance/",
+        "/decisions/finance/2024/",
         "/decisions/feed.xml",
         "/finance/2024-01-10/",
     ] {
@@ -168,7 +182,7 @@ fn withheld_decisions_are_in_no_register_feed_or_summary() {
     // With drafts published, the draft's decision is listed and marked;
     // the exempt one never is.
     build_drafts(root).expect("builds with drafts");
-    let register = page(root, "/decisions/");
+    let register = page(root, "/decisions/2024/");
     let draft = between(&register, "DRAFT-DECISION-WORDS", "</li>");
     assert!(draft.contains("tag-draft"), "{draft}");
     assert!(!register.contains("EXEMPT-DECISION-WORDS"));

@@ -402,17 +402,34 @@ pub struct MeetingsPage {
     pub pager: Pager,
 }
 
-/// `decisions.html`: the decisions register, of all committees or one.
+/// `decisions.html`: a decisions register, of all committees or one: its
+/// years and its latest decisions.
 #[derive(Debug, Serialize)]
 pub struct DecisionsPage {
     /// The committee whose register this is; `None` for all.
     pub committee: Option<Link>,
-    /// Decisions in this register (all its pages).
+    /// Decisions in this register (all its years).
     pub total: usize,
-    pub years: Vec<Group<DecisionEntry>>,
+    /// Newest first, each with its number of decisions.
+    pub years: Vec<CountedLink>,
+    /// The first page of the newest year.
+    pub latest: Option<Group<DecisionEntry>>,
     /// Each committee's register, for narrowing this one.
     pub filters: Vec<CommitteeFilter>,
     pub all_url: String,
+    pub feed_url: String,
+}
+
+/// `decision-year.html`: one year of a decisions register.
+#[derive(Debug, Serialize)]
+pub struct DecisionYearPage {
+    pub committee: Option<Link>,
+    /// The register this year is of.
+    pub register: Link,
+    pub year: i32,
+    /// Decisions of the year (all its pages).
+    pub total: usize,
+    pub entries: Vec<DecisionEntry>,
     pub feed_url: String,
     pub pager: Pager,
 }

@@ -14,6 +14,7 @@ mod sitemap;
 pub mod theme;
 mod views;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -93,8 +94,10 @@ pub enum PageJob {
     Person(Id, usize),
     /// Which page of all meetings, newest first.
     Meetings(usize),
-    /// The decisions register: of one committee or of all, and which page.
-    Decisions(Option<Id>, usize),
+    /// A decisions register (of one committee, or of all): its years.
+    Decisions(Option<Id>),
+    /// One year of a decisions register, and which page of it.
+    DecisionYear(Option<Id>, i32, usize),
     /// The newest decisions, as an Atom feed.
     DecisionsFeed,
     Search,
@@ -146,21 +149,26 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
     jobs
 }
 
-/// The register's pages: all decisions, then each committee's (a committee
-/// with none still has its page, saying so), and the feed.
+/// The registers' pages: of all committees, then of each (a committee
+/// with none still has its register, saying so), each year paged apart;
+/// and the feed.
 fn decisions_jobs(archive: &Archive) -> Vec<PageJob> {
-    let mut per_committee = vec![0; archive.committees.len()];
-    for item in &archive.items {
-        per_committee[item.committee] += item.decisions.len();
+    let counts = crate::reads::decision_counts(archive);
+    let mut all_years: BTreeMap<i32, usize> = BTreeMap::new();
+    for (&(_, year), &n) in &counts {
+        *all_years.entry(year).or_default() += n;
     }
-    let all = per_committee.iter().sum();
-    let mut jobs: Vec<PageJob> = (0..page_count(all))
-        .map(|p| PageJob::Decisions(None, p))
-        .collect();
-    for (c, &n) in per_committee.iter().enumerate() {
-        jobs.extend((0..page_count(n)).map(|p| PageJob::Decisions(Some(c), p)));
+    let year_pages = |c: Option<Id>, year: i32, n: usize| {
+        (0..page_count(n)).map(move |p| PageJob::DecisionYear(c, year, p))
+    };
+    let mut jobs = vec![PageJob::Decisions(None), PageJob::DecisionsFeed];
+    for (&year, &n) in &all_years {
+        jobs.extend(year_pages(None, year, n));
     }
-    jobs.push(PageJob::DecisionsFeed);
+    jobs.extend((0..archive.committees.len()).map(|c| PageJob::Decisions(Some(c))));
+    for (&(c, year), &n) in &counts {
+        jobs.extend(year_pages(Some(c), year, n));
+    }
     jobs
 }
 
@@ -170,6 +178,11 @@ pub fn decisions_path(archive: &Archive, committee: Option<Id>) -> String {
         Some(c) => format!("/decisions/{}/", archive.committees[c].slug),
         None => "/decisions/".to_owned(),
     }
+}
+
+/// One year of it: `/decisions/<slug>/2024/`.
+pub fn decision_year_path(archive: &Archive, committee: Option<Id>, year: i32) -> String {
+    format!("{}{year}/", decisions_path(archive, committee))
 }
 
 /// One page's share of a list.
@@ -264,7 +277,8 @@ pub fn job_path(archive: &Archive, theme: &Theme, job: PageJob) -> String {
         People => "/people/".into(),
         Person(i, p) => paged_path(&archive.people[i].url, p),
         Meetings(p) => paged_path("/meetings/", p),
-        Decisions(c, p) => paged_path(&decisions_path(archive, c), p),
+        Decisions(c) => decisions_path(archive, c),
+        DecisionYear(c, year, p) => paged_path(&decision_year_path(archive, c, year), p),
         DecisionsFeed => "/decisions/feed.xml".into(),
         Search => "/search/".into(),
         NotFound => "/404.html".into(),

@@ -19,7 +19,8 @@ impl PageBuilder<'_> {
             PageJob::People => self.people_page(theme),
             PageJob::Person(p, page) => self.person_page(theme, p, page),
             PageJob::Meetings(page) => self.meetings_page(theme, page),
-            PageJob::Decisions(c, page) => self.decisions_page(theme, c, page),
+            PageJob::Decisions(c) => self.decisions_index(theme, c),
+            PageJob::DecisionYear(c, year, page) => self.decision_year_page(theme, c, year, page),
             PageJob::DecisionsFeed => self.decisions_feed(theme),
             PageJob::Search => {
                 self.plain_page(theme, "search.html", "Search", "/search/", "search")

@@ -1,45 +1,89 @@
 //! The council's registers: lists drawn from every published item rather
 //! than pages of one record. Each reads the register's order (which item
 //! holds which entry) and the headlines of the entries it shows, so an edit
-//! to one decision redoes the one page that shows it.
+//! to one decision redoes the pages that show it, and a new decision the
+//! pages of its year.
 
 use super::context::*;
 use super::views::{PageBuilder, RenderResult, atom_date};
 use super::*;
 
 impl PageBuilder<'_> {
-    /// `/decisions/` (or one committee's, `/decisions/<committee>/`): every
-    /// decision, newest meeting first, grouped by year.
-    pub(super) fn decisions_page(
+    /// `/decisions/` (or one committee's, `/decisions/<committee>/`): the
+    /// register's years, and the latest decisions.
+    pub(super) fn decisions_index(&self, theme: &Theme, committee: Option<Id>) -> RenderResult {
+        let a = self.archive();
+        let years = self.r.decision_years(committee);
+        let latest = years.first().map(|&(year, _)| {
+            let entries = self.r.decision_year(committee, year);
+            Group {
+                label: year.to_string(),
+                entries: (chunk(&entries, 0).iter())
+                    .map(|&(i, k)| self.decision_entry(i, k))
+                    .collect(),
+            }
+        });
+        let data = DecisionsPage {
+            committee: committee.map(|c| self.committee_link(c)),
+            total: years.iter().map(|&(_, n)| n).sum(),
+            years: (years.iter())
+                .map(|&(year, count)| CountedLink {
+                    title: year.to_string(),
+                    url: self.url(&decision_year_path(a, committee, year)),
+                    count,
+                })
+                .collect(),
+            latest,
+            filters: self.decision_filters(committee),
+            all_url: self.url(&decisions_path(a, None)),
+            feed_url: self.url("/decisions/feed.xml"),
+        };
+        let title = register_title(&data.committee, None);
+        let mut crumbs = vec![self.home_crumb()];
+        if committee.is_some() {
+            crumbs.push(self.link("Decisions", &decisions_path(a, None)));
+        }
+        let mut page = self.meta(&title, &decisions_path(a, committee), "decisions");
+        page.feed = Some(data.feed_url.clone());
+        self.finish(theme, "decisions.html", page, crumbs, None, &data)
+    }
+
+    /// One year of a register, `/decisions/[<committee>/]<year>/`, paged.
+    pub(super) fn decision_year_page(
         &self,
         theme: &Theme,
         committee: Option<Id>,
+        year: i32,
         page_no: usize,
     ) -> RenderResult {
-        let all = self.r.decisions_newest_first(committee);
-        let base = decisions_path(self.archive(), committee);
-        let filters = self.decision_filters(committee);
-        let data = DecisionsPage {
-            committee: committee.map(|c| self.committee_link(c)),
+        let a = self.archive();
+        let all = self.r.decision_year(committee, year);
+        let base = decision_year_path(a, committee, year);
+        let committee_link = committee.map(|c| self.committee_link(c));
+        let title = register_title(&committee_link, Some(year));
+        let data = DecisionYearPage {
+            register: self.link(
+                &register_title(&committee_link, None),
+                &decisions_path(a, committee),
+            ),
+            committee: committee_link,
+            year,
             total: all.len(),
-            years: self.decisions_by_year(chunk(&all, page_no)),
-            filters,
-            all_url: self.url(&decisions_path(self.archive(), None)),
+            entries: (chunk(&all, page_no).iter())
+                .map(|&(i, k)| self.decision_entry(i, k))
+                .collect(),
             feed_url: self.url("/decisions/feed.xml"),
             pager: self.pager(&base, page_no, page_count(all.len())),
         };
-        let title = match &data.committee {
-            Some(c) => format!("Decisions of the {}", c.title),
-            None => "Decisions".to_owned(),
-        };
         let mut crumbs = vec![self.home_crumb()];
         if committee.is_some() {
-            crumbs.push(self.link("Decisions", &decisions_path(self.archive(), None)));
+            crumbs.push(self.link("Decisions", &decisions_path(a, None)));
         }
+        crumbs.push(data.register.clone());
         let path = paged_path(&base, page_no);
         let mut page = self.meta(&paged_title(&title, page_no), &path, "decisions");
         page.feed = Some(data.feed_url.clone());
-        self.finish(theme, "decisions.html", page, crumbs, None, &data)
+        self.finish(theme, "decision-year.html", page, crumbs, None, &data)
     }
 
     /// The register of each committee, with how many decisions it holds.
@@ -57,22 +101,6 @@ impl PageBuilder<'_> {
                 }
             })
             .collect()
-    }
-
-    fn decisions_by_year(&self, decisions: &[(Id, usize)]) -> Vec<Group<DecisionEntry>> {
-        let mut groups: Vec<Group<DecisionEntry>> = Vec::new();
-        for &(i, k) in decisions {
-            let entry = self.decision_entry(i, k);
-            let label = entry.date.year.to_string();
-            match groups.last_mut() {
-                Some(g) if g.label == label => g.entries.push(entry),
-                _ => groups.push(Group {
-                    label,
-                    entries: vec![entry],
-                }),
-            }
-        }
-        groups
     }
 
     fn decision_entry(&self, i: Id, k: usize) -> DecisionEntry {
@@ -93,7 +121,7 @@ impl PageBuilder<'_> {
 
     /// `/decisions/feed.xml`: the newest decisions, one entry each.
     pub(super) fn decisions_feed(&self, theme: &Theme) -> RenderResult {
-        let newest = self.r.decisions_newest_first(None);
+        let newest = self.r.decisions_newest_first();
         let entries: Vec<FeedEntry> = (newest.iter().take(FEED_ENTRIES))
             .map(|&(i, k)| {
                 let item = self.r.item_headline(i);
@@ -127,6 +155,18 @@ impl PageBuilder<'_> {
         };
         let page = self.meta(&title, path, "feed");
         self.finish(theme, "feed.xml", page, vec![], None, &data)
+    }
+}
+
+/// "Decisions", "Decisions of the Finance Committee, 2024"...
+fn register_title(committee: &Option<Link>, year: Option<i32>) -> String {
+    let register = match committee {
+        Some(c) => format!("Decisions of the {}", c.title),
+        None => "Decisions".to_owned(),
+    };
+    match year {
+        Some(year) => format!("{register}, {year}"),
+        None => register,
     }
 }
 

@@ -32,6 +32,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "person.html",
     "meetings.html",
     "decisions.html",
+    "decision-year.html",
     "search.html",
     "404.html",
     "feed.xml",

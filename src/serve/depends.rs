@@ -50,6 +50,15 @@ fn list_identity(list: List) -> u64 {
     identity("list", &format!("{list:?}"))
 }
 
+/// A year of a decisions register, by its committee's identity (`None`:
+/// the register of all committees).
+fn decision_year_identity(committee: Option<u64>, year: i32) -> u64 {
+    let mut h = FxHasher::default();
+    "decision-year".hash(&mut h);
+    (committee, year).hash(&mut h);
+    h.finish()
+}
+
 impl Keys {
     pub fn of(a: &Archive) -> Keys {
         fn each<T: Sync>(v: &[T], kind: &str, name: impl Fn(&T) -> &str + Sync) -> Vec<u64> {
@@ -76,6 +85,10 @@ impl Keys {
             Read::Attachment(f) => (self.attachments[f], Part::Whole),
             Read::Topic(t, part) => (self.topics[t], part),
             Read::Person(p, part) => (self.people[p], part),
+            Read::DecisionYear(c, year) => (
+                decision_year_identity(c.map(|c| self.committees[c]), year),
+                Part::Whole,
+            ),
             Read::List(list) => (list_identity(list), Part::Whole),
         }
     }
@@ -118,8 +131,12 @@ pub fn prints(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> Prints {
         .map(|(file, &k)| ((k, Part::Whole), Print::of(keys, |f| f.attachment(file))))
         .collect();
     prints.extend(attachments);
-    for (list, print) in lists(a, keys, jobs) {
+    let (lists, decision_years) = lists(a, keys, jobs);
+    for (list, print) in lists {
         prints.insert((list_identity(list), Part::Whole), print);
+    }
+    for (year, print) in decision_years {
+        prints.insert((year, Part::Whole), print);
     }
     prints
 }
@@ -157,7 +174,12 @@ fn members<T: Sync>(
         .collect()
 }
 
-fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> [(List, u64); 7] {
+/// The fingerprint of each list of the whole archive.
+type ListPrints = [(List, u64); 8];
+
+/// The lists' fingerprints, and each decisions register year's (by
+/// identity).
+fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> (ListPrints, Vec<(u64, u64)>) {
     let ids = |v: &[u64], order: &mut dyn Iterator<Item = Id>| {
         let mut h = FxHasher::default();
         order.for_each(|i| h.write_u64(v[i]));
@@ -165,21 +187,32 @@ fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> [(List, u64); 
     };
     let mut items: Vec<Id> = (0..a.items.len()).collect();
     a.sort_items_newest_first(&mut items);
-    // The register's order: each item with decisions, its committee and
-    // how many (`Reader::decisions_newest_first`).
+    // The registers: the order of all decisions (the feed), how many each
+    // committee has in each year (the registers' indexes), and the order of
+    // each year of each register.
     let mut decisions = FxHasher::default();
+    let mut years: FxHashMap<(Option<u64>, i32), FxHasher> = FxHashMap::default();
     for &i in &items {
         let item = &a.items[i];
         if !item.decisions.is_empty() {
-            decisions.write_u64(keys.items[i]);
-            decisions.write_u64(keys.committees[item.committee]);
-            decisions.write_usize(item.decisions.len());
+            let entry = (keys.items[i], item.decisions.len());
+            entry.hash(&mut decisions);
+            let year = a.item_year(i);
+            entry.hash(years.entry((None, year)).or_default());
+            let committee = Some(keys.committees[item.committee]);
+            entry.hash(years.entry((committee, year)).or_default());
         }
     }
+    let mut counts = FxHasher::default();
+    crate::reads::decision_counts(a).hash(&mut counts);
+    let years = years
+        .into_iter()
+        .map(|((c, year), h)| (decision_year_identity(c, year), h.finish()));
     let mut pages = FxHasher::default();
     jobs.iter().for_each(|(_, path)| path.hash(&mut pages));
-    [
+    let lists = [
         (List::Decisions, decisions.finish()),
+        (List::DecisionYears, counts.finish()),
         (
             List::Committees,
             ids(&keys.committees, &mut (0..a.committees.len())),
@@ -192,7 +225,8 @@ fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> [(List, u64); 
         (List::Topics, ids(&keys.topics, &mut (0..a.topics.len()))),
         (List::People, ids(&keys.people, &mut (0..a.people.len()))),
         (List::Pages, pages.finish()),
-    ]
+    ];
+    (lists, years.collect())
 }
 
 /// A fingerprint being taken: a hasher that names entities by identity.
