@@ -35,6 +35,10 @@ pub const ITEM_SECTIONS: &[&str] = &[
     "referenced-by",
 ];
 
+/// The site's own folders at the top of the output, which no committee
+/// folder may take.
+const SITE_PAGES: &[&str] = &["topics", "people", "meetings", "decisions", "search"];
+
 /// Builds the model from parsed files; `loaded` stays with the caller so a
 /// live preview can re-resolve after an edit.
 pub fn resolve(config: Config, loaded: &Loaded) -> (Archive, Vec<Diagnostic>) {
@@ -295,6 +299,22 @@ impl Resolver {
             let ContentPath::Committee { committee } = &file.path else {
                 continue;
             };
+            if let Some(page) = SITE_PAGES.iter().find(|p| **p == committee.as_str()) {
+                // Its pages would be written over the site's own (or these
+                // over its), whichever rendered last.
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        file.display_path(),
+                        format!(
+                            "the committee folder `{page}` would be published at /{page}/, \
+                             where Quorum publishes the site's {page} pages"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "rename the folder content/{page}/ (e.g. content/{page}-committee/)"
+                    )),
+                );
+            }
             let members = self.people_of(file, &file.matter.members);
             committee_index.insert(committee.clone(), committees.len());
             committees.push(Committee {

@@ -421,3 +421,26 @@ fn an_index_kept_outside_the_site_is_rebuilt_whole_beside_it() {
     assert!(root.join(".output.previous").is_dir());
     assert!(!root.join(".search-index.previous").exists());
 }
+
+/// A committee folder named like one of the site's own folders would have
+/// its pages and the site's written to one place: an error, before
+/// anything is written.
+#[test]
+fn a_committee_folder_may_not_take_a_site_folder() {
+    for folder in ["topics", "decisions"] {
+        let dir = fixture("basic");
+        let root = dir.path();
+        write(
+            root,
+            &format!("content/{folder}/_committee.md"),
+            "---\ntitle: Topics Committee\n---\n",
+        );
+        let failure = build(root).expect_err("a committee at a site folder");
+        let messages = format!("{:?}", failure.diagnostics);
+        assert!(
+            messages.contains(&format!("would be published at /{folder}/")),
+            "{messages}"
+        );
+        assert!(!root.join("output").exists(), "nothing is written");
+    }
+}
