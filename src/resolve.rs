@@ -315,6 +315,20 @@ impl Resolver {
                     )),
                 );
             }
+            if committee.bytes().all(|b| b.is_ascii_digit()) {
+                // /decisions/<committee>/ would be the register's year page.
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        file.display_path(),
+                        format!(
+                            "the committee folder `{committee}` is a number, so its decisions \
+                             register would be published at /decisions/{committee}/, where the \
+                             register of all committees has its pages for a year"
+                        ),
+                    )
+                    .with_hint("name the committee's folder in words, e.g. content/planning/"),
+                );
+            }
             let members = self.people_of(file, &file.matter.members);
             committee_index.insert(committee.clone(), committees.len());
             committees.push(Committee {
