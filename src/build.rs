@@ -12,7 +12,7 @@ use crate::model::Archive;
 use crate::output::{Guard, OutputError, Staging};
 use crate::publish::{self, Step, Target};
 use crate::reads::Read;
-use crate::render::{self, Theme};
+use crate::render::{self, PageJob, Theme};
 use crate::resolve;
 use crate::search;
 pub use crate::timing::Timing;
@@ -342,8 +342,10 @@ pub fn write_site(
             Some((stage.dir().to_owned(), Some(stage)))
         }
     };
-    let jobs = render::jobs(&archive, theme);
-    let files = publish::site_files(&archive, theme, &jobs);
+    let paths = render::page_paths(&archive, theme);
+    let (files, clashes) = publish::site_files(&archive, &paths);
+    diagnostics.extend(clashes);
+    let jobs: Vec<PageJob> = paths.into_iter().map(|(job, _)| job).collect();
     let output = options.output_dir();
     let step = Step {
         archive: &archive,

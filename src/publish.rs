@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::linkcheck::LinkChecker;
@@ -168,10 +169,56 @@ impl Step<'_> {
     }
 }
 
-/// Every file a build of `archive` publishes, as site paths (`/a/b/`,
-/// `/style.css`): what the link checker accepts as a target.
-pub fn site_files(archive: &Archive, theme: &Theme, jobs: &[PageJob]) -> HashSet<String> {
-    jobs.par_iter()
-        .map(|&j| render::job_path(archive, theme, j))
-        .collect()
+/// Every file a build of `archive` publishes (`paths`, from
+/// [`render::page_paths`]), as site paths (`/a/b/`, `/style.css`): what the
+/// link checker accepts as a target. With an error for each path two files
+/// would be written at: whichever was written last would silently replace
+/// the other (a committee folder named `topics` and the topics page).
+pub fn site_files(
+    archive: &Archive,
+    paths: &[(PageJob, String)],
+) -> (HashSet<String>, Vec<Diagnostic>) {
+    let mut first: FxHashMap<&str, PageJob> = FxHashMap::default();
+    let mut clashes = Vec::new();
+    for (job, path) in paths {
+        if let Some(&taken) = first.get(path.as_str()) {
+            clashes.push(clash(archive, path, taken, *job));
+        } else {
+            first.insert(path, *job);
+        }
+    }
+    // One error per file: a committee named `decisions` takes /decisions/,
+    // its feed and every page of its meetings list.
+    let mut named = HashSet::new();
+    clashes.retain(|d: &Diagnostic| named.insert(d.path.clone()));
+    (first.into_keys().map(str::to_owned).collect(), clashes)
+}
+
+/// Two jobs at one path, in the words of the content that caused it.
+fn clash(archive: &Archive, path: &str, a: PageJob, b: PageJob) -> Diagnostic {
+    let content = |rel: &str| Path::new(crate::load::CONTENT_DIR).join(rel);
+    match (
+        render::job_source(archive, a),
+        render::job_source(archive, b),
+    ) {
+        (Some(x), Some(y)) => Diagnostic::error(
+            content(y),
+            format!("pages of content/{x} and of content/{y} would both be published at {path}"),
+        )
+        .with_hint(
+            "rename one of the two folders or files, so that each has an address of its own",
+        ),
+        (Some(x), None) | (None, Some(x)) => Diagnostic::error(
+            content(x),
+            format!(
+                "a page of content/{x} would be published at {path}, \
+                 where Quorum publishes a page of its own"
+            ),
+        )
+        .with_hint("rename its folder or file, e.g. add a word to a committee folder's name"),
+        (None, None) => Diagnostic::error(
+            crate::load::CONTENT_DIR,
+            format!("two of the site's own pages would be published at {path}"),
+        ),
+    }
 }

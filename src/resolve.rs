@@ -35,10 +35,6 @@ pub const ITEM_SECTIONS: &[&str] = &[
     "referenced-by",
 ];
 
-/// The site's own folders at the top of the output, which no committee
-/// folder may take.
-const SITE_PAGES: &[&str] = &["topics", "people", "meetings", "decisions", "search"];
-
 /// Builds the model from parsed files; `loaded` stays with the caller so a
 /// live preview can re-resolve after an edit.
 pub fn resolve(config: Config, loaded: &Loaded) -> (Archive, Vec<Diagnostic>) {
@@ -299,36 +295,6 @@ impl Resolver {
             let ContentPath::Committee { committee } = &file.path else {
                 continue;
             };
-            if let Some(page) = SITE_PAGES.iter().find(|p| **p == committee.as_str()) {
-                // Its pages would be written over the site's own (or these
-                // over its), whichever rendered last.
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        file.display_path(),
-                        format!(
-                            "the committee folder `{page}` would be published at /{page}/, \
-                             where Quorum publishes the site's {page} pages"
-                        ),
-                    )
-                    .with_hint(format!(
-                        "rename the folder content/{page}/ (e.g. content/{page}-committee/)"
-                    )),
-                );
-            }
-            if committee.bytes().all(|b| b.is_ascii_digit()) {
-                // /decisions/<committee>/ would be the register's year page.
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        file.display_path(),
-                        format!(
-                            "the committee folder `{committee}` is a number, so its decisions \
-                             register would be published at /decisions/{committee}/, where the \
-                             register of all committees has its pages for a year"
-                        ),
-                    )
-                    .with_hint("name the committee's folder in words, e.g. content/planning/"),
-                );
-            }
             let members = self.people_of(file, &file.matter.members);
             committee_index.insert(committee.clone(), committees.len());
             committees.push(Committee {

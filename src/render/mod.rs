@@ -295,6 +295,45 @@ pub fn job_path(archive: &Archive, theme: &Theme, job: PageJob) -> String {
     }
 }
 
+/// Every job of `archive`, with its site path.
+pub fn page_paths(archive: &Archive, theme: &Theme) -> Vec<(PageJob, String)> {
+    jobs(archive, theme)
+        .into_par_iter()
+        .map(|j| (j, job_path(archive, theme, j)))
+        .collect()
+}
+
+/// The content file a job's page is made from, or whose name its address
+/// carries (a committee's feed and registers), under `content/`. `None`
+/// for the site's own pages (lists, topics, people, assets).
+pub fn job_source(archive: &Archive, job: PageJob) -> Option<&str> {
+    use PageJob::*;
+    match job {
+        Committee(c, _) | CommitteeFeed(c) | Decisions(Some(c)) | DecisionYear(Some(c), ..) => {
+            Some(&archive.committees[c].source)
+        }
+        Meeting(m) => archive.meetings[m].source.as_deref(),
+        Item(i) => Some(&archive.items[i].source),
+        Document(d) => Some(&archive.documents[d].source),
+        Attachment(f) => Some(&archive.attachments[f].source),
+        Home
+        | Topics
+        | Topic(..)
+        | People
+        | Person(..)
+        | Meetings(_)
+        | Decisions(None)
+        | DecisionYear(None, ..)
+        | DecisionsFeed
+        | Search
+        | NotFound
+        | SiteFeed
+        | TopicFeed(_)
+        | Sitemap
+        | Asset(_) => None,
+    }
+}
+
 fn paged_title(title: &str, page: usize) -> String {
     if page == 0 {
         title.to_owned()

@@ -638,7 +638,7 @@ impl Dependencies {
     ) -> Dependencies {
         let keys = Keys::of(a);
         let mut deps = Dependencies {
-            prints: prints(a, &keys, &page_paths(a, theme)),
+            prints: prints(a, &keys, &render::page_paths(a, theme)),
             ..Dependencies::default()
         };
         deps.record_files(&keys, files, &[]);
@@ -650,7 +650,7 @@ impl Dependencies {
     /// files (paths under `content/`) that were edited.
     pub fn changes(&self, new: &Archive, theme: &Theme, edited: &[String]) -> Changes {
         let keys = Keys::of(new);
-        let jobs = page_paths(new, theme);
+        let jobs = render::page_paths(new, theme);
         let prints = prints(new, &keys, &jobs);
         let mut changed: FxHashSet<Stable> = prints
             .iter()
@@ -753,14 +753,6 @@ fn record(
         let stable: Box<[Stable]> = reads.into_iter().map(|r| keys.stable(r)).collect();
         into.insert(path, stable);
     }
-}
-
-/// Every job of `a`, with its site path.
-fn page_paths(a: &Archive, theme: &Theme) -> Vec<(PageJob, String)> {
-    render::jobs(a, theme)
-        .into_par_iter()
-        .map(|j| (j, render::job_path(a, theme, j)))
-        .collect()
 }
 
 /// The identities of the attachments among the files `edited`: their bytes

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, File, Loaded, Parsed};
 use crate::model::Archive;
-use crate::publish::{LiveOutput, Step};
+use crate::publish::{self, LiveOutput, Step};
 use crate::render::{self, Theme};
 use crate::resolve;
 use crate::search;
@@ -288,7 +288,12 @@ impl LiveSite {
         let out_dir = self.options.output_dir();
         let changes = self.depends.changes(archive, &self.theme, rels);
         let (jobs, gone) = self.depends.affected_files(&changes);
-        let site_files = changes.jobs.iter().map(|(_, p)| p.clone()).collect();
+        let (site_files, clashes) = publish::site_files(archive, &changes.jobs);
+        if !clashes.is_empty() {
+            return Err(BuildFailure {
+                diagnostics: clashes.into_iter().collect(),
+            });
+        }
         let live = LiveOutput::new(out_dir.clone());
         let step = Step {
             archive,
