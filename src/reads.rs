@@ -9,6 +9,8 @@
 //! read more of the entity than its recorded read says.
 
 use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
@@ -247,14 +249,7 @@ impl<'a> Reader<'a> {
     /// newest first, with how many decisions each holds.
     pub fn decision_years(&self, committee: Option<Id>) -> Vec<(i32, usize)> {
         self.note(Read::List(List::DecisionYears));
-        let mut years: std::collections::BTreeMap<std::cmp::Reverse<i32>, usize> =
-            std::collections::BTreeMap::new();
-        for ((c, year), n) in decision_counts(self.archive) {
-            if committee.is_none_or(|x| x == c) {
-                *years.entry(std::cmp::Reverse(year)).or_default() += n;
-            }
-        }
-        years.into_iter().map(|(year, n)| (year.0, n)).collect()
+        years_of(&decision_counts(self.archive), committee)
     }
 
     /// How many decisions each committee's register holds, by committee.
@@ -290,14 +285,26 @@ impl<'a> Reader<'a> {
 
 /// How many decisions each (committee, year) has: what the decisions
 /// registers' pages are.
-pub fn decision_counts(a: &Archive) -> std::collections::BTreeMap<(Id, i32), usize> {
-    let mut counts = std::collections::BTreeMap::new();
+pub fn decision_counts(a: &Archive) -> BTreeMap<(Id, i32), usize> {
+    let mut counts = BTreeMap::new();
     for (i, item) in a.items.iter().enumerate() {
         if !item.decisions.is_empty() {
             *counts.entry((item.committee, a.item_year(i))).or_default() += item.decisions.len();
         }
     }
     counts
+}
+
+/// The years of `counts` in the register of `committee` (or of all),
+/// newest first, with how many decisions each holds.
+pub fn years_of(counts: &BTreeMap<(Id, i32), usize>, committee: Option<Id>) -> Vec<(i32, usize)> {
+    let mut years: BTreeMap<Reverse<i32>, usize> = BTreeMap::new();
+    for (&(c, year), &n) in counts {
+        if committee.is_none_or(|x| x == c) {
+            *years.entry(Reverse(year)).or_default() += n;
+        }
+    }
+    years.into_iter().map(|(year, n)| (year.0, n)).collect()
 }
 
 /// What links to a committee and lines in lists show of it.

@@ -14,7 +14,6 @@ mod sitemap;
 pub mod theme;
 mod views;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -154,15 +153,11 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
 /// and the feed.
 fn decisions_jobs(archive: &Archive) -> Vec<PageJob> {
     let counts = crate::reads::decision_counts(archive);
-    let mut all_years: BTreeMap<i32, usize> = BTreeMap::new();
-    for (&(_, year), &n) in &counts {
-        *all_years.entry(year).or_default() += n;
-    }
     let year_pages = |c: Option<Id>, year: i32, n: usize| {
         (0..page_count(n)).map(move |p| PageJob::DecisionYear(c, year, p))
     };
     let mut jobs = vec![PageJob::Decisions(None), PageJob::DecisionsFeed];
-    for (&year, &n) in &all_years {
+    for (year, n) in crate::reads::years_of(&counts, None) {
         jobs.extend(year_pages(None, year, n));
     }
     jobs.extend((0..archive.committees.len()).map(|c| PageJob::Decisions(Some(c))));

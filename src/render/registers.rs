@@ -5,7 +5,7 @@
 //! pages of its year.
 
 use super::context::*;
-use super::views::{PageBuilder, RenderResult, atom_date};
+use super::views::{PageBuilder, RenderResult};
 use super::*;
 
 impl PageBuilder<'_> {
@@ -113,48 +113,30 @@ impl PageBuilder<'_> {
             item: self.link(item.title, item.url),
             number: item.number.to_owned(),
             meeting: self.meeting_link(item.meeting),
-            date: crate::dates::DateView::new(self.r.meeting_headline(item.meeting).date),
+            date: DateView::new(self.r.item_date(i)),
             committee: self.committee_link(item.committee),
             draft: item.draft,
         }
     }
 
-    /// `/decisions/feed.xml`: the newest decisions, one entry each.
+    /// `/decisions/feed.xml`: the newest decisions, one entry each, as
+    /// its item's entry would be, titled and summarised by the decision.
     pub(super) fn decisions_feed(&self, theme: &Theme) -> RenderResult {
         let newest = self.r.decisions_newest_first();
-        let entries: Vec<FeedEntry> = (newest.iter().take(FEED_ENTRIES))
+        let entries = (newest.iter().take(FEED_ENTRIES))
             .map(|&(i, k)| {
                 let item = self.r.item_headline(i);
-                let text = item.decisions.get(k).map_or("", String::as_str);
-                let date = self.r.meeting_headline(item.meeting).date;
+                let text = markdown::plain_text(item.decisions.get(k).map_or("", String::as_str));
                 FeedEntry {
-                    title: format!("{}: {}", item.title, markdown::plain_text(text)),
+                    title: format!("{}: {text}", item.title),
                     url: self.absolute(&format!("{}#{}", item.url, decision_anchor(k))),
-                    updated: atom_date(date),
-                    committee: self.r.committee_headline(item.committee).title.to_owned(),
-                    summary: Some(markdown::plain_text(text)),
-                    topics: (item.topics.iter())
-                        .map(|&t| self.r.topic_headline(t).name.to_owned())
-                        .collect(),
+                    summary: Some(text),
+                    ..self.feed_entry(i)
                 }
             })
             .collect();
-        let updated = newest.first().map_or_else(
-            || "1970-01-01T00:00:00Z".to_owned(),
-            |&(i, _)| atom_date(self.r.item_date(i)),
-        );
         let title = format!("Decisions — {}", self.archive().config.title);
-        let path = "/decisions/feed.xml";
-        let data = FeedPage {
-            title: title.clone(),
-            self_url: self.absolute(path),
-            alternate_url: self.absolute("/decisions/"),
-            id: self.absolute(path),
-            updated,
-            entries,
-        };
-        let page = self.meta(&title, path, "feed");
-        self.finish(theme, "feed.xml", page, vec![], None, &data)
+        self.feed_of(theme, &title, "/decisions/", "/decisions/feed.xml", entries)
     }
 }
 

@@ -374,15 +374,23 @@ impl<'a> PageBuilder<'a> {
         path: &str,
         items: &[Id],
     ) -> RenderResult {
-        let entries: Vec<FeedEntry> = items
-            .iter()
-            .take(FEED_ENTRIES)
-            .map(|&i| self.feed_entry(i))
-            .collect();
-        let updated = items.first().map_or_else(
-            || "1970-01-01T00:00:00Z".to_owned(),
-            |&i| atom_date(self.r.item_date(i)),
-        );
+        let entries = items.iter().take(FEED_ENTRIES);
+        let entries = entries.map(|&i| self.feed_entry(i)).collect();
+        self.feed_of(theme, title, alternate, path, entries)
+    }
+
+    /// An Atom feed of `entries` (newest first), updated when the first was.
+    pub(super) fn feed_of(
+        &self,
+        theme: &Theme,
+        title: &str,
+        alternate: &str,
+        path: &str,
+        entries: Vec<FeedEntry>,
+    ) -> RenderResult {
+        let updated = entries
+            .first()
+            .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |e| e.updated.clone());
         let data = FeedPage {
             title: title.to_owned(),
             self_url: self.absolute(path),
@@ -395,7 +403,7 @@ impl<'a> PageBuilder<'a> {
         self.finish(theme, "feed.xml", page, vec![], None, &data)
     }
 
-    fn feed_entry(&self, i: Id) -> FeedEntry {
+    pub(super) fn feed_entry(&self, i: Id) -> FeedEntry {
         let item = self.r.item_headline(i);
         FeedEntry {
             title: item.title.to_owned(),
@@ -429,7 +437,7 @@ pub(super) fn status_name(s: crate::load::schema::MinutesStatus) -> &'static str
     }
 }
 
-pub(super) fn atom_date(d: NaiveDate) -> String {
+fn atom_date(d: NaiveDate) -> String {
     format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
 }
 

@@ -204,7 +204,9 @@ fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> (ListPrints, V
         }
     }
     let mut counts = FxHasher::default();
-    crate::reads::decision_counts(a).hash(&mut counts);
+    for ((c, year), n) in crate::reads::decision_counts(a) {
+        (keys.committees[c], year, n).hash(&mut counts);
+    }
     let years = years
         .into_iter()
         .map(|((c, year), h)| (decision_year_identity(c, year), h.finish()));
