@@ -28,6 +28,21 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Replace an output or index folder that Quorum did not make.
     pub force: bool,
+    /// What date the build takes as today.
+    pub today: Today,
+}
+
+/// Where a build's date comes from: meetings after it are upcoming, and
+/// open actions due before it overdue. Fixed by `--today` or the
+/// reproducible-builds `SOURCE_DATE_EPOCH`, so a build can be repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Today {
+    /// The clock's date in the archive's time zone.
+    #[default]
+    Clock,
+    Date(chrono::NaiveDate),
+    /// Seconds since 1970-01-01 UTC, read in the archive's time zone.
+    Epoch(i64),
 }
 
 impl BuildOptions {
@@ -38,6 +53,7 @@ impl BuildOptions {
             drafts: false,
             base_url: None,
             force: false,
+            today: Today::Clock,
         }
     }
 
@@ -129,10 +145,28 @@ impl From<Diagnostic> for BuildFailure {
 
 /// The settings for a build: quorum.toml with the command line applied.
 pub fn config(options: &BuildOptions) -> Result<Config, BuildFailure> {
-    let config = Config::load(&options.root)?;
-    Ok(match &options.base_url {
-        Some(url) => config.with_base_url(url)?,
-        None => config,
+    let mut config = Config::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        config = config.with_base_url(url)?;
+    }
+    config.today = build_date(&config, options.today)?;
+    Ok(config)
+}
+
+fn build_date(config: &Config, today: Today) -> Result<chrono::NaiveDate, Diagnostic> {
+    let seconds = match today {
+        Today::Date(date) => return Ok(date),
+        Today::Epoch(seconds) => seconds,
+        Today::Clock => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    };
+    config.date_at(seconds).ok_or_else(|| {
+        Diagnostic::error(
+            "SOURCE_DATE_EPOCH",
+            format!("SOURCE_DATE_EPOCH ({seconds}) is not a date a calendar can show"),
+        )
+        .with_hint("set it to seconds since 1970, e.g. `date +%s`, or give --today YYYY-MM-DD")
     })
 }
 

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
@@ -90,8 +91,34 @@ pub struct Config {
     /// it is cleaned (no scripts, no event handlers, no `javascript:`).
     #[serde(default)]
     pub trust_html: bool,
+    /// The archive's time zone (an IANA name): meeting times in calendars
+    /// are in it, and so is the build date.
+    #[serde(default = "default_timezone")]
+    pub timezone: Timezone,
     #[serde(default)]
     pub extra: toml::Table,
+    /// The build date: meetings after it are upcoming and actions due
+    /// before it overdue. Not a setting: `--today`, `SOURCE_DATE_EPOCH`
+    /// or the clock give it (see `build::config`).
+    #[serde(skip)]
+    pub today: NaiveDate,
+}
+
+/// An IANA time zone, e.g. "Europe/London".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Timezone(pub chrono_tz::Tz);
+
+impl TryFrom<String> for Timezone {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Timezone, String> {
+        name.trim().parse().map(Timezone).map_err(|_| {
+            format!(
+                "timezone `{name}` is not a time zone name: write one such as \"Europe/London\""
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -110,6 +137,9 @@ fn default_theme() -> String {
 fn default_language() -> String {
     "en-GB".into()
 }
+fn default_timezone() -> Timezone {
+    Timezone(chrono_tz::Europe::London)
+}
 
 const KEYS: &[&str] = &[
     "title",
@@ -120,6 +150,7 @@ const KEYS: &[&str] = &[
     "topics",
     "search",
     "trust_html",
+    "timezone",
     "extra",
 ];
 
@@ -158,7 +189,9 @@ impl Config {
             topics: BTreeMap::new(),
             search: SearchConfig::default(),
             trust_html: false,
+            timezone: default_timezone(),
             extra: toml::Table::new(),
+            today: NaiveDate::default(),
         }
     }
 
@@ -186,6 +219,13 @@ impl Config {
         })?;
         self.base_url = Some(base);
         Ok(self)
+    }
+
+    /// The date it is now where the archive is, at `seconds` after
+    /// 1970-01-01 UTC.
+    pub fn date_at(&self, seconds: i64) -> Option<NaiveDate> {
+        let utc = chrono::DateTime::from_timestamp(seconds, 0)?;
+        Some(utc.with_timezone(&self.timezone.0).date_naive())
     }
 
     /// Scheme and host of `base_url`, for absolute addresses; empty
@@ -235,6 +275,24 @@ mod tests {
         assert_eq!(d.line, Some(2));
         assert_eq!(d.message, "unknown key `languge`");
         assert_eq!(d.hint.as_deref(), Some("did you mean `language`?"));
+    }
+
+    #[test]
+    fn the_time_zone_is_checked_and_gives_the_local_date() {
+        let c = Config::parse("title = \"M\"\n").unwrap();
+        assert_eq!(c.timezone.0, chrono_tz::Europe::London);
+        // 2024-06-30 23:30 UTC is already 1 July in London (summer time).
+        let late = 1_719_790_200;
+        assert_eq!(c.date_at(late), NaiveDate::from_ymd_opt(2024, 7, 1));
+        let c = Config::parse("title = \"M\"\ntimezone = \"America/New_York\"\n").unwrap();
+        assert_eq!(c.date_at(late), NaiveDate::from_ymd_opt(2024, 6, 30));
+        let e = Config::parse("title = \"M\"\ntimezone = \"Europe/Londn\"\n").unwrap_err();
+        assert!(
+            e.message.contains("`Europe/Londn` is not a time zone"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line, Some(2));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::load::body::{Bodies, Body};
-use crate::load::schema::{Extra, MinutesStatus};
+use crate::load::schema::{ActionStatus, Extra, MinutesStatus};
 
 /// Index of an entity in its `Archive` vector.
 pub type Id = usize;
@@ -92,7 +92,8 @@ pub struct Meeting {
     pub chair: Option<PersonRole>,
     pub attendees: Vec<PersonRole>,
     pub apologies: Vec<PersonRole>,
-    pub status: MinutesStatus,
+    /// As written; `None` when the meeting does not say.
+    pub status: Option<MinutesStatus>,
     pub notes: Body,
     /// In agenda order.
     pub items: Vec<Id>,
@@ -110,6 +111,16 @@ pub struct Action {
     pub action: String,
     pub owner: Option<PersonRole>,
     pub due: Option<NaiveDate>,
+    pub status: ActionStatus,
+    /// When it was done, if the minutes say.
+    pub done: Option<NaiveDate>,
+}
+
+impl Action {
+    /// Still open after its due date, at `today`.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status == ActionStatus::Open && self.due.is_some_and(|due| due < today)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -45,6 +45,8 @@ pub enum List {
     Decisions,
     /// How many decisions each committee has in each year.
     DecisionYears,
+    /// Every action in the actions register's order, with where it stands.
+    Actions,
     /// The site path of every page (the sitemap).
     Pages,
 }
@@ -262,6 +264,13 @@ impl<'a> Reader<'a> {
         counts
     }
 
+    /// Every action, in the actions register's order (see
+    /// [`actions_in_order`]), as (item, the action's place).
+    pub fn actions_in_order(&self) -> Vec<(Id, usize)> {
+        self.note(Read::List(List::Actions));
+        actions_in_order(self.archive)
+    }
+
     pub fn item_count(&self) -> usize {
         self.note(Read::List(List::Items));
         self.archive.items.len()
@@ -293,6 +302,28 @@ pub fn decision_counts(a: &Archive) -> BTreeMap<(Id, i32), usize> {
         }
     }
     counts
+}
+
+/// Every action as the register lists them: the open ones first, soonest
+/// due first (so the overdue lead) and those with no due date after; then
+/// the done, latest done first; then the dropped. Ties go newest meeting
+/// first, in agenda order.
+pub fn actions_in_order(a: &Archive) -> Vec<(Id, usize)> {
+    use crate::load::schema::ActionStatus;
+    let rank = a.item_ranks();
+    let mut all: Vec<(Id, usize)> = (a.items.iter().enumerate())
+        .flat_map(|(i, item)| (0..item.actions.len()).map(move |k| (i, k)))
+        .collect();
+    all.sort_by_cached_key(|&(i, k)| {
+        let action = &a.items[i].actions[k];
+        let when = match action.status {
+            ActionStatus::Open => (action.due.is_none(), action.due, Reverse(None)),
+            ActionStatus::Done => (action.done.is_none(), None, Reverse(action.done)),
+            ActionStatus::Dropped => (false, None, Reverse(None)),
+        };
+        (action.status, when, rank[i], k)
+    });
+    all
 }
 
 /// The years of `counts` in the register of `committee` (or of all),
@@ -336,7 +367,7 @@ pub struct MeetingHeadline<'a> {
     pub folder: &'a str,
     pub date: NaiveDate,
     pub url: &'a str,
-    pub status: MinutesStatus,
+    pub status: Option<MinutesStatus>,
 }
 
 impl<'a> MeetingHeadline<'a> {
@@ -366,6 +397,8 @@ pub struct ItemHeadline<'a> {
     /// What the meeting decided on it, as written (Markdown): the agenda
     /// summarises them and the decisions register lists them.
     pub decisions: &'a [String],
+    /// Its follow-ups: the actions register lists them.
+    pub actions: &'a [Action],
     pub draft: bool,
 }
 
@@ -382,6 +415,7 @@ impl<'a> ItemHeadline<'a> {
             topics: &i.topics,
             presenters: &i.presenters,
             decisions: &i.decisions,
+            actions: &i.actions,
             draft: i.draft,
         }
     }

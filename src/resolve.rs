@@ -406,6 +406,15 @@ impl Resolver {
                         )),
                     );
                 }
+                if let Some(time) = &m.time
+                    && crate::dates::parse_time_span(time).is_none()
+                {
+                    self.diagnostics.push(
+                        file.error_at_value("time", format!("time `{time}` is not a clock time, so calendars show this meeting as lasting all day"))
+                            .into_warning()
+                            .with_hint("write it as e.g. `time: \"18:00\"`, `6.30pm` or `18:00-20:00`"),
+                    );
+                }
                 meeting.time = m.time.clone();
                 meeting.venue = m.venue.clone();
                 meeting.chair = m.chair.as_ref().and_then(|c| self.person_checked(file, c));
@@ -1057,6 +1066,8 @@ impl PendingItem<'_> {
                 action: String::new(), // set with the rest of the text below
                 owner,
                 due: None,
+                status: crate::load::schema::ActionStatus::Open,
+                done: None,
             })
             .collect();
         let declarations = (members.into_iter().zip(&m.declarations))
@@ -1110,6 +1121,8 @@ fn set_item_text(item: &mut Item, file: &Parsed<ItemMatter>) {
     for (action, written) in item.actions.iter_mut().zip(&m.actions) {
         action.action = written.action.clone();
         action.due = written.due.map(|d| d.0);
+        action.status = written.status();
+        action.done = written.done.map(|d| d.0);
     }
     // Declarations naming no usable person are left out (and reported), so
     // the lists line up only when none was; a full resolve set them already.

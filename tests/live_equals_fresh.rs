@@ -41,6 +41,8 @@ struct Archive {
     committee_title: u8,
     decisions: u8,
     reworded: bool,
+    actions: u8,
+    meeting_time: u8,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +66,11 @@ enum Edit {
     Decisions,
     /// The same decisions in other words (the register's text).
     Reword,
+    /// No action, an overdue one, or one done, with another owner (the
+    /// actions register, people's pages).
+    Actions,
+    /// A meeting's time and status (calendars, meeting lists).
+    MeetingTime,
     /// A save with a mistake, fixed by the next save.
     Broken,
 }
@@ -88,6 +95,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         CommitteeTitle,
         Decisions,
         Reword,
+        Actions,
+        MeetingTime,
         Broken,
     ])
 }
@@ -113,6 +122,8 @@ impl Archive {
             CommitteeTitle => self.committee_title = (self.committee_title + 1) % 2,
             Decisions => self.decisions = (self.decisions + 1) % 3,
             Reword => self.reworded = !self.reworded,
+            Actions => self.actions = (self.actions + 1) % 3,
+            MeetingTime => self.meeting_time = (self.meeting_time + 1) % 3,
             Broken => {}
         }
     }
@@ -140,6 +151,11 @@ impl Archive {
             1 => text.push_str(&format!(
                 "decisions: [The Committee agreed the plan., Officers to report in {month}.]\n"
             )),
+            _ => {}
+        }
+        match self.actions {
+            1 => text.push_str("actions: [{action: Report on placements, owner: Eve Owner, due: 2024-01-15}]\n"),
+            2 => text.push_str("actions: [{action: Report on placements, owner: Gil New, due: 2024-01-15, done: 2024-01-18}]\n"),
             _ => {}
         }
         if self.draft {
@@ -208,11 +224,16 @@ impl Archive {
             "[Ann Chair]",
             "[Bob Member, Ivy New]",
         ];
+        let times = [
+            "",
+            "time: \"10:00\"\nvenue: Room B\n",
+            "time: 6pm-8pm\nstatus: agenda\n",
+        ];
         put(
             root.join(MEETING),
             Some(format!(
-                "---\nchair: Ann Chair\nattendees: {}\napologies: [Cat Absent]\n---\n\nThe meeting opened on time.\n",
-                people[self.meeting_people as usize]
+                "---\nchair: Ann Chair\nattendees: {}\napologies: [Cat Absent]\n{}---\n\nThe meeting opened on time.\n",
+                people[self.meeting_people as usize], times[self.meeting_time as usize]
             )),
         );
         let titles = ["Children's Committee", "Children and Families Committee"];
@@ -249,7 +270,10 @@ fn check_sequence(edits: Vec<Edit>) -> Result<(), TestCaseError> {
     let root = dir.path();
     let mut state = Archive::default();
     state.write(root);
-    let options = BuildOptions::new(root);
+    // Between the fixture's meetings: the children's meeting is upcoming,
+    // and an action due on 15 January overdue.
+    let mut options = BuildOptions::new(root);
+    options.today = common::on("2024-01-20");
     let mut live = LiveSite::build(options.clone()).expect("the fixture builds");
     let fresh_dir = tempfile::tempdir().unwrap();
     let mut fresh = options;

@@ -24,22 +24,28 @@ pub struct Args {
     /// Print how long each stage took
     #[arg(long)]
     pub timings: bool,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 impl Args {
-    pub fn options(&self) -> BuildOptions {
-        BuildOptions {
+    pub fn options(&self) -> Result<BuildOptions, ExitCode> {
+        Ok(BuildOptions {
             root: self.root.clone(),
             output: self.output.clone(),
             drafts: self.drafts,
             base_url: self.base_url.clone(),
             force: self.force,
-        }
+            today: self.today.today()?,
+        })
     }
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let options = args.options();
+    let options = match args.options() {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
     match build::build(&options) {
         Ok(report) => {
             if args.timings {

@@ -11,11 +11,17 @@ pub struct Args {
     /// Check items marked `status: draft` too
     #[arg(long)]
     pub drafts: bool,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 pub fn run(args: Args) -> ExitCode {
     let mut options = BuildOptions::new(args.root);
     options.drafts = args.drafts;
+    options.today = match args.today.today() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
     match build::check(&options) {
         Ok(report) => {
             let warnings = report.diagnostics.warning_count();

@@ -47,3 +47,39 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 pub fn failure(code: u8) -> ExitCode {
     ExitCode::from(code)
 }
+
+/// `--today`, shared by build, check and serve.
+#[derive(clap::Args, Debug, Clone)]
+pub struct TodayArg {
+    /// Take this date (YYYY-MM-DD) as today: meetings after it are
+    /// upcoming, open actions due before it overdue [default:
+    /// SOURCE_DATE_EPOCH if set, else the clock]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    quorum::dates::parse_iso(s.trim())
+        .ok_or_else(|| format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2024-03-01"))
+}
+
+impl TodayArg {
+    /// The build's date: `--today`, else the reproducible-builds
+    /// `SOURCE_DATE_EPOCH`, else the clock.
+    pub fn today(&self) -> Result<quorum::build::Today, ExitCode> {
+        use quorum::build::Today;
+        if let Some(date) = self.today {
+            return Ok(Today::Date(date));
+        }
+        let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") else {
+            return Ok(Today::Clock);
+        };
+        let epoch = epoch.to_string_lossy();
+        epoch.trim().parse().map(Today::Epoch).map_err(|_| {
+            eprintln!(
+                "error: SOURCE_DATE_EPOCH is `{epoch}`, not a number of seconds since 1970\n  = help: set it to e.g. the output of `date +%s`, or unset it"
+            );
+            failure(EXIT_USAGE)
+        })
+    }
+}

@@ -25,9 +25,15 @@ pub struct Args {
     /// Where to write the site [default: ROOT/output]
     #[arg(long)]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub today: super::TodayArg,
 }
 
 pub fn run(args: Args) -> ExitCode {
+    let today = match args.today.today() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
     let options = ServeOptions {
         build: BuildOptions {
             root: args.root.clone(),
@@ -35,6 +41,7 @@ pub fn run(args: Args) -> ExitCode {
             drafts: args.drafts,
             base_url: None,
             force: false,
+            today,
         },
         bind: args.bind,
         watch: !args.no_watch,

@@ -172,7 +172,7 @@ pub fn withheld(p: &Parsed<ItemMatter>, drafts: bool) -> Option<Withheld> {
 
 /// Whether a meeting's minutes are a draft left out of this build.
 pub fn is_draft_meeting(p: &Parsed<MeetingMatter>, drafts: bool) -> bool {
-    p.matter.status == MinutesStatus::Draft && !drafts
+    p.matter.status == Some(MinutesStatus::Draft) && !drafts
 }
 
 /// A content file found: its path under `content/`, its kind, and where

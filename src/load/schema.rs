@@ -31,13 +31,17 @@ impl CommitteeMatter {
     pub const KEYS: &'static [&'static str] = &["title", "authority", "short", "members", "extra"];
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+/// Where a meeting's record stands. Not given, it is not stated: a page
+/// claims no approval the clerk did not write.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
 // Read as text: the YAML library words a wrong type for an enum as "expected a
 // YAML tag starting with '!'".
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum MinutesStatus {
+    /// The agenda is published; there are no minutes yet.
+    Agenda,
+    /// Minutes written but not approved: not for publication.
     Draft,
-    #[default]
     Approved,
 }
 
@@ -45,10 +49,11 @@ impl TryFrom<String> for MinutesStatus {
     type Error = String;
     fn try_from(written: String) -> Result<Self, String> {
         match written.trim() {
+            "agenda" => Ok(MinutesStatus::Agenda),
             "draft" => Ok(MinutesStatus::Draft),
             "approved" => Ok(MinutesStatus::Approved),
             _ => Err(format!(
-                "`{written}` is not a status of minutes: write `draft` or `approved`"
+                "`{written}` is not a status of a meeting: write `agenda`, `draft` or `approved`"
             )),
         }
     }
@@ -70,7 +75,7 @@ pub struct MeetingMatter {
     #[serde(default)]
     pub apologies: Vec<PersonName>,
     #[serde(default)]
-    pub status: MinutesStatus,
+    pub status: Option<MinutesStatus>,
     #[serde(default)]
     pub extra: Extra,
 }
@@ -165,6 +170,57 @@ pub struct ActionMatter {
     pub owner: Option<PersonName>,
     #[serde(default)]
     pub due: Option<IsoDate>,
+    #[serde(default)]
+    pub status: Option<ActionStatus>,
+    /// When it was done.
+    #[serde(default)]
+    pub done: Option<IsoDate>,
+}
+
+impl ActionMatter {
+    /// As written, or: done when a `done` date is given, else open.
+    pub fn status(&self) -> ActionStatus {
+        self.status.unwrap_or(if self.done.is_some() {
+            ActionStatus::Done
+        } else {
+            ActionStatus::Open
+        })
+    }
+}
+
+/// Where an action stands.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum ActionStatus {
+    Open,
+    Done,
+    /// No longer to be done.
+    Dropped,
+}
+
+impl TryFrom<String> for ActionStatus {
+    type Error = String;
+    fn try_from(written: String) -> Result<Self, String> {
+        match written.trim() {
+            "open" => Ok(ActionStatus::Open),
+            "done" => Ok(ActionStatus::Done),
+            "dropped" => Ok(ActionStatus::Dropped),
+            _ => Err(format!(
+                "`{written}` is not a status of an action: write `open`, `done` or `dropped`"
+            )),
+        }
+    }
+}
+
+impl ActionStatus {
+    /// As themes test it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Done => "done",
+            ActionStatus::Dropped => "dropped",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -376,6 +432,10 @@ mod tests {
     fn messages_name_no_rust_types() {
         for (yaml, says) in [
             ("title: A\nactions: [Do it]\n", "expected an action"),
+            (
+                "title: A\nactions: [{action: X, status: finished}]\n",
+                "write `open`, `done` or `dropped`",
+            ),
             ("title: A\ndeclarations: [x]\n", "expected a declaration"),
             ("title: A\ndocuments: [x]\n", "expected a document entry"),
             ("title: A\nstatus: [x]\n", "expected a string"),

@@ -77,6 +77,8 @@ pub struct MeetingSummary {
     pub committee: Link,
     pub item_count: usize,
     pub status: &'static str,
+    /// Dated after the build date.
+    pub upcoming: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,7 +88,10 @@ pub struct CommitteeSummary {
     pub url: String,
     pub authority: Option<String>,
     pub meeting_count: usize,
+    /// The latest meeting held (on or before the build date).
     pub latest: Option<DateView>,
+    /// The next meeting after the build date.
+    pub next: Option<DateView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -172,7 +177,11 @@ impl Pager {
 /// `index.html`
 #[derive(Debug, Serialize)]
 pub struct HomePage {
+    /// Meetings after the build date, soonest first.
+    pub upcoming_meetings: Vec<MeetingSummary>,
+    /// Meetings held, newest first.
     pub latest_meetings: Vec<MeetingSummary>,
+    pub calendar_url: String,
     pub committees: Vec<CommitteeSummary>,
     pub topics: Vec<CountedLink>,
     pub counts: Counts,
@@ -191,6 +200,8 @@ pub struct Counts {
 #[derive(Debug, Serialize)]
 pub struct CommitteePage {
     pub committee: CommitteeView,
+    /// Its meetings after the build date, soonest first (on the first page).
+    pub upcoming: Vec<MeetingSummary>,
     /// This page's meetings by year, newest first.
     pub years: Vec<Group<MeetingSummary>>,
     pub referenced_by: Vec<RefView>,
@@ -205,6 +216,7 @@ pub struct CommitteeView {
     pub url: String,
     /// Its decisions register.
     pub decisions_url: String,
+    pub calendar_url: String,
     pub remit_html: String,
     pub members: Vec<PersonView>,
     pub extra: Extra,
@@ -234,8 +246,10 @@ pub struct MeetingView {
     pub chair: Option<PersonView>,
     pub attendees: Vec<PersonView>,
     pub apologies: Vec<PersonView>,
-    /// "approved" or "draft"
+    /// "agenda", "draft", "approved", or "" when not stated.
     pub status: &'static str,
+    /// Dated after the build date.
+    pub upcoming: bool,
     pub notes_html: String,
     pub extra: Extra,
 }
@@ -289,6 +303,13 @@ pub struct ActionView {
     pub action: String,
     pub owner: Option<PersonView>,
     pub due: Option<DateView>,
+    /// "open", "done" or "dropped".
+    pub status: &'static str,
+    pub done: Option<DateView>,
+    /// Open after its due date, at the build date.
+    pub overdue: bool,
+    /// Its id on its item's page: `action-1`...
+    pub anchor: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -391,13 +412,14 @@ pub struct PersonDeclaration {
 #[derive(Debug, Serialize)]
 pub struct PersonAction {
     pub item: ItemSummary,
-    pub action: String,
-    pub due: Option<DateView>,
+    #[serde(flatten)]
+    pub action: ActionView,
 }
 
 /// `meetings.html`: every meeting, by year.
 #[derive(Debug, Serialize)]
 pub struct MeetingsPage {
+    pub calendar_url: String,
     pub years: Vec<Group<MeetingSummary>>,
     pub pager: Pager,
 }
@@ -432,6 +454,33 @@ pub struct DecisionYearPage {
     pub entries: Vec<DecisionEntry>,
     pub feed_url: String,
     pub pager: Pager,
+}
+
+/// `actions.html`: the actions register, one page of it.
+#[derive(Debug, Serialize)]
+pub struct ActionsPage {
+    pub open: usize,
+    pub overdue: usize,
+    pub done: usize,
+    pub dropped: usize,
+    /// This page's actions, by where they stand ("Open", "Done", "Dropped").
+    pub groups: Vec<Group<ActionEntry>>,
+    pub pager: Pager,
+}
+
+/// A line of the actions register.
+#[derive(Debug, Serialize)]
+pub struct ActionEntry {
+    #[serde(flatten)]
+    pub action: ActionView,
+    /// The action on its item's page.
+    pub url: String,
+    pub item: Link,
+    pub number: String,
+    pub meeting: Link,
+    pub date: DateView,
+    pub committee: Link,
+    pub draft: bool,
 }
 
 #[derive(Debug, Serialize)]

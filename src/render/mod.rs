@@ -7,6 +7,7 @@
 //! what it read of the model, which `quorum serve` uses to know what an
 //! edit affects.
 
+mod calendar;
 pub mod context;
 mod pages;
 mod registers;
@@ -24,7 +25,8 @@ use crate::load::markdown;
 use crate::model::*;
 use crate::reads::Read;
 use crate::urls;
-pub use registers::decision_anchor;
+pub use calendar::calendar_path;
+pub use registers::{action_anchor, decision_anchor};
 pub use theme::Theme;
 pub use views::Views;
 
@@ -99,6 +101,10 @@ pub enum PageJob {
     DecisionYear(Option<Id>, i32, usize),
     /// The newest decisions, as an Atom feed.
     DecisionsFeed,
+    /// Which page of the actions register.
+    Actions(usize),
+    /// The meetings of one committee, or of all, as an iCalendar file.
+    Calendar(Option<Id>),
     Search,
     NotFound,
     SiteFeed,
@@ -121,12 +127,13 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
         PageJob::Search,
         PageJob::NotFound,
         PageJob::SiteFeed,
+        PageJob::Calendar(None),
     ];
     jobs.extend((0..archive.committees.len()).flat_map(|i| {
         let pages = page_count(archive.committees[i].meetings.len());
         (0..pages)
             .map(move |p| PageJob::Committee(i, p))
-            .chain([PageJob::CommitteeFeed(i)])
+            .chain([PageJob::CommitteeFeed(i), PageJob::Calendar(Some(i))])
     }));
     jobs.extend((0..archive.meetings.len()).map(PageJob::Meeting));
     jobs.extend((0..archive.items.len()).map(PageJob::Item));
@@ -137,6 +144,8 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
     }
     jobs.extend((0..page_count(archive.meetings.len())).map(PageJob::Meetings));
     jobs.extend(decisions_jobs(archive));
+    let actions: usize = archive.items.iter().map(|i| i.actions.len()).sum();
+    jobs.extend((0..page_count(actions)).map(PageJob::Actions));
     for (i, p) in archive.people.iter().enumerate() {
         jobs.extend((0..person_pages(p)).map(|page| PageJob::Person(i, page)));
     }
@@ -275,6 +284,8 @@ pub fn job_path(archive: &Archive, theme: &Theme, job: PageJob) -> String {
         Decisions(c) => decisions_path(archive, c),
         DecisionYear(c, year, p) => paged_path(&decision_year_path(archive, c, year), p),
         DecisionsFeed => "/decisions/feed.xml".into(),
+        Calendar(c) => calendar_path(archive, c),
+        Actions(p) => paged_path("/actions/", p),
         Search => "/search/".into(),
         NotFound => "/404.html".into(),
         SiteFeed => "/feed.xml".into(),
@@ -304,9 +315,11 @@ pub fn page_paths(archive: &Archive, theme: &Theme) -> Vec<(PageJob, String)> {
 pub fn job_source(archive: &Archive, job: PageJob) -> Option<&str> {
     use PageJob::*;
     match job {
-        Committee(c, _) | CommitteeFeed(c) | Decisions(Some(c)) | DecisionYear(Some(c), ..) => {
-            Some(&archive.committees[c].source)
-        }
+        Committee(c, _)
+        | CommitteeFeed(c)
+        | Calendar(Some(c))
+        | Decisions(Some(c))
+        | DecisionYear(Some(c), ..) => Some(&archive.committees[c].source),
         Meeting(m) => archive.meetings[m].source.as_deref(),
         Item(i) => Some(&archive.items[i].source),
         Document(d) => Some(&archive.documents[d].source),
@@ -320,6 +333,8 @@ pub fn job_source(archive: &Archive, job: PageJob) -> Option<&str> {
         | Decisions(None)
         | DecisionYear(None, ..)
         | DecisionsFeed
+        | Calendar(None)
+        | Actions(_)
         | Search
         | NotFound
         | SiteFeed

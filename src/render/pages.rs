@@ -22,6 +22,8 @@ impl PageBuilder<'_> {
             PageJob::Decisions(c) => self.decisions_index(theme, c),
             PageJob::DecisionYear(c, year, page) => self.decision_year_page(theme, c, year, page),
             PageJob::DecisionsFeed => self.decisions_feed(theme),
+            PageJob::Calendar(c) => Ok(self.calendar(c)),
+            PageJob::Actions(page) => self.actions_page(theme, page),
             PageJob::Search => {
                 self.plain_page(theme, "search.html", "Search", "/search/", "search")
             }
@@ -51,14 +53,16 @@ impl PageBuilder<'_> {
             .collect();
         topics.sort_by(|x, y| y.count.cmp(&x.count).then_with(|| x.title.cmp(&y.title)));
         topics.truncate(20);
+        let all = self.r.meetings_newest_first();
+        let held = all.partition_point(|&m| self.is_upcoming(self.r.meeting_headline(m).date));
         let data = HomePage {
-            latest_meetings: self
-                .r
-                .meetings_newest_first()
-                .iter()
-                .take(HOME_MEETINGS)
+            upcoming_meetings: (all[..held].iter().rev().take(HOME_MEETINGS))
                 .map(|&m| self.meeting_summary(m))
                 .collect(),
+            latest_meetings: (all[held..].iter().take(HOME_MEETINGS))
+                .map(|&m| self.meeting_summary(m))
+                .collect(),
+            calendar_url: self.url(&calendar_path(a, None)),
             committees: (0..self.r.committees().len())
                 .map(|c| self.committee_summary(c))
                 .collect(),
@@ -87,9 +91,18 @@ impl PageBuilder<'_> {
                 authority: c.authority.clone(),
                 url: self.url(&c.url),
                 decisions_url: self.url(&decisions_path(self.archive(), Some(i))),
+                calendar_url: self.url(&calendar_path(self.archive(), Some(i))),
                 remit_html: self.archive().bodies.render(&c.remit)?.html,
                 members: self.people(&c.members),
                 extra: c.extra.clone(),
+            },
+            upcoming: if page_no == 0 {
+                (c.meetings.iter())
+                    .filter(|&&m| self.is_upcoming(self.r.meeting_headline(m).date))
+                    .map(|&m| self.meeting_summary(m))
+                    .collect()
+            } else {
+                Vec::new()
             },
             years: self.meetings_by_year(chunk(&newest_first, page_no).iter().copied()),
             referenced_by: self.references(&c.referenced_by),
@@ -129,6 +142,7 @@ impl PageBuilder<'_> {
                 attendees: self.people(&m.attendees),
                 apologies: self.people(&m.apologies),
                 status: status_name(m.status),
+                upcoming: self.is_upcoming(m.date),
                 notes_html: self.archive().bodies.render(&m.notes)?.html,
                 extra: m.extra.clone(),
             },
@@ -184,7 +198,9 @@ impl PageBuilder<'_> {
                     .iter()
                     .map(|d| markdown::render_inline(d, &html))
                     .collect(),
-                actions: item.actions.iter().map(|act| self.action(act)).collect(),
+                actions: (item.actions.iter().enumerate())
+                    .map(|(k, act)| self.action(act, k))
+                    .collect(),
                 declarations: item
                     .declarations
                     .iter()
@@ -218,11 +234,16 @@ impl PageBuilder<'_> {
         self.finish(theme, "item.html", page, crumbs, Some(&item.source), &data)
     }
 
-    fn action(&self, act: &Action) -> ActionView {
+    /// The `k`th action of an item.
+    pub(super) fn action(&self, act: &Action, k: usize) -> ActionView {
         ActionView {
             action: act.action.clone(),
             owner: act.owner.as_ref().map(|o| self.person(o)),
             due: act.due.map(DateView::new),
+            status: act.status.name(),
+            done: act.done.map(DateView::new),
+            overdue: act.is_overdue(self.archive().config.today),
+            anchor: action_anchor(k),
         }
     }
 
@@ -382,13 +403,9 @@ impl PageBuilder<'_> {
                 .collect(),
             actions: chunk(&p.actions, page_no)
                 .iter()
-                .map(|&(it, k)| {
-                    let action = &self.r.item(it).actions[k];
-                    PersonAction {
-                        item: self.item_summary(it),
-                        action: action.action.clone(),
-                        due: action.due.map(DateView::new),
-                    }
+                .map(|&(it, k)| PersonAction {
+                    item: self.item_summary(it),
+                    action: self.action(&self.r.item(it).actions[k], k),
                 })
                 .collect(),
             authored: chunk(&p.authored, page_no)
@@ -409,6 +426,7 @@ impl PageBuilder<'_> {
     fn meetings_page(&self, theme: &Theme, page_no: usize) -> RenderResult {
         let all = self.r.meetings_newest_first();
         let data = MeetingsPage {
+            calendar_url: self.url(&calendar_path(self.archive(), None)),
             years: self.meetings_by_year(chunk(all, page_no).iter().copied()),
             pager: self.pager("/meetings/", page_no, page_count(all.len())),
         };

@@ -156,3 +156,70 @@ fn register_title(committee: &Option<Link>, year: Option<i32>) -> String {
 pub fn decision_anchor(k: usize) -> String {
     format!("decision-{}", k + 1)
 }
+
+/// The id of an item's `k`th action (0-based) on its page: `action-1`...
+pub fn action_anchor(k: usize) -> String {
+    format!("action-{}", k + 1)
+}
+
+impl PageBuilder<'_> {
+    /// `/actions/`: every action, the open ones first (overdue marked),
+    /// then those done and dropped; paged.
+    pub(super) fn actions_page(&self, theme: &Theme, page_no: usize) -> RenderResult {
+        use crate::load::schema::ActionStatus;
+        let a = self.archive();
+        let all = self.r.actions_in_order();
+        let status = |&(i, k): &(Id, usize)| &a.items[i].actions[k];
+        let count = |s: ActionStatus| all.iter().filter(|e| status(e).status == s).count();
+        let mut groups: Vec<Group<ActionEntry>> = Vec::new();
+        for &(i, k) in chunk(&all, page_no) {
+            let entry = self.action_entry(i, k);
+            let label = match entry.action.status {
+                "done" => "Done",
+                "dropped" => "Dropped",
+                _ => "Open",
+            };
+            match groups.last_mut() {
+                Some(group) if group.label == label => group.entries.push(entry),
+                _ => groups.push(Group {
+                    label: label.to_owned(),
+                    entries: vec![entry],
+                }),
+            }
+        }
+        let data = ActionsPage {
+            open: count(ActionStatus::Open),
+            overdue: (all.iter())
+                .filter(|e| status(e).is_overdue(a.config.today))
+                .count(),
+            done: count(ActionStatus::Done),
+            dropped: count(ActionStatus::Dropped),
+            groups,
+            pager: self.pager("/actions/", page_no, page_count(all.len())),
+        };
+        let path = paged_path("/actions/", page_no);
+        let page = self.meta(&paged_title("Actions", page_no), &path, "actions");
+        self.finish(
+            theme,
+            "actions.html",
+            page,
+            vec![self.home_crumb()],
+            None,
+            &data,
+        )
+    }
+
+    fn action_entry(&self, i: Id, k: usize) -> ActionEntry {
+        let item = self.r.item_headline(i);
+        ActionEntry {
+            action: self.action(&item.actions[k], k),
+            url: self.url(&format!("{}#{}", item.url, action_anchor(k))),
+            item: self.link(item.title, item.url),
+            number: item.number.to_owned(),
+            meeting: self.meeting_link(item.meeting),
+            date: DateView::new(self.r.item_date(i)),
+            committee: self.committee_link(item.committee),
+            draft: item.draft,
+        }
+    }
+}

@@ -33,6 +33,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "meetings.html",
     "decisions.html",
     "decision-year.html",
+    "actions.html",
     "search.html",
     "404.html",
     "feed.xml",

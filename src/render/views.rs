@@ -181,7 +181,13 @@ impl<'a> PageBuilder<'a> {
             committee: self.committee_link(meeting.committee),
             item_count: self.r.meeting_agenda(m).len(),
             status: status_name(meeting.status),
+            upcoming: self.is_upcoming(meeting.date),
         }
+    }
+
+    /// Whether a meeting on `date` is still to come at the build date.
+    pub(super) fn is_upcoming(&self, date: NaiveDate) -> bool {
+        date > self.archive().config.today
     }
 
     pub(super) fn committee_summary(&self, c: Id) -> CommitteeSummary {
@@ -193,7 +199,14 @@ impl<'a> PageBuilder<'a> {
             url: self.url(committee.url),
             authority: committee.authority.map(str::to_owned),
             meeting_count: meetings.len(),
-            latest: (meetings.last()).map(|&m| DateView::new(self.r.meeting_headline(m).date)),
+            latest: (meetings.iter().rev())
+                .map(|&m| self.r.meeting_headline(m).date)
+                .find(|&date| !self.is_upcoming(date))
+                .map(DateView::new),
+            next: (meetings.iter())
+                .map(|&m| self.r.meeting_headline(m).date)
+                .find(|&date| self.is_upcoming(date))
+                .map(DateView::new),
         }
     }
 
@@ -430,10 +443,15 @@ pub(super) fn meeting_title(date: NaiveDate, folder: &str) -> String {
     }
 }
 
-pub(super) fn status_name(s: crate::load::schema::MinutesStatus) -> &'static str {
+/// The status as themes test it: "agenda", "draft", "approved", or ""
+/// when the meeting does not say.
+pub(super) fn status_name(s: Option<crate::load::schema::MinutesStatus>) -> &'static str {
+    use crate::load::schema::MinutesStatus;
     match s {
-        crate::load::schema::MinutesStatus::Approved => "approved",
-        crate::load::schema::MinutesStatus::Draft => "draft",
+        Some(MinutesStatus::Agenda) => "agenda",
+        Some(MinutesStatus::Approved) => "approved",
+        Some(MinutesStatus::Draft) => "draft",
+        None => "",
     }
 }
 

@@ -175,7 +175,7 @@ fn members<T: Sync>(
 }
 
 /// The fingerprint of each list of the whole archive.
-type ListPrints = [(List, u64); 8];
+type ListPrints = [(List, u64); 9];
 
 /// The lists' fingerprints, and each decisions register year's (by
 /// identity).
@@ -203,6 +203,18 @@ fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> (ListPrints, V
             entry.hash(years.entry((committee, year)).or_default());
         }
     }
+    // The actions register's order is a function of each action's status
+    // and dates and of the items' order: a fingerprint of those is one of it.
+    let mut actions = FxHasher::default();
+    for &i in &items {
+        let item = &a.items[i];
+        if !item.actions.is_empty() {
+            keys.items[i].hash(&mut actions);
+            for action in &item.actions {
+                (action.status, action.due, action.done).hash(&mut actions);
+            }
+        }
+    }
     let mut counts = FxHasher::default();
     for ((c, year), n) in crate::reads::decision_counts(a) {
         (keys.committees[c], year, n).hash(&mut counts);
@@ -215,6 +227,7 @@ fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> (ListPrints, V
     let lists = [
         (List::Decisions, decisions.finish()),
         (List::DecisionYears, counts.finish()),
+        (List::Actions, actions.finish()),
         (
             List::Committees,
             ids(&keys.committees, &mut (0..a.committees.len())),
@@ -275,6 +288,21 @@ impl<'k> Print<'k> {
     fn people(&mut self, ps: &[PersonRole]) {
         self.value(ps.len());
         ps.iter().for_each(|p| self.person_role(p));
+    }
+
+    fn actions(&mut self, actions: &[Action]) {
+        self.value(actions.len());
+        for Action {
+            action,
+            owner,
+            due,
+            status,
+            done,
+        } in actions
+        {
+            self.value((action, due, status, done));
+            self.people(owner.as_slice());
+        }
     }
 
     fn pages(&mut self, pages: &[PageKey]) {
@@ -371,7 +399,7 @@ impl Fingerprinted for Meeting {
             status,
         } = MeetingHeadline::of(self);
         f.id(|k| &k.committees, committee);
-        f.value((folder, date, url, status as u8));
+        f.value((folder, date, url, status));
     }
 
     fn whole(&self, f: &mut Print) {
@@ -396,7 +424,7 @@ impl Fingerprinted for Meeting {
             extra,
         } = self;
         f.id(|k| &k.committees, *committee);
-        f.value((folder, date, source, url, time, venue, *status as u8));
+        f.value((folder, date, source, url, time, venue, status));
         f.people(chair.as_slice());
         f.people(attendees);
         f.people(apologies);
@@ -423,6 +451,7 @@ impl Fingerprinted for std::sync::Arc<Item> {
             topics,
             presenters,
             decisions,
+            actions,
             draft,
         } = ItemHeadline::of(self);
         f.id(|k| &k.committees, committee);
@@ -430,6 +459,7 @@ impl Fingerprinted for std::sync::Arc<Item> {
         f.value((url, number, order, title, purpose, decisions, draft));
         f.ids(|k| &k.topics, topics);
         f.people(presenters);
+        f.actions(actions);
     }
 
     fn whole(&self, f: &mut Print) {
@@ -466,10 +496,7 @@ impl Fingerprinted for std::sync::Arc<Item> {
         f.people(presenters);
         f.ids(|k| &k.topics, topics);
         f.value(actions.len());
-        for Action { action, owner, due } in actions {
-            f.value((action, due));
-            f.people(owner.as_slice());
-        }
+        f.actions(actions);
         f.value(declarations.len());
         for Declaration { member, interest } in declarations {
             f.person_role(member);

@@ -35,8 +35,24 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The date the tests' builds take as today, after every fixture's
+/// meetings: pages must not change with the day the tests run.
+pub const TODAY: &str = "2024-06-01";
+
+/// Build options for `root`, on [`TODAY`].
+pub fn options(root: &Path) -> BuildOptions {
+    let mut options = BuildOptions::new(root);
+    options.today = on(TODAY);
+    options
+}
+
+/// A build date.
+pub fn on(date: &str) -> build::Today {
+    build::Today::Date(quorum::dates::parse_iso(date).expect("a date"))
+}
+
 pub fn build(root: &Path) -> Result<BuildReport, BuildFailure> {
-    build::build(&BuildOptions::new(root))
+    build::build(&options(root))
 }
 
 pub fn build_ok(root: &Path) -> BuildReport {
@@ -55,7 +71,7 @@ pub fn build_ok(root: &Path) -> BuildReport {
 }
 
 pub fn build_drafts(root: &Path) -> Result<BuildReport, BuildFailure> {
-    let mut options = BuildOptions::new(root);
+    let mut options = options(root);
     options.drafts = true;
     build::build(&options)
 }

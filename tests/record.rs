@@ -1,0 +1,312 @@
+//! The council's record beyond the pages of its items, built from fixture
+//! archives with a fixed build date: upcoming meetings and where each
+//! meeting's record stands, the actions tracker with overdue actions, and
+//! the calendars, read back by an iCalendar parser field by field.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+use quorum::build::{self, BuildReport};
+
+fn build_on(root: &Path, today: &str) -> BuildReport {
+    let mut options = options(root);
+    options.today = on(today);
+    match build::build(&options) {
+        Ok(report) => report,
+        Err(f) => panic!("build failed:\n{}", messages(&f)),
+    }
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> &'a str {
+    let from = s.find(start).map_or(s.len(), |i| i + start.len());
+    let rest = &s[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+/// A calendar's events, each as its properties by name ("DTSTART;VALUE=DATE"
+/// for one with parameters), parsed by the `ical` crate.
+fn events(ics: &str) -> Vec<BTreeMap<String, String>> {
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()));
+    let calendar = calendars
+        .next()
+        .expect("one calendar")
+        .expect("a valid calendar");
+    assert!(calendars.next().is_none(), "one calendar only");
+    calendar
+        .events
+        .into_iter()
+        .map(|e| {
+            (e.properties.into_iter())
+                .map(|p| {
+                    let params: String = (p.params.unwrap_or_default().into_iter())
+                        .map(|(k, v)| format!(";{k}={}", v.join(",")))
+                        .collect();
+                    (format!("{}{params}", p.name), p.value.unwrap_or_default())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn meetings_after_the_build_date_are_upcoming_and_listed_first() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    // On 15 February the March meeting is still to come.
+    build_on(root, "2024-02-15");
+    let home = page(root, "/");
+    let next = between(
+        &home,
+        "<h2 id=\"upcoming-heading\">Next meetings</h2>",
+        "</section>",
+    );
+    assert!(next.contains("/finance/2024-03-05/"), "{next}");
+    assert!(!next.contains("/finance/2024-01-10/"), "{next}");
+    let latest = between(&home, "<h2 id=\"latest-heading\">", "</section>");
+    assert!(
+        !latest.contains("/finance/2024-03-05/"),
+        "held meetings only: {latest}"
+    );
+    assert!(latest.contains("/children/2024-02-01/"), "{latest}");
+    let committee = page(root, "/finance/");
+    let upcoming = between(&committee, "<section id=\"upcoming\"", "</section>");
+    assert!(upcoming.contains("/finance/2024-03-05/"), "{upcoming}");
+    assert!(page(root, "/finance/2024-03-05/").contains("tag-upcoming"));
+    assert!(!page(root, "/finance/2024-01-10/").contains("tag-upcoming"));
+    // After it, nothing is upcoming.
+    build_on(root, "2024-03-05");
+    let home = page(root, "/");
+    assert!(
+        !home.contains("Next meetings"),
+        "a meeting today is not upcoming"
+    );
+    assert!(!page(root, "/finance/").contains("id=\"upcoming\""));
+}
+
+#[test]
+fn a_meeting_claims_no_approval_it_does_not_state() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/2024-03-05/_meeting.md",
+        "---\nstatus: agenda\n---\n",
+    );
+    build_ok(root);
+    let facts = |url: &str| between(&page(root, url), "<dl class=\"facts\">", "</dl>").to_owned();
+    assert!(facts("/finance/2024-01-10/").contains("<dd>Approved</dd>"));
+    let agenda = facts("/finance/2024-03-05/");
+    assert!(
+        agenda.contains("Agenda published; no minutes yet"),
+        "{agenda}"
+    );
+    assert!(!agenda.contains("Approved"), "{agenda}");
+    // The children's meeting has no meeting file at all.
+    let unstated = facts("/children/2024-02-01/");
+    assert!(unstated.contains("Status not stated"), "{unstated}");
+    assert!(!unstated.contains("Approved"), "{unstated}");
+    assert!(page(root, "/meetings/").contains("agenda only"));
+    // A status that is not one is an error naming the three.
+    write(
+        root,
+        "content/finance/2024-03-05/_meeting.md",
+        "---\nstatus: provisional\n---\n",
+    );
+    let failure = build(root).expect_err("an unknown status");
+    let text = messages(&failure);
+    assert!(text.contains("_meeting.md:2"), "{text}");
+    assert!(
+        text.contains("write `agenda`, `draft` or `approved`"),
+        "{text}"
+    );
+}
+
+/// The rows of the actions register: (group, action, status cell).
+fn register_rows(html: &str) -> Vec<(String, String, String)> {
+    let mut rows = Vec::new();
+    for section in html.split("<section aria-labelledby=\"actions-").skip(1) {
+        let group = between(section, "\">", "</h2>");
+        let group = group.rsplit('>').next().unwrap_or_default().to_owned();
+        for row in between(section, "<tbody>", "</tbody>")
+            .split("<tr>")
+            .skip(1)
+        {
+            let cells: Vec<&str> = row.split("<td>").skip(1).collect();
+            let action = between(cells[0], "\">", "</a>").to_owned();
+            let status = cells[3].trim_end_matches("</td>").to_owned();
+            rows.push((group.clone(), action, status));
+        }
+    }
+    rows
+}
+
+#[test]
+fn the_actions_register_puts_open_actions_first_and_marks_the_overdue() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/2024-03-05/02-budget-follow-up.md",
+        "---\ntitle: Budget Follow-up\nactions:\n  - {action: Publish the savings plan, owner: Eve Owner, due: 2024-05-01}\n  - {action: Write to the minister, status: dropped}\n  - {action: Brief the cabinet, owner: Eve Owner, done: 2024-03-20}\n  - {action: Audit the reserves, due: 2024-09-30}\n---\n## Next steps\n\nFollow-up.\n",
+    );
+    build_on(root, "2024-04-01");
+    let rows = register_rows(&page(root, "/actions/"));
+    let open = |s: &str| ("Open".to_owned(), s.to_owned(), "Open".to_owned());
+    let overdue = |s: &str| {
+        let tag = "<strong class=\"tag tag-overdue\">Overdue</strong>";
+        ("Open".to_owned(), s.to_owned(), tag.to_owned())
+    };
+    assert_eq!(
+        rows,
+        [
+            overdue("Circulate the revised forecast"),
+            open("Publish the savings plan"),
+            open("Audit the reserves"),
+            (
+                "Done".to_owned(),
+                "Brief the cabinet".to_owned(),
+                "Done <time datetime=\"2024-03-20\">20 March 2024</time>".to_owned()
+            ),
+            (
+                "Dropped".to_owned(),
+                "Write to the minister".to_owned(),
+                "Dropped".to_owned()
+            ),
+        ],
+        "open ones soonest due first, then done, then dropped"
+    );
+    let register = page(root, "/actions/");
+    assert!(
+        register.contains("3 open (1 overdue), 1 done, 1 dropped"),
+        "{register}"
+    );
+    // Each links to its row on the item's page.
+    assert!(register.contains("href=\"/finance/2024-03-05/budget-follow-up/#action-3\""));
+    let item = page(root, "/finance/2024-03-05/budget-follow-up/");
+    assert!(item.contains("<tr id=\"action-3\">"), "{item}");
+    // The owner's page shows where each of theirs stands.
+    let owner = page(root, "/people/eve-owner/");
+    let theirs = between(&owner, "<section id=\"actions\"", "</section>");
+    assert!(theirs.contains("Overdue"), "{theirs}");
+    assert!(theirs.contains("Done <time"), "{theirs}");
+    // A month earlier nothing was overdue.
+    build_on(root, "2024-01-15");
+    assert!(!page(root, "/actions/").contains("tag-overdue"));
+}
+
+#[test]
+fn an_action_status_that_is_not_one_is_an_error_with_the_choices() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/2024-03-05/02-budget-follow-up.md",
+        "---\ntitle: Budget Follow-up\nactions:\n  - {action: Brief the cabinet, status: finished}\n---\n",
+    );
+    let text = messages(&build(root).expect_err("an unknown status"));
+    assert!(text.contains("02-budget-follow-up.md:4"), "{text}");
+    assert!(text.contains("write `open`, `done` or `dropped`"), "{text}");
+}
+
+#[test]
+fn calendars_hold_each_meeting_with_its_time_place_and_address() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    // A summer meeting, in British Summer Time, with an end.
+    write(
+        root,
+        "content/children/2024-07-04/_meeting.md",
+        "---\ntime: 6.30pm to 8pm\nvenue: Council Chamber\nstatus: agenda\n---\n",
+    );
+    write(
+        root,
+        "content/children/2024-07-04/01-placements.md",
+        "---\ntitle: Placements, Sufficiency\n---\nTo come.\n",
+    );
+    let report = build_on(root, "2024-06-01");
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let all = events(&page(root, "/calendar.ics"));
+    let uids: Vec<&str> = all.iter().map(|e| e["UID"].as_str()).collect();
+    assert_eq!(
+        uids,
+        [
+            "finance-2024-01-10@minutes.example.org",
+            "children-2024-02-01@minutes.example.org",
+            "finance-2024-03-05@minutes.example.org",
+            "children-2024-07-04@minutes.example.org",
+        ],
+        "every meeting, oldest first, each with a UID of its own address"
+    );
+    // 18:00 in January is 18:00 UTC; two hours when no end is given.
+    let january = &all[0];
+    assert_eq!(january["DTSTART"], "20240110T180000Z");
+    assert_eq!(january["DTEND"], "20240110T200000Z");
+    assert_eq!(january["LOCATION"], "Room A\\, Town Hall");
+    assert_eq!(
+        january["URL"],
+        "https://minutes.example.org/finance/2024-01-10/"
+    );
+    assert_eq!(january["STATUS"], "CONFIRMED");
+    assert_eq!(january["DTSTAMP"], "20240601T000000Z", "the build date");
+    assert!(
+        january["SUMMARY"].starts_with("Finance Committee"),
+        "{january:?}"
+    );
+    assert!(
+        january["DESCRIPTION"].contains("1. Budget Monitoring"),
+        "{january:?}"
+    );
+    // No time: all day, to the next day as RFC 5545 counts.
+    let march = &all[2];
+    assert_eq!(march["DTSTART;VALUE=DATE"], "20240305");
+    assert_eq!(march["DTEND;VALUE=DATE"], "20240306");
+    assert!(!march.contains_key("LOCATION"));
+    // 18:30 in July is 17:30 UTC.
+    let july = &all[3];
+    assert_eq!(july["DTSTART"], "20240704T173000Z");
+    assert_eq!(july["DTEND"], "20240704T190000Z");
+    assert_eq!(july["DESCRIPTION"], "Agenda: 1. Placements\\, Sufficiency");
+    // A committee's calendar holds its own meetings only.
+    let children = events(&page(root, "/children/calendar.ics"));
+    let uids: Vec<&str> = children.iter().map(|e| e["UID"].as_str()).collect();
+    assert_eq!(
+        uids,
+        [
+            "children-2024-02-01@minutes.example.org",
+            "children-2024-07-04@minutes.example.org"
+        ]
+    );
+    assert_eq!(children[1]["SUMMARY"], "Meeting of 4 July 2024");
+    // Pages say how to subscribe.
+    assert!(page(root, "/children/").contains("href=\"/children/calendar.ics\""));
+    assert!(page(root, "/meetings/").contains("href=\"/calendar.ics\""));
+    // The same build on the same date writes the same calendar.
+    let first = page(root, "/calendar.ics");
+    build_on(root, "2024-06-01");
+    assert_eq!(page(root, "/calendar.ics"), first);
+}
+
+#[test]
+fn a_time_that_is_not_a_clock_time_is_a_warning_and_an_all_day_event() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/2024-03-05/_meeting.md",
+        "---\ntime: after the AGM\n---\n",
+    );
+    let report = build_on(root, "2024-06-01");
+    let warning = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("after the AGM"))
+        .expect("a warning");
+    assert!(!warning.is_error());
+    assert_eq!(warning.line, Some(2));
+    assert!(warning.message.contains("all day"), "{}", warning.message);
+    let finance = events(&page(root, "/finance/calendar.ics"));
+    assert_eq!(finance[1]["DTSTART;VALUE=DATE"], "20240305");
+}
