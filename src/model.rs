@@ -127,6 +127,8 @@ impl Action {
 pub struct Declaration {
     pub member: PersonRole,
     pub interest: String,
+    /// The kind of interest, as written ("pecuniary"...).
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -47,6 +47,8 @@ pub enum List {
     DecisionYears,
     /// Every action in the actions register's order, with where it stands.
     Actions,
+    /// Every declaration of interest, by member, newest first.
+    Declarations,
     /// The site path of every page (the sitemap).
     Pages,
 }
@@ -271,6 +273,14 @@ impl<'a> Reader<'a> {
         actions_in_order(self.archive)
     }
 
+    /// Every declaration of interest as the register lists them: by
+    /// member (in the order of people), each's newest first; as (person,
+    /// item, the declaration's place).
+    pub fn declarations_by_member(&self) -> Vec<(Id, Id, usize)> {
+        self.note(Read::List(List::Declarations));
+        declarations_by_member(self.archive)
+    }
+
     pub fn item_count(&self) -> usize {
         self.note(Read::List(List::Items));
         self.archive.items.len()
@@ -324,6 +334,13 @@ pub fn actions_in_order(a: &Archive) -> Vec<(Id, usize)> {
         (action.status, when, rank[i], k)
     });
     all
+}
+
+/// See [`Reader::declarations_by_member`].
+pub fn declarations_by_member(a: &Archive) -> Vec<(Id, Id, usize)> {
+    (a.people.iter().enumerate())
+        .flat_map(|(p, person)| person.declarations.iter().map(move |&(i, k)| (p, i, k)))
+        .collect()
 }
 
 /// The years of `counts` in the register of `committee` (or of all),
@@ -399,6 +416,8 @@ pub struct ItemHeadline<'a> {
     pub decisions: &'a [String],
     /// Its follow-ups: the actions register lists them.
     pub actions: &'a [Action],
+    /// Its declarations of interest: the register lists them.
+    pub declarations: &'a [Declaration],
     pub draft: bool,
 }
 
@@ -416,6 +435,7 @@ impl<'a> ItemHeadline<'a> {
             presenters: &i.presenters,
             decisions: &i.decisions,
             actions: &i.actions,
+            declarations: &i.declarations,
             draft: i.draft,
         }
     }

@@ -1075,6 +1075,7 @@ impl PendingItem<'_> {
                 Some(Declaration {
                     member: member?,
                     interest: d.interest.clone(),
+                    kind: declaration_kind(d),
                 })
             })
             .collect();
@@ -1129,10 +1130,17 @@ fn set_item_text(item: &mut Item, file: &Parsed<ItemMatter>) {
     if item.declarations.len() == m.declarations.len() {
         for (d, written) in item.declarations.iter_mut().zip(&m.declarations) {
             d.interest = written.interest.clone();
+            d.kind = declaration_kind(written);
         }
     }
     item.minutes = file.body.clone();
     item.extra = m.extra.clone();
+}
+
+fn declaration_kind(d: &crate::load::schema::DeclarationMatter) -> Option<String> {
+    (d.kind.as_deref().map(str::trim))
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
 }
 
 /// `archive` with item `i` re-read from `new`, when `new` differs from

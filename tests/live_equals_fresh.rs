@@ -43,6 +43,7 @@ struct Archive {
     reworded: bool,
     actions: u8,
     meeting_time: u8,
+    declaration: u8,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -66,11 +67,13 @@ enum Edit {
     Decisions,
     /// The same decisions in other words (the register's text).
     Reword,
-    /// No action, an overdue one, or one done, with another owner (the
-    /// actions register, people's pages).
+    /// No action, an overdue one, one done with another owner, or that one
+    /// reworded (the actions register, people's pages).
     Actions,
     /// A meeting's time and status (calendars, meeting lists).
     MeetingTime,
+    /// No declaration, one, or its kind changed (the register).
+    Declaration,
     /// A save with a mistake, fixed by the next save.
     Broken,
 }
@@ -97,6 +100,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         Reword,
         Actions,
         MeetingTime,
+        Declaration,
         Broken,
     ])
 }
@@ -122,8 +126,9 @@ impl Archive {
             CommitteeTitle => self.committee_title = (self.committee_title + 1) % 2,
             Decisions => self.decisions = (self.decisions + 1) % 3,
             Reword => self.reworded = !self.reworded,
-            Actions => self.actions = (self.actions + 1) % 3,
+            Actions => self.actions = (self.actions + 1) % 4,
             MeetingTime => self.meeting_time = (self.meeting_time + 1) % 3,
+            Declaration => self.declaration = (self.declaration + 1) % 3,
             Broken => {}
         }
     }
@@ -156,6 +161,16 @@ impl Archive {
         match self.actions {
             1 => text.push_str("actions: [{action: Report on placements, owner: Eve Owner, due: 2024-01-15}]\n"),
             2 => text.push_str("actions: [{action: Report on placements, owner: Gil New, due: 2024-01-15, done: 2024-01-18}]\n"),
+            3 => text.push_str("actions: [{action: Report on costs, owner: Gil New, due: 2024-01-15, done: 2024-01-18}]\n"),
+            _ => {}
+        }
+        match self.declaration {
+            1 => text.push_str(
+                "declarations: [{member: Bob Member, interest: Foster carer, kind: pecuniary}]\n",
+            ),
+            2 => text.push_str(
+                "declarations: [{member: Bob Member, interest: Foster carer, kind: other}]\n",
+            ),
             _ => {}
         }
         if self.draft {

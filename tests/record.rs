@@ -310,3 +310,52 @@ fn a_time_that_is_not_a_clock_time_is_a_warning_and_an_all_day_event() {
     let finance = events(&page(root, "/finance/calendar.ics"));
     assert_eq!(finance[1]["DTSTART;VALUE=DATE"], "20240305");
 }
+
+#[test]
+fn the_register_of_declarations_lists_each_members_declarations_with_their_kind() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/2024-03-05/02-budget-follow-up.md",
+        "---\ntitle: Budget Follow-up\ndeclarations:\n  - {member: Bob Member, interest: Owns land near the depot, kind: pecuniary}\n  - {member: Ann Chair, interest: Governor of a local school, kind: other registrable}\n---\n## Next steps\n\nFollow-up.\n",
+    );
+    build_ok(root);
+    let register = page(root, "/declarations/");
+    assert!(
+        register.contains("3 declarations made at meetings"),
+        "{register}"
+    );
+    let members: Vec<&str> = register
+        .split("<h2 id=\"member-")
+        .skip(1)
+        .map(|s| {
+            between(s, "\">", "</a>")
+                .rsplit('>')
+                .next()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(members, ["Ann Chair", "Bob Member"], "by member");
+    let bob = between(&register, "Bob Member</a></h2>", "</section>");
+    let texts: Vec<&str> = bob
+        .split("<div class=\"register-text\">")
+        .skip(1)
+        .map(|s| between(s, "", "</div>"))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Owns land near the depot <span class=\"meta\">(Pecuniary)</span>",
+            "Foster carer",
+        ],
+        "each member's newest first, with the kind where given"
+    );
+    assert!(bob.contains("href=\"/finance/2024-03-05/budget-follow-up/\""));
+    let item = page(root, "/finance/2024-03-05/budget-follow-up/");
+    assert!(
+        item.contains("Governor of a local school <span class=\"meta\">(Other registrable)</span>")
+    );
+    let person = page(root, "/people/bob-member/");
+    assert!(person.contains("Owns land near the depot <span class=\"meta\">(Pecuniary)</span>"));
+}

@@ -228,6 +228,9 @@ impl ActionStatus {
 pub struct DeclarationMatter {
     pub member: PersonName,
     pub interest: String,
+    /// `pecuniary`, `other registrable`, `non-registrable`, or as written.
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -316,6 +316,8 @@ pub struct ActionView {
 pub struct DeclarationView {
     pub member: PersonView,
     pub interest: String,
+    /// "Pecuniary", "Other registrable"... as written, capitalised.
+    pub kind: Option<String>,
 }
 
 /// A supporting document: a page, or an attachment file.
@@ -407,6 +409,35 @@ pub struct PersonPage {
 pub struct PersonDeclaration {
     pub item: ItemSummary,
     pub interest: String,
+    pub kind: Option<String>,
+}
+
+/// `declarations.html`: the register of declarations, one page of it.
+#[derive(Debug, Serialize)]
+pub struct DeclarationsPage {
+    pub total: usize,
+    /// This page's declarations, by member.
+    pub members: Vec<MemberDeclarations>,
+    pub pager: Pager,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberDeclarations {
+    pub member: Link,
+    pub entries: Vec<DeclarationEntry>,
+}
+
+/// A line of the register of declarations.
+#[derive(Debug, Serialize)]
+pub struct DeclarationEntry {
+    pub interest: String,
+    pub kind: Option<String>,
+    pub item: Link,
+    pub number: String,
+    pub meeting: Link,
+    pub date: DateView,
+    pub committee: Link,
+    pub draft: bool,
 }
 
 #[derive(Debug, Serialize)]

@@ -103,6 +103,8 @@ pub enum PageJob {
     DecisionsFeed,
     /// Which page of the actions register.
     Actions(usize),
+    /// Which page of the register of declarations of interest.
+    Declarations(usize),
     /// The meetings of one committee, or of all, as an iCalendar file.
     Calendar(Option<Id>),
     Search,
@@ -146,6 +148,8 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
     jobs.extend(decisions_jobs(archive));
     let actions: usize = archive.items.iter().map(|i| i.actions.len()).sum();
     jobs.extend((0..page_count(actions)).map(PageJob::Actions));
+    let declarations: usize = archive.items.iter().map(|i| i.declarations.len()).sum();
+    jobs.extend((0..page_count(declarations)).map(PageJob::Declarations));
     for (i, p) in archive.people.iter().enumerate() {
         jobs.extend((0..person_pages(p)).map(|page| PageJob::Person(i, page)));
     }
@@ -286,6 +290,7 @@ pub fn job_path(archive: &Archive, theme: &Theme, job: PageJob) -> String {
         DecisionsFeed => "/decisions/feed.xml".into(),
         Calendar(c) => calendar_path(archive, c),
         Actions(p) => paged_path("/actions/", p),
+        Declarations(p) => paged_path("/declarations/", p),
         Search => "/search/".into(),
         NotFound => "/404.html".into(),
         SiteFeed => "/feed.xml".into(),
@@ -335,6 +340,7 @@ pub fn job_source(archive: &Archive, job: PageJob) -> Option<&str> {
         | DecisionsFeed
         | Calendar(None)
         | Actions(_)
+        | Declarations(_)
         | Search
         | NotFound
         | SiteFeed

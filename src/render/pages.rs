@@ -2,6 +2,7 @@
 //! model through the page's reader.
 
 use super::context::*;
+use super::registers::kind_label;
 use super::views::{PageBuilder, RenderResult, file_info, meeting_title, status_name};
 use super::*;
 
@@ -24,6 +25,7 @@ impl PageBuilder<'_> {
             PageJob::DecisionsFeed => self.decisions_feed(theme),
             PageJob::Calendar(c) => Ok(self.calendar(c)),
             PageJob::Actions(page) => self.actions_page(theme, page),
+            PageJob::Declarations(page) => self.declarations_page(theme, page),
             PageJob::Search => {
                 self.plain_page(theme, "search.html", "Search", "/search/", "search")
             }
@@ -207,6 +209,7 @@ impl PageBuilder<'_> {
                     .map(|d| DeclarationView {
                         member: self.person(&d.member),
                         interest: d.interest.clone(),
+                        kind: d.kind.as_deref().map(kind_label),
                     })
                     .collect(),
                 documents: item
@@ -396,9 +399,13 @@ impl PageBuilder<'_> {
             apologies: meetings(&p.apologies),
             declarations: chunk(&p.declarations, page_no)
                 .iter()
-                .map(|&(it, k)| PersonDeclaration {
-                    item: self.item_summary(it),
-                    interest: self.r.item(it).declarations[k].interest.clone(),
+                .map(|&(it, k)| {
+                    let d = &self.r.item(it).declarations[k];
+                    PersonDeclaration {
+                        item: self.item_summary(it),
+                        interest: d.interest.clone(),
+                        kind: d.kind.as_deref().map(kind_label),
+                    }
                 })
                 .collect(),
             actions: chunk(&p.actions, page_no)

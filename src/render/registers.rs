@@ -223,3 +223,61 @@ impl PageBuilder<'_> {
         }
     }
 }
+
+/// A declaration's kind as shown: "pecuniary" -> "Pecuniary", "other
+/// registrable" -> "Other registrable"; free text as written, capitalised.
+pub(super) fn kind_label(kind: &str) -> String {
+    let mut chars = kind.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+impl PageBuilder<'_> {
+    /// `/declarations/`: every declaration of interest, by member, each's
+    /// newest first; paged.
+    pub(super) fn declarations_page(&self, theme: &Theme, page_no: usize) -> RenderResult {
+        let all = self.r.declarations_by_member();
+        let mut members: Vec<MemberDeclarations> = Vec::new();
+        let mut current = None;
+        for &(p, i, k) in chunk(&all, page_no) {
+            let entry = self.declaration_entry(i, k);
+            match members.last_mut() {
+                Some(m) if current == Some(p) => m.entries.push(entry),
+                _ => {
+                    let person = self.r.person_headline(p);
+                    current = Some(p);
+                    members.push(MemberDeclarations {
+                        member: self.link(person.name, person.url),
+                        entries: vec![entry],
+                    });
+                }
+            }
+        }
+        let data = DeclarationsPage {
+            total: all.len(),
+            members,
+            pager: self.pager("/declarations/", page_no, page_count(all.len())),
+        };
+        let path = paged_path("/declarations/", page_no);
+        let title = paged_title("Declarations of interest", page_no);
+        let page = self.meta(&title, &path, "declarations");
+        let crumbs = vec![self.home_crumb()];
+        self.finish(theme, "declarations.html", page, crumbs, None, &data)
+    }
+
+    fn declaration_entry(&self, i: Id, k: usize) -> DeclarationEntry {
+        let item = self.r.item_headline(i);
+        let d = &item.declarations[k];
+        DeclarationEntry {
+            interest: d.interest.clone(),
+            kind: d.kind.as_deref().map(kind_label),
+            item: self.link(item.title, item.url),
+            number: item.number.to_owned(),
+            meeting: self.meeting_link(item.meeting),
+            date: DateView::new(self.r.item_date(i)),
+            committee: self.committee_link(item.committee),
+            draft: item.draft,
+        }
+    }
+}

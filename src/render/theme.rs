@@ -34,6 +34,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "decisions.html",
     "decision-year.html",
     "actions.html",
+    "declarations.html",
     "search.html",
     "404.html",
     "feed.xml",

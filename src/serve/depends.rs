@@ -175,7 +175,7 @@ fn members<T: Sync>(
 }
 
 /// The fingerprint of each list of the whole archive.
-type ListPrints = [(List, u64); 9];
+type ListPrints = [(List, u64); 10];
 
 /// The lists' fingerprints, and each decisions register year's (by
 /// identity).
@@ -215,6 +215,10 @@ fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> (ListPrints, V
             }
         }
     }
+    let mut declarations = FxHasher::default();
+    for (p, i, k) in crate::reads::declarations_by_member(a) {
+        (keys.people[p], keys.items[i], k).hash(&mut declarations);
+    }
     let mut counts = FxHasher::default();
     for ((c, year), n) in crate::reads::decision_counts(a) {
         (keys.committees[c], year, n).hash(&mut counts);
@@ -228,6 +232,7 @@ fn lists(a: &Archive, keys: &Keys, jobs: &[(PageJob, String)]) -> (ListPrints, V
         (List::Decisions, decisions.finish()),
         (List::DecisionYears, counts.finish()),
         (List::Actions, actions.finish()),
+        (List::Declarations, declarations.finish()),
         (
             List::Committees,
             ids(&keys.committees, &mut (0..a.committees.len())),
@@ -302,6 +307,19 @@ impl<'k> Print<'k> {
         {
             self.value((action, due, status, done));
             self.people(owner.as_slice());
+        }
+    }
+
+    fn declarations(&mut self, declarations: &[Declaration]) {
+        self.value(declarations.len());
+        for Declaration {
+            member,
+            interest,
+            kind,
+        } in declarations
+        {
+            self.person_role(member);
+            self.value((interest, kind));
         }
     }
 
@@ -452,6 +470,7 @@ impl Fingerprinted for std::sync::Arc<Item> {
             presenters,
             decisions,
             actions,
+            declarations,
             draft,
         } = ItemHeadline::of(self);
         f.id(|k| &k.committees, committee);
@@ -460,6 +479,7 @@ impl Fingerprinted for std::sync::Arc<Item> {
         f.ids(|k| &k.topics, topics);
         f.people(presenters);
         f.actions(actions);
+        f.declarations(declarations);
     }
 
     fn whole(&self, f: &mut Print) {
@@ -498,10 +518,7 @@ impl Fingerprinted for std::sync::Arc<Item> {
         f.value(actions.len());
         f.actions(actions);
         f.value(declarations.len());
-        for Declaration { member, interest } in declarations {
-            f.person_role(member);
-            f.value(interest);
-        }
+        f.declarations(declarations);
         f.ids(|k| &k.items, related);
         f.value(supporting.len());
         for s in supporting {
