@@ -192,7 +192,9 @@ fn the_actions_register_puts_open_actions_first_and_marks_the_overdue() {
     let theirs = between(&owner, "<section id=\"actions\"", "</section>");
     assert!(theirs.contains("Overdue"), "{theirs}");
     assert!(theirs.contains("Done <time"), "{theirs}");
-    // A month earlier nothing was overdue.
+    // On its due date it is not yet overdue; a month earlier, nothing was.
+    build_on(root, "2024-02-01");
+    assert!(!page(root, "/actions/").contains("tag-overdue"));
     build_on(root, "2024-01-15");
     assert!(!page(root, "/actions/").contains("tag-overdue"));
 }
