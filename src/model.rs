@@ -97,6 +97,8 @@ pub struct Meeting {
     pub notes: Body,
     /// In agenda order.
     pub items: Vec<Id>,
+    /// Its exempt items' notices, in agenda order.
+    pub exempt: Vec<crate::load::ExemptNotice>,
     /// The committee's previous and next meetings.
     pub previous: Option<Id>,
     pub next: Option<Id>,

@@ -234,6 +234,7 @@ impl Resolver {
                 .filter(|url| url != "/")
                 .collect(),
         };
+        exempt_notices(&loaded.exempt, &meeting_index, &mut archive.meetings);
         // References: `related:` and `@/` links, and the backlinks they make.
         let index = Targets {
             committees: &committee_index,
@@ -385,6 +386,7 @@ impl Resolver {
                 status: Default::default(),
                 notes: Default::default(),
                 items: Vec::new(),
+                exempt: Vec::new(),
                 previous: None,
                 next: None,
                 referenced_by: Vec::new(),
@@ -1135,6 +1137,25 @@ fn set_item_text(item: &mut Item, file: &Parsed<ItemMatter>) {
     }
     item.minutes = file.body.clone();
     item.extra = m.extra.clone();
+}
+
+/// Each exempt item's notice, on its meeting's agenda.
+fn exempt_notices(
+    notices: &BTreeMap<String, crate::load::ExemptNotice>,
+    meeting_index: &HashMap<(String, String), Id>,
+    meetings: &mut [Meeting],
+) {
+    for (rel, notice) in notices {
+        let key = ContentPath::classify(rel)
+            .ok()
+            .and_then(|p| p.meeting_key());
+        if let Some(&m) = key.and_then(|k| meeting_index.get(&k)) {
+            meetings[m].exempt.push(notice.clone());
+        }
+    }
+    for m in meetings {
+        m.exempt.sort_by_key(|n| n.order);
+    }
 }
 
 fn declaration_kind(d: &crate::load::schema::DeclarationMatter) -> Option<String> {

@@ -177,7 +177,12 @@ impl Archive {
             text.push_str("status: draft\n");
         }
         if self.exempt {
-            text.push_str("exempt: true\n");
+            // The reason shows on the meeting's agenda: a reworded one must
+            // redo that page.
+            let paragraph = if self.reworded { 1 } else { 3 };
+            text.push_str(&format!(
+                "exempt: true\nexempt_reason: Paragraph {paragraph} of Schedule 12A\n"
+            ));
         }
         text.push_str(
             "---\n\nFostering rose, as the [Finance Committee](@/finance/_committee.md) heard.\n",

@@ -361,3 +361,69 @@ fn the_register_of_declarations_lists_each_members_declarations_with_their_kind(
     let person = page(root, "/people/bob-member/");
     assert!(person.contains("Owns land near the depot <span class=\"meta\">(Pecuniary)</span>"));
 }
+
+/// The agenda lines of a meeting page: (number, heading, the line below).
+fn agenda_lines(html: &str) -> Vec<(String, String, String)> {
+    between(html, "<ol class=\"agenda\">", "</ol>")
+        .split("<span class=\"agenda-number\">")
+        .skip(1)
+        .map(|entry| {
+            let number = between(entry, "", "</span>").to_owned();
+            let heading = between(entry, "<h3>", "</h3>");
+            let heading = match heading.split_once("\">") {
+                Some((_, linked)) => between(linked, "", "</a>").to_owned(),
+                None => heading.to_owned(),
+            };
+            let below = between(entry, "<p class=\"meta\">", "</p>").to_owned();
+            (number, heading, below)
+        })
+        .collect()
+}
+
+#[test]
+fn exempt_business_leaves_a_line_on_the_agenda_and_nothing_else() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    // The fixture's exempt item gives neither reason nor public title; add
+    // one that gives both.
+    write(
+        root,
+        "content/finance/2024-01-10/04-staffing.md",
+        "---\ntitle: Restructure of WITHHELD-TEAM-NAME\nexempt: true\nitem: 4a\nexempt_reason: Paragraph 3 of Schedule 12A\npublic_title: Staffing matter\npresenters: [Quill Secret]\n---\nWITHHELD-BODY-WORDS\n",
+    );
+    build_ok(root);
+    let meeting = page(root, "/finance/2024-01-10/");
+    let excluded = "Exempt business: the press and public were excluded";
+    assert_eq!(
+        agenda_lines(&meeting),
+        [
+            (
+                "1".to_owned(),
+                "Budget Monitoring".to_owned(),
+                "Presented by Dee Officer".to_owned()
+            ),
+            (
+                "2".to_owned(),
+                "Exempt business".to_owned(),
+                format!("{excluded}.")
+            ),
+            (
+                "4a".to_owned(),
+                "Staffing matter".to_owned(),
+                format!("{excluded} (Paragraph 3 of Schedule 12A).")
+            ),
+        ],
+        "in agenda order, with only what was given for the public"
+    );
+    let all = all_output(root);
+    for secret in [
+        "WITHHELD-TEAM-NAME",
+        "WITHHELD-BODY-WORDS",
+        "Quill Secret",
+        "Confidential Land Deal",
+        "CONFIDENTIAL-PHRASE-XYZ",
+        "staffing/",
+    ] {
+        assert!(!all.contains(secret), "{secret} leaked");
+    }
+}

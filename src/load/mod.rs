@@ -124,6 +124,38 @@ pub enum Withheld {
     Draft,
 }
 
+/// What an exempt item's meeting may show of it: its place on the agenda,
+/// and only what the clerk wrote for the public.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExemptNotice {
+    /// The file's NN.
+    pub order: u32,
+    /// The agenda number as shown.
+    pub number: String,
+    pub reason: Option<String>,
+    pub public_title: Option<String>,
+}
+
+/// The notice of an exempt item, when `p` is one.
+pub fn exempt_notice(p: &Parsed<ItemMatter>) -> Option<ExemptNotice> {
+    let ContentPath::Item { number, .. } = &p.path else {
+        return None;
+    };
+    let m = &p.matter;
+    let given = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    m.exempt.then(|| ExemptNotice {
+        order: *number,
+        number: m.item.clone().unwrap_or_else(|| number.to_string()),
+        reason: given(&m.exempt_reason),
+        public_title: given(&m.public_title),
+    })
+}
+
 /// Everything under `content/`, parsed, in path order.
 #[derive(Debug, Default, Clone)]
 pub struct Loaded {
@@ -140,6 +172,8 @@ pub struct Loaded {
     pub attachments: Vec<Attachment>,
     /// Items left out, by path, so references to them get a clear error.
     pub withheld: BTreeMap<String, Withheld>,
+    /// Of those, the exempt ones' notices, by path.
+    pub exempt: BTreeMap<String, ExemptNotice>,
     /// Files that could not be read or parsed, by path. Their own error is
     /// reported; references to them (or to what lies under them) are not
     /// reported again as missing.
@@ -317,6 +351,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
             }
             Ok(File::Item(p)) => match withheld(&p, options.drafts) {
                 Some(w) => {
+                    if let Some(notice) = exempt_notice(&p) {
+                        loaded.exempt.insert(p.rel.clone(), notice);
+                    }
                     loaded.withheld.insert(p.rel, w);
                 }
                 None => loaded.items.push(Arc::new(p)),

@@ -140,6 +140,12 @@ pub struct ItemMatter {
     pub status: PublishStatus,
     #[serde(default)]
     pub exempt: bool,
+    /// Why it is exempt, for the agenda ("Paragraph 3 of Schedule 12A").
+    #[serde(default)]
+    pub exempt_reason: Option<String>,
+    /// What the agenda may call an exempt item.
+    #[serde(default)]
+    pub public_title: Option<String>,
     #[serde(default)]
     pub extra: Extra,
 }
@@ -158,6 +164,8 @@ impl ItemMatter {
         "documents",
         "status",
         "exempt",
+        "exempt_reason",
+        "public_title",
         "extra",
     ];
 }

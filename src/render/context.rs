@@ -264,6 +264,10 @@ pub struct AgendaEntry {
     /// What was decided, for the meeting's summary of decisions.
     pub decisions_html: Vec<String>,
     pub draft: bool,
+    /// Exempt business: only the number shows, with the reason and
+    /// `title` only where the clerk gave them for the public (`url` is "").
+    pub exempt: bool,
+    pub exempt_reason: Option<String>,
 }
 
 /// `item.html`. Section ids the page must provide: purpose, presenters,

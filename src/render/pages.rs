@@ -149,7 +149,7 @@ impl PageBuilder<'_> {
                 extra: m.extra.clone(),
             },
             committee: self.committee_link(m.committee),
-            agenda: m.items.iter().map(|&it| self.agenda_entry(it)).collect(),
+            agenda: self.agenda(m),
             decision_count: (m.items.iter())
                 .map(|&it| self.r.item_headline(it).decisions.len())
                 .sum(),
@@ -161,6 +161,31 @@ impl PageBuilder<'_> {
         let page = self.meta(&title, &m.url, "meeting");
         let source = m.source.as_deref();
         self.finish(theme, "meeting.html", page, crumbs, source, &data)
+    }
+
+    /// A meeting's agenda: its published items, and a line for each exempt
+    /// one, in order.
+    fn agenda(&self, m: &Meeting) -> Vec<AgendaEntry> {
+        let mut agenda: Vec<(u32, AgendaEntry)> = (m.items.iter())
+            .map(|&it| (self.r.item_headline(it).order, self.agenda_entry(it)))
+            .collect();
+        agenda.extend(m.exempt.iter().map(|notice| {
+            let entry = AgendaEntry {
+                number: notice.number.clone(),
+                title: notice.public_title.clone().unwrap_or_default(),
+                url: String::new(),
+                purpose: None,
+                presenters: Vec::new(),
+                decisions_html: Vec::new(),
+                draft: false,
+                exempt: true,
+                exempt_reason: notice.reason.clone(),
+            };
+            (notice.order, entry)
+        }));
+        // Stable: an exempt item sharing a number follows the public one.
+        agenda.sort_by_key(|&(order, _)| order);
+        agenda.into_iter().map(|(_, entry)| entry).collect()
     }
 
     fn agenda_entry(&self, i: Id) -> AgendaEntry {
@@ -175,6 +200,8 @@ impl PageBuilder<'_> {
                 .map(|d| markdown::render_inline(d, &self.archive().bodies.html()))
                 .collect(),
             draft: item.draft,
+            exempt: false,
+            exempt_reason: None,
         }
     }
 

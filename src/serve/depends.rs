@@ -435,6 +435,7 @@ impl Fingerprinted for Meeting {
             status,
             notes,
             items,
+            exempt,
             previous,
             next,
             referenced_by,
@@ -448,6 +449,7 @@ impl Fingerprinted for Meeting {
         f.people(apologies);
         f.body(notes);
         f.ids(|k| &k.items, items);
+        f.value(exempt);
         f.opt_id(|k| &k.meetings, *previous);
         f.opt_id(|k| &k.meetings, *next);
         f.pages(referenced_by);

@@ -247,8 +247,12 @@ impl LiveSite {
                     {
                         return Ok(false);
                     }
+                    l.exempt.remove(rel);
                     match now_withheld {
                         Some(w) => {
+                            if let Some(notice) = new.as_ref().and_then(load::exempt_notice) {
+                                l.exempt.insert(rel.clone(), notice);
+                            }
                             l.withheld.insert(rel.clone(), w);
                         }
                         None => {
