@@ -94,6 +94,8 @@ pub struct Meeting {
     pub apologies: Vec<PersonRole>,
     /// As written; `None` when the meeting does not say.
     pub status: Option<MinutesStatus>,
+    /// Its `title` or `session`, shown after the date.
+    pub label: Option<String>,
     pub notes: Body,
     /// In agenda order.
     pub items: Vec<Id>,

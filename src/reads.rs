@@ -385,6 +385,7 @@ pub struct MeetingHeadline<'a> {
     pub date: NaiveDate,
     pub url: &'a str,
     pub status: Option<MinutesStatus>,
+    pub label: Option<&'a str>,
 }
 
 impl<'a> MeetingHeadline<'a> {
@@ -395,6 +396,7 @@ impl<'a> MeetingHeadline<'a> {
             date: m.date,
             url: &m.url,
             status: m.status,
+            label: m.label.as_deref(),
         }
     }
 }

@@ -164,6 +164,26 @@ impl Resolver {
             .collect()
     }
 
+    /// A meeting's `title` or `session` (one, not both).
+    fn meeting_label(
+        &mut self,
+        file: &Parsed<crate::load::schema::MeetingMatter>,
+    ) -> Option<String> {
+        let given = |s: &Option<String>| {
+            (s.as_deref().map(str::trim))
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let (title, session) = (given(&file.matter.title), given(&file.matter.session));
+        if title.is_some() && session.is_some() {
+            self.diagnostics.push(
+                file.error_at_value("session", "a meeting has both `title` and `session`")
+                    .with_hint("keep one of them: both are the label shown after the date"),
+            );
+        }
+        title.or(session)
+    }
+
     fn person_checked<M>(&mut self, file: &Parsed<M>, name: &PersonName) -> Option<PersonRole> {
         let role = self.person(name);
         if role.is_none() {
@@ -384,6 +404,7 @@ impl Resolver {
                 attendees: Vec::new(),
                 apologies: Vec::new(),
                 status: Default::default(),
+                label: None,
                 notes: Default::default(),
                 items: Vec::new(),
                 exempt: Vec::new(),
@@ -423,6 +444,7 @@ impl Resolver {
                 meeting.attendees = self.people_of(file, &m.attendees);
                 meeting.apologies = self.people_of(file, &m.apologies);
                 meeting.status = m.status;
+                meeting.label = self.meeting_label(file);
                 meeting.notes = file.body.clone();
                 meeting.extra = m.extra.clone();
             }

@@ -247,7 +247,7 @@ impl Archive {
         let times = [
             "",
             "time: \"10:00\"\nvenue: Room B\n",
-            "time: 6pm-8pm\nstatus: agenda\n",
+            "time: 6pm-8pm\nstatus: agenda\nsession: Part II\n",
         ];
         put(
             root.join(MEETING),

@@ -427,3 +427,28 @@ fn exempt_business_leaves_a_line_on_the_agenda_and_nothing_else() {
         assert!(!all.contains(secret), "{secret} leaked");
     }
 }
+
+#[test]
+fn a_meeting_label_is_shown_after_its_date_wherever_the_meeting_is_named() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/2024-03-05/_meeting.md",
+        "---\nsession: Part II\n---\n",
+    );
+    build_ok(root);
+    let label = "5 March 2024 (Part II)";
+    assert!(page(root, "/finance/2024-03-05/").contains(&format!("<h1>Meeting of {label}</h1>")));
+    assert!(page(root, "/finance/").contains(label));
+    assert!(page(root, "/meetings/").contains(label));
+    let finance = events(&page(root, "/finance/calendar.ics"));
+    assert_eq!(finance[1]["SUMMARY"], format!("Meeting of {label}"));
+    write(
+        root,
+        "content/finance/2024-03-05/_meeting.md",
+        "---\ntitle: Extraordinary meeting\nsession: Part II\n---\n",
+    );
+    let text = messages(&build(root).expect_err("two labels"));
+    assert!(text.contains("both `title` and `session`"), "{text}");
+}

@@ -76,6 +76,12 @@ pub struct MeetingMatter {
     pub apologies: Vec<PersonName>,
     #[serde(default)]
     pub status: Option<MinutesStatus>,
+    /// A label shown after the date instead of the folder's suffix:
+    /// "Part II", "Extraordinary meeting". `session` is a synonym.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub session: Option<String>,
     #[serde(default)]
     pub extra: Extra,
 }
@@ -89,6 +95,8 @@ impl MeetingMatter {
         "attendees",
         "apologies",
         "status",
+        "title",
+        "session",
         "extra",
     ];
 }

@@ -54,7 +54,7 @@ impl PageBuilder<'_> {
         let a = self.archive();
         let meeting = self.r.meeting(m);
         let committee = self.r.committee_headline(meeting.committee);
-        let title = meeting_title(meeting.date, &meeting.folder);
+        let title = meeting_title(meeting.date, &meeting.folder, meeting.label.as_deref());
         let mut event = Event::new();
         event
             .uid(&meeting_uid(a, &meeting.url))

@@ -132,10 +132,13 @@ impl PageBuilder<'_> {
         let m = self.r.meeting(i);
         self.body_links(&m.refers_to);
         let committee = self.r.committee_headline(m.committee).title;
-        let title = format!("{committee} — {}", meeting_title(m.date, &m.folder));
+        let title = format!(
+            "{committee} — {}",
+            meeting_title(m.date, &m.folder, m.label.as_deref())
+        );
         let data = MeetingPage {
             meeting: MeetingView {
-                title: meeting_title(m.date, &m.folder),
+                title: meeting_title(m.date, &m.folder, m.label.as_deref()),
                 url: self.url(&m.url),
                 date: DateView::new(m.date),
                 time: m.time.clone(),

@@ -139,7 +139,7 @@ impl<'a> PageBuilder<'a> {
 
     pub(super) fn meeting_title(&self, m: Id) -> String {
         let m = self.r.meeting_headline(m);
-        meeting_title(m.date, m.folder)
+        meeting_title(m.date, m.folder, m.label)
     }
 
     pub(super) fn meeting_link(&self, m: Id) -> Link {
@@ -435,9 +435,9 @@ impl<'a> PageBuilder<'a> {
 
 /// "7 December 2017", with the folder's suffix when it has one
 /// ("7 December 2017 (extraordinary)").
-pub(super) fn meeting_title(date: NaiveDate, folder: &str) -> String {
+pub(super) fn meeting_title(date: NaiveDate, folder: &str, label: Option<&str>) -> String {
     let date = DateView::new(date).long;
-    match folder.get(11..) {
+    match label.or(folder.get(11..)) {
         Some(suffix) if !suffix.is_empty() => format!("{date} ({suffix})"),
         _ => date,
     }

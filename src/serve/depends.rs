@@ -415,9 +415,10 @@ impl Fingerprinted for Meeting {
             date,
             url,
             status,
+            label,
         } = MeetingHeadline::of(self);
         f.id(|k| &k.committees, committee);
-        f.value((folder, date, url, status));
+        f.value((folder, date, url, status, label));
     }
 
     fn whole(&self, f: &mut Print) {
@@ -433,6 +434,7 @@ impl Fingerprinted for Meeting {
             attendees,
             apologies,
             status,
+            label,
             notes,
             items,
             exempt,
@@ -443,7 +445,7 @@ impl Fingerprinted for Meeting {
             extra,
         } = self;
         f.id(|k| &k.committees, *committee);
-        f.value((folder, date, source, url, time, venue, status));
+        f.value((folder, date, source, url, time, venue, status, label));
         f.people(chair.as_slice());
         f.people(attendees);
         f.people(apologies);
