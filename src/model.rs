@@ -96,6 +96,7 @@ pub struct Meeting {
     pub status: Option<MinutesStatus>,
     /// Its `title` or `session`, shown after the date.
     pub label: Option<String>,
+    pub recording: Option<Recording>,
     pub notes: Body,
     /// In agenda order.
     pub items: Vec<Id>,
@@ -108,6 +109,38 @@ pub struct Meeting {
     /// The pages its body links to (they show it among their backlinks).
     pub refers_to: Vec<PageKey>,
     pub extra: Extra,
+}
+
+/// A meeting's recording, at an http(s) address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Recording {
+    pub url: String,
+    pub title: Option<String>,
+}
+
+impl Recording {
+    /// Its address at `seconds` from the start, where the host has a way
+    /// to say so: a media file takes a `#t=` fragment (W3C Media
+    /// Fragments), YouTube a `t` parameter. Elsewhere, the start.
+    pub fn at(&self, seconds: u32) -> String {
+        let url = self.url.as_str();
+        let (path, _) = url.split_once(['?', '#']).unwrap_or((url, ""));
+        let path = path.to_ascii_lowercase();
+        let media = [
+            ".mp4", ".webm", ".ogv", ".ogg", ".mp3", ".m4a", ".m4v", ".wav",
+        ];
+        if media.iter().any(|ext| path.ends_with(ext)) {
+            format!("{}#t={seconds}", url.split('#').next().unwrap_or(url))
+        } else if path.contains("youtube.com/watch") || path.contains("://youtu.be/") {
+            let joiner = if url.contains('?') { '&' } else { '?' };
+            format!(
+                "{}{joiner}t={seconds}s",
+                url.split('#').next().unwrap_or(url)
+            )
+        } else {
+            url.to_owned()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +192,8 @@ pub struct Item {
     /// lists, in its order, then the rest by file name.
     pub supporting: Vec<Supporting>,
     pub draft: bool,
+    /// Where it starts in its meeting's recording, in seconds.
+    pub recording_at: Option<u32>,
     pub minutes: Body,
     pub previous: Option<Id>,
     pub next: Option<Id>,

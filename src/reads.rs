@@ -386,6 +386,7 @@ pub struct MeetingHeadline<'a> {
     pub url: &'a str,
     pub status: Option<MinutesStatus>,
     pub label: Option<&'a str>,
+    pub recording: Option<&'a Recording>,
 }
 
 impl<'a> MeetingHeadline<'a> {
@@ -397,6 +398,7 @@ impl<'a> MeetingHeadline<'a> {
             url: &m.url,
             status: m.status,
             label: m.label.as_deref(),
+            recording: m.recording.as_ref(),
         }
     }
 }

@@ -164,6 +164,60 @@ impl Resolver {
             .collect()
     }
 
+    /// An item placed in a recording its meeting does not give would lose
+    /// its place silently.
+    fn check_recording_offsets(
+        &mut self,
+        files: &[Arc<Parsed<ItemMatter>>],
+        item_index: &HashMap<String, Id>,
+        archive: &Archive,
+    ) {
+        for file in files.iter().filter(|f| f.matter.recording_at.is_some()) {
+            let Some(&i) = item_index.get(&file.rel) else {
+                continue;
+            };
+            if archive.meetings[archive.items[i].meeting]
+                .recording
+                .is_none()
+            {
+                self.diagnostics.push(
+                    file.error_at_value("recording_at", "`recording_at` places the item in a recording, but its meeting gives none")
+                        .into_warning()
+                        .with_hint("add `recording: {url: ..., title: ...}` to the meeting's _meeting.md, or remove `recording_at`"),
+                );
+            }
+        }
+    }
+
+    /// A meeting's recording, at an http(s) address.
+    fn recording(
+        &mut self,
+        file: &Parsed<crate::load::schema::MeetingMatter>,
+    ) -> Option<Recording> {
+        let r = file.matter.recording.as_ref()?;
+        let url = r.url.trim();
+        let web = ["http://", "https://"].iter().any(|s| {
+            url.get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s))
+        });
+        if !web || url.contains(char::is_whitespace) {
+            self.diagnostics.push(
+                file.error_at_value(
+                    "url",
+                    format!("the recording's address `{url}` is not a web address"),
+                )
+                .with_hint("give the address of the recording's page or file, starting https://"),
+            );
+            return None;
+        }
+        Some(Recording {
+            url: url.to_owned(),
+            title: (r.title.as_deref().map(str::trim))
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned),
+        })
+    }
+
     /// A meeting's `title` or `session` (one, not both).
     fn meeting_label(
         &mut self,
@@ -255,6 +309,7 @@ impl Resolver {
                 .collect(),
         };
         exempt_notices(&loaded.exempt, &meeting_index, &mut archive.meetings);
+        self.check_recording_offsets(&loaded.items, &item_index, &archive);
         // References: `related:` and `@/` links, and the backlinks they make.
         let index = Targets {
             committees: &committee_index,
@@ -405,6 +460,7 @@ impl Resolver {
                 apologies: Vec::new(),
                 status: Default::default(),
                 label: None,
+                recording: None,
                 notes: Default::default(),
                 items: Vec::new(),
                 exempt: Vec::new(),
@@ -445,6 +501,7 @@ impl Resolver {
                 meeting.apologies = self.people_of(file, &m.apologies);
                 meeting.status = m.status;
                 meeting.label = self.meeting_label(file);
+                meeting.recording = self.recording(file);
                 meeting.notes = file.body.clone();
                 meeting.extra = m.extra.clone();
             }
@@ -1121,6 +1178,7 @@ impl PendingItem<'_> {
             related: Vec::new(),
             supporting: Vec::new(),
             draft: m.status == crate::load::schema::PublishStatus::Draft,
+            recording_at: None,
             minutes: Body::default(),
             previous: None,
             next: None,
@@ -1143,6 +1201,7 @@ fn set_item_text(item: &mut Item, file: &Parsed<ItemMatter>) {
     item.title = m.title.clone();
     item.purpose = m.purpose.clone().filter(|p| !p.trim().is_empty());
     item.decisions = m.decisions.clone();
+    item.recording_at = m.recording_at;
     for (action, written) in item.actions.iter_mut().zip(&m.actions) {
         action.action = written.action.clone();
         action.due = written.due.map(|d| d.0);
@@ -1217,6 +1276,7 @@ pub fn patch_item(
         && o.documents == n.documents
         && o.status == n.status
         && o.exempt == n.exempt
+        && o.recording_at == n.recording_at
         && o.actions.len() == n.actions.len()
         && o.actions
             .iter()

@@ -164,6 +164,9 @@ impl Archive {
             3 => text.push_str("actions: [{action: Report on costs, owner: Gil New, due: 2024-01-15, done: 2024-01-18}]\n"),
             _ => {}
         }
+        if self.reworded {
+            text.push_str("recording_at: \"00:10:00\"\n");
+        }
         match self.declaration {
             1 => text.push_str(
                 "declarations: [{member: Bob Member, interest: Foster carer, kind: pecuniary}]\n",
@@ -246,7 +249,7 @@ impl Archive {
         ];
         let times = [
             "",
-            "time: \"10:00\"\nvenue: Room B\n",
+            "time: \"10:00\"\nvenue: Room B\nrecording: {url: \"https://x.org/a.mp4\"}\n",
             "time: 6pm-8pm\nstatus: agenda\nsession: Part II\n",
         ];
         put(

@@ -452,3 +452,65 @@ fn a_meeting_label_is_shown_after_its_date_wherever_the_meeting_is_named() {
     let text = messages(&build(root).expect_err("two labels"));
     assert!(text.contains("both `title` and `session`"), "{text}");
 }
+
+#[test]
+fn pages_link_to_a_meetings_recording_at_each_items_place_in_it() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/2024-03-05/_meeting.md",
+        "---\nrecording: {url: \"https://media.example.org/finance-2024-03-05.mp4\", title: Webcast}\n---\n",
+    );
+    write(
+        root,
+        "content/finance/2024-03-05/02-budget-follow-up.md",
+        "---\ntitle: Budget Follow-up\nrecording_at: \"01:23:45\"\n---\n## Next steps\n\nFollow-up.\n",
+    );
+    write(
+        root,
+        "content/children/2024-02-01/_meeting.md",
+        "---\nrecording: {url: \"https://www.youtube.com/watch?v=abc123\"}\n---\n",
+    );
+    write(
+        root,
+        "content/children/2024-02-01/04-fostering.md",
+        "---\ntitle: Fostering\nrecording_at: \"12:05\"\n---\nFostering.\n",
+    );
+    let report = build_ok(root);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let meeting = page(root, "/finance/2024-03-05/");
+    assert!(meeting.contains(
+        "<dt>Recording</dt><dd><a href=\"https://media.example.org/finance-2024-03-05.mp4\">Webcast</a></dd>"
+    ));
+    let item = page(root, "/finance/2024-03-05/budget-follow-up/");
+    assert!(
+        item.contains("<a href=\"https://media.example.org/finance-2024-03-05.mp4#t=5025\">Watch this item in the recording, from 1:23:45</a>"),
+        "a media file takes a #t= fragment: {item}"
+    );
+    let item = page(root, "/children/2024-02-01/fostering/");
+    assert!(
+        item.contains("href=\"https://www.youtube.com/watch?v=abc123&amp;t=725s\""),
+        "YouTube takes a t parameter: {item}"
+    );
+    assert!(item.contains("Recording of the meeting"));
+    // A place in a recording the meeting does not give is a warning; a
+    // recording that is not a web address, an error.
+    write(
+        root,
+        "content/children/2024-02-01/_meeting.md",
+        "---\nchair: Ann Chair\n---\n",
+    );
+    let report = build_ok(root);
+    let warning = (report.diagnostics.iter())
+        .find(|d| d.message.contains("recording_at"))
+        .expect("a warning");
+    assert_eq!(warning.line, Some(3));
+    write(
+        root,
+        "content/finance/2024-03-05/_meeting.md",
+        "---\nrecording: {url: \"javascript:alert(1)\"}\n---\n",
+    );
+    let text = messages(&build(root).expect_err("not a web address"));
+    assert!(text.contains("is not a web address"), "{text}");
+}

@@ -83,7 +83,21 @@ pub struct MeetingMatter {
     #[serde(default)]
     pub session: Option<String>,
     #[serde(default)]
+    pub recording: Option<RecordingMatter>,
+    #[serde(default)]
     pub extra: Extra,
+}
+
+/// A meeting's recording: `{url, title}`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a recording: `{url: ..., title: ...}`"
+)]
+pub struct RecordingMatter {
+    pub url: String,
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 impl MeetingMatter {
@@ -97,6 +111,7 @@ impl MeetingMatter {
         "status",
         "title",
         "session",
+        "recording",
         "extra",
     ];
 }
@@ -154,6 +169,9 @@ pub struct ItemMatter {
     /// What the agenda may call an exempt item.
     #[serde(default)]
     pub public_title: Option<String>,
+    /// Where in its meeting's recording the item starts.
+    #[serde(default, deserialize_with = "offset")]
+    pub recording_at: Option<u32>,
     #[serde(default)]
     pub extra: Extra,
 }
@@ -174,6 +192,7 @@ impl ItemMatter {
         "exempt",
         "exempt_reason",
         "public_title",
+        "recording_at",
         "extra",
     ];
 }
@@ -378,6 +397,46 @@ fn agenda_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
     d.deserialize_any(AgendaNumber)
 }
 
+/// A place in a recording, written `01:23:45` or `23:45` (or as seconds):
+/// the seconds from its start.
+fn offset<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    struct Offset;
+    impl Visitor<'_> for Offset {
+        type Value = Option<u32>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a time in the recording, e.g. \"01:23:45\"")
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+            u32::try_from(n)
+                .map(Some)
+                .map_err(|_| E::custom("the time is too long"))
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            parse_offset(s).map(Some).ok_or_else(|| {
+                E::custom(format!(
+                    "`{s}` is not a time in a recording: write hours, minutes and seconds, e.g. \"01:23:45\", or minutes and seconds, \"23:45\""
+                ))
+            })
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Offset)
+}
+
+/// "01:23:45" or "23:45" -> seconds.
+pub fn parse_offset(s: &str) -> Option<u32> {
+    let parts: Vec<&str> = s.trim().split(':').collect();
+    let number = |p: &str| (!p.is_empty() && p.len() <= 2).then(|| p.parse::<u32>().ok())?;
+    let (h, m, sec) = match parts.as_slice() {
+        [h, m, s] => (h.trim().parse::<u32>().ok()?, number(m)?, number(s)?),
+        [m, s] => (0, number(m)?, number(s)?),
+        _ => return None,
+    };
+    (m < 60 && sec < 60).then(|| h * 3600 + m * 60 + sec)
+}
+
 /// A topic as written. YAML reads `null`, `~` or nothing as no value, which
 /// as text became a topic named "null"; it is an error instead.
 struct TopicName(String);
@@ -416,6 +475,22 @@ mod tests {
         assert!(IsoDate::parse("2017-13-07").is_none());
         assert!(IsoDate::parse("7 Dec 2017").is_none());
         assert!(IsoDate::parse("2017-1-07").is_none());
+    }
+
+    #[test]
+    fn recording_offsets_are_read_as_times() {
+        assert_eq!(parse_offset("01:23:45"), Some(5025));
+        assert_eq!(parse_offset("23:45"), Some(1425));
+        assert_eq!(parse_offset("2:03:04"), Some(7384));
+        for odd in ["", "1:60:00", "12", "1:2:3:4", "a:00", "00:5"] {
+            assert_eq!(parse_offset(odd), None, "{odd}");
+        }
+        let m: ItemMatter =
+            crate::load::frontmatter::from_yaml("title: A\nrecording_at: \"00:10:00\"\n").unwrap();
+        assert_eq!(m.recording_at, Some(600));
+        let e = crate::load::frontmatter::from_yaml::<ItemMatter>("title: A\nrecording_at: soon\n")
+            .unwrap_err();
+        assert!(e.contains("e.g. \"01:23:45\""), "{e}");
     }
 
     #[test]

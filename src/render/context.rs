@@ -250,6 +250,7 @@ pub struct MeetingView {
     pub status: &'static str,
     /// Dated after the build date.
     pub upcoming: bool,
+    pub recording: Option<RecordingView>,
     pub notes_html: String,
     pub extra: Extra,
 }
@@ -299,7 +300,19 @@ pub struct ItemView {
     pub related: Vec<ItemSummary>,
     pub referenced_by: Vec<RefView>,
     pub draft: bool,
+    /// Where the item starts in its meeting's recording.
+    pub recording: Option<RecordingView>,
     pub extra: Extra,
+}
+
+/// A link to a recording, at a place in it if given.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordingView {
+    pub url: String,
+    /// As written, or "Recording of the meeting".
+    pub title: String,
+    /// "1:23:45", when the link is to a place in it.
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

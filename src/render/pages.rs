@@ -148,6 +148,7 @@ impl PageBuilder<'_> {
                 apologies: self.people(&m.apologies),
                 status: status_name(m.status),
                 upcoming: self.is_upcoming(m.date),
+                recording: m.recording.as_ref().map(|r| recording_view(r, None)),
                 notes_html: self.archive().bodies.render(&m.notes)?.html,
                 extra: m.extra.clone(),
             },
@@ -250,6 +251,8 @@ impl PageBuilder<'_> {
                 related: item.related.iter().map(|&r| self.item_summary(r)).collect(),
                 referenced_by: self.references(&item.referenced_by),
                 draft: item.draft,
+                recording: (self.r.meeting_headline(item.meeting).recording)
+                    .map(|r| recording_view(r, item.recording_at)),
                 extra: item.extra.clone(),
             },
             meeting: self.meeting_summary(item.meeting),
@@ -558,5 +561,14 @@ fn asset(theme: &Theme, k: usize) -> RenderedPage {
             theme::Asset::File(path) => Contents::File(path.clone()),
         },
         reads: Vec::new(),
+    }
+}
+
+/// A recording's link, at `seconds` in it when given.
+fn recording_view(r: &Recording, seconds: Option<u32>) -> RecordingView {
+    RecordingView {
+        url: seconds.map_or_else(|| r.url.clone(), |s| r.at(s)),
+        title: (r.title.clone()).unwrap_or_else(|| "Recording of the meeting".to_owned()),
+        at: seconds.map(|s| format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)),
     }
 }

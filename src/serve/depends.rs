@@ -416,9 +416,10 @@ impl Fingerprinted for Meeting {
             url,
             status,
             label,
+            recording,
         } = MeetingHeadline::of(self);
         f.id(|k| &k.committees, committee);
-        f.value((folder, date, url, status, label));
+        f.value((folder, date, url, status, label, recording));
     }
 
     fn whole(&self, f: &mut Print) {
@@ -435,6 +436,7 @@ impl Fingerprinted for Meeting {
             apologies,
             status,
             label,
+            recording,
             notes,
             items,
             exempt,
@@ -445,7 +447,9 @@ impl Fingerprinted for Meeting {
             extra,
         } = self;
         f.id(|k| &k.committees, *committee);
-        f.value((folder, date, source, url, time, venue, status, label));
+        f.value((
+            folder, date, source, url, time, venue, status, label, recording,
+        ));
         f.people(chair.as_slice());
         f.people(attendees);
         f.people(apologies);
@@ -505,6 +509,7 @@ impl Fingerprinted for std::sync::Arc<Item> {
             related,
             supporting,
             draft,
+            recording_at,
             minutes,
             previous,
             next,
@@ -515,7 +520,16 @@ impl Fingerprinted for std::sync::Arc<Item> {
         f.id(|k| &k.committees, *committee);
         f.id(|k| &k.meetings, *meeting);
         f.value((
-            source, url, number, order, slug, title, purpose, decisions, draft,
+            source,
+            url,
+            number,
+            order,
+            slug,
+            title,
+            purpose,
+            decisions,
+            draft,
+            recording_at,
         ));
         f.people(presenters);
         f.ids(|k| &k.topics, topics);
