@@ -87,6 +87,9 @@ pub struct Config {
     pub topics: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub search: SearchConfig,
+    /// Settings for particular people, by name as written.
+    #[serde(default)]
+    pub people: BTreeMap<String, PersonConfig>,
     /// Let raw HTML in Markdown reach pages as written. Off by default:
     /// it is cleaned (no scripts, no event handlers, no `javascript:`).
     #[serde(default)]
@@ -121,6 +124,16 @@ impl TryFrom<String> for Timezone {
     }
 }
 
+/// `[people."Name"]`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PersonConfig {
+    /// How the name sorts, when its last word is not the surname:
+    /// "de la Cruz, Maria".
+    #[serde(default)]
+    pub sort_as: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 #[derive(Default)]
@@ -149,6 +162,7 @@ const KEYS: &[&str] = &[
     "language",
     "topics",
     "search",
+    "people",
     "trust_html",
     "timezone",
     "extra",
@@ -188,6 +202,7 @@ impl Config {
             language: default_language(),
             topics: BTreeMap::new(),
             search: SearchConfig::default(),
+            people: BTreeMap::new(),
             trust_html: false,
             timezone: default_timezone(),
             extra: toml::Table::new(),

@@ -272,6 +272,56 @@ pub struct Person {
     pub authored: Vec<Id>,
 }
 
+/// How a name sorts in lists of people: by surname (its last word, past
+/// titles and honours), then the rest, in lower case: "Cllr Diane Booth
+/// OBE" -> "booth diane". `[people."Name"] sort_as` in quorum.toml gives
+/// the key where this guesses wrong ("de la Cruz").
+pub fn surname_first(name: &str) -> String {
+    const TITLES: &[&str] = &[
+        "cllr",
+        "councillor",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "rev",
+        "revd",
+        "the",
+    ];
+    const HONOURS: &[&str] = &[
+        "obe", "mbe", "cbe", "kbe", "dbe", "jp", "mp", "qc", "kc", "dl",
+    ];
+    let words: Vec<String> = (name.split_whitespace())
+        .map(|w| {
+            w.trim_matches(|c: char| c == '.' || c == ',')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let start = words
+        .iter()
+        .take_while(|w| TITLES.contains(&w.as_str()))
+        .count();
+    let end = words.len()
+        - (words.iter().rev())
+            .take_while(|w| HONOURS.contains(&w.as_str()))
+            .count();
+    match words.get(start..end.max(start)) {
+        Some([given @ .., surname]) => format!("{surname} {}", given.join(" "))
+            .trim_end()
+            .to_owned(),
+        _ => words.join(" "),
+    }
+}
+
 impl Archive {
     /// The date of an item (its meeting's).
     pub fn item_date(&self, item: Id) -> NaiveDate {
@@ -328,5 +378,19 @@ impl Archive {
                 .then_with(|| self.items[a].committee.cmp(&self.items[b].committee))
                 .then_with(|| self.items[a].order.cmp(&self.items[b].order))
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_sort_by_surname_past_titles_and_honours() {
+        assert_eq!(surname_first("Diane Booth"), "booth diane");
+        assert_eq!(surname_first("Cllr Diane Booth OBE"), "booth diane");
+        assert_eq!(surname_first("Dr. Amy Jo Lee"), "lee amy jo");
+        assert_eq!(surname_first("Cher"), "cher");
+        assert_eq!(surname_first("Councillor"), "councillor");
     }
 }

@@ -49,6 +49,7 @@ pub fn resolve(config: Config, loaded: &Loaded) -> (Archive, Vec<Diagnostic>) {
         vocabulary: HashMap::default(),
         topic_written: HashMap::default(),
         person_written: HashMap::default(),
+        roles_are_the_meetings: false,
     };
     r.index_vocabulary(&config);
     let archive = r.build(config, loaded);
@@ -71,6 +72,8 @@ struct Resolver {
     /// thousands of pages, and slugifying each time dominated resolving.
     topic_written: HashMap<String, Option<Id>>,
     person_written: HashMap<String, Option<Id>>,
+    /// While a meeting's people are read: their roles are not their own.
+    roles_are_the_meetings: bool,
 }
 
 impl Resolver {
@@ -131,6 +134,7 @@ impl Resolver {
             }
         };
         if let Some(role) = &p.role
+            && !self.roles_are_the_meetings
             && !self.people[id].roles.contains(role)
         {
             self.people[id].roles.push(role.clone());
@@ -496,9 +500,13 @@ impl Resolver {
                 }
                 meeting.time = m.time.clone();
                 meeting.venue = m.venue.clone();
+                // A role given here ("Substitute for ...") is this
+                // meeting's: the meeting's page shows it, the person's not.
+                self.roles_are_the_meetings = true;
                 meeting.chair = m.chair.as_ref().and_then(|c| self.person_checked(file, c));
                 meeting.attendees = self.people_of(file, &m.attendees);
                 meeting.apologies = self.people_of(file, &m.apologies);
+                self.roles_are_the_meetings = false;
                 meeting.status = m.status;
                 meeting.label = self.meeting_label(file);
                 meeting.recording = self.recording(file);
@@ -1068,7 +1076,14 @@ impl Resolver {
         }
         // Topics and people are listed by name; ids are remapped to match.
         let topic_order = sort_order(&topics, |t| t.name.to_lowercase());
-        let people_order = sort_order(&people, |p| p.name.to_lowercase());
+        let people_order = sort_order(&people, |p| {
+            let sort_as = a
+                .config
+                .people
+                .get(&p.name)
+                .and_then(|s| s.sort_as.as_deref());
+            sort_as.map_or_else(|| surname_first(&p.name), str::to_lowercase)
+        });
         a.topics = reorder(topics, &topic_order);
         a.people = reorder(people, &people_order);
         let topic_new = inverse(&topic_order);

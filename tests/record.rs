@@ -514,3 +514,121 @@ fn pages_link_to_a_meetings_recording_at_each_items_place_in_it() {
     let text = messages(&build(root).expect_err("not a web address"));
     assert!(text.contains("is not a web address"), "{text}");
 }
+
+/// The rows of an attendance table: (who, attended, apologies, absent, "P% of N").
+fn attendance_rows(html: &str) -> Vec<[String; 5]> {
+    between(html, "<table class=\"attendance\">", "</table>")
+        .split("<tr><th scope=\"row\">")
+        .skip(1)
+        .map(|row| {
+            let who = between(row, "\">", "</a>").to_owned();
+            let cells: Vec<String> = (row.split("<td>").skip(1))
+                .map(|c| {
+                    between(c, "", "</td>")
+                        .replace("<span class=\"meta\">", "")
+                        .replace("</span>", "")
+                })
+                .collect();
+            [
+                who,
+                cells[0].clone(),
+                cells[1].clone(),
+                cells[2].clone(),
+                cells[3].clone(),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn attendance_counts_each_members_meetings_present_with_apologies_and_absent() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/_committee.md",
+        "---\ntitle: Finance Committee\nmembers:\n  - {name: Ann Chair, role: Chair}\n  - Bob Member\n  - Cat Absent\n---\n",
+    );
+    // A third meeting: Bob sends apologies, Cat comes as a substitute's
+    // guest; a fourth, upcoming on the build date, does not count.
+    write(
+        root,
+        "content/finance/2024-04-11/_meeting.md",
+        "---\nchair: Ann Chair\nattendees: [{name: Cat Absent, role: Substitute for Bob Member}]\napologies: [Bob Member]\n---\n",
+    );
+    write(
+        root,
+        "content/finance/2024-09-12/_meeting.md",
+        "---\napologies: [Ann Chair, Bob Member, Cat Absent]\n---\n",
+    );
+    build_on(root, "2024-06-01");
+    let rows = attendance_rows(&page(root, "/finance/"));
+    let row =
+        |who: &str, a: &str, ap: &str, ab: &str, p: &str| [who, a, ap, ab, p].map(str::to_owned);
+    // 10 January: Ann chairs, Bob attends, Cat sends apologies. 5 March:
+    // Ann chairs; the others are absent. 11 April: as written above.
+    assert_eq!(
+        rows,
+        [
+            row("Ann Chair", "3", "0", "0", "100% of 3"),
+            row("Bob Member", "1", "1", "1", "33% of 3"),
+            row("Cat Absent", "1", "1", "1", "33% of 3"),
+        ]
+    );
+    let person = page(root, "/people/bob-member/");
+    assert_eq!(
+        attendance_rows(&person),
+        [row("Finance Committee", "1", "1", "1", "33% of 3")]
+    );
+    assert!(
+        person.contains("Appears for Testshire Council."),
+        "{person}"
+    );
+    // The role given at one meeting is that meeting's, not the person's.
+    let cat = page(root, "/people/cat-absent/");
+    assert!(!cat.contains("Substitute for"), "{cat}");
+    assert!(page(root, "/finance/2024-04-11/").contains("Substitute for Bob Member"));
+}
+
+#[test]
+fn people_are_listed_by_surname_unless_told_otherwise() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/children/2024-02-01/04-fostering.md",
+        "---\ntitle: Fostering\npresenters: [Cllr Zoe Abbott, Maria de la Cruz, Yan Young]\n---\nFostering.\n",
+    );
+    let names = |root: &Path| -> Vec<String> {
+        between(
+            &page(root, "/people/"),
+            "<ul class=\"people-index\">",
+            "</ul>",
+        )
+        .split("<li><a href=")
+        .skip(1)
+        .map(|li| between(li, "\">", "</a>").to_owned())
+        .collect()
+    };
+    build_ok(root);
+    let people = names(root);
+    assert_eq!(people[0], "Cllr Zoe Abbott", "{people:?}");
+    let cruz = people.iter().position(|p| p == "Maria de la Cruz");
+    let chair = people.iter().position(|p| p == "Ann Chair");
+    assert!(
+        cruz > chair,
+        "by the last word, Cruz after Chair: {people:?}"
+    );
+    assert_eq!(people.last().map(String::as_str), Some("Yan Young"));
+    let toml = std::fs::read_to_string(root.join("quorum.toml")).unwrap();
+    write(
+        root,
+        "quorum.toml",
+        &format!("{toml}\n[people.\"Maria de la Cruz\"]\nsort_as = \"de la Cruz, Maria\"\n"),
+    );
+    build_ok(root);
+    let people = names(root);
+    let cruz = people.iter().position(|p| p == "Maria de la Cruz");
+    let officer = people.iter().position(|p| p == "Dee Officer");
+    assert!(cruz < officer, "sorted as \"de la Cruz\": {people:?}");
+}

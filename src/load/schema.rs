@@ -428,10 +428,18 @@ fn offset<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
 /// "01:23:45" or "23:45" -> seconds.
 pub fn parse_offset(s: &str) -> Option<u32> {
     let parts: Vec<&str> = s.trim().split(':').collect();
-    let number = |p: &str| (!p.is_empty() && p.len() <= 2).then(|| p.parse::<u32>().ok())?;
+    // Digits only, `digits` of them (or 1 to 2 when 0).
+    let number = |p: &str, digits: usize| {
+        let fits = if digits == 0 {
+            (1..=2).contains(&p.len())
+        } else {
+            p.len() == digits
+        };
+        (fits && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok())?
+    };
     let (h, m, sec) = match parts.as_slice() {
-        [h, m, s] => (h.trim().parse::<u32>().ok()?, number(m)?, number(s)?),
-        [m, s] => (0, number(m)?, number(s)?),
+        [h, m, s] => (h.trim().parse::<u32>().ok()?, number(m, 2)?, number(s, 2)?),
+        [m, s] => (0, number(m, 0)?, number(s, 2)?),
         _ => return None,
     };
     (m < 60 && sec < 60).then(|| h * 3600 + m * 60 + sec)

@@ -94,6 +94,20 @@ pub struct CommitteeSummary {
     pub next: Option<DateView>,
 }
 
+/// A line of an attendance table: a member at a committee.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttendanceRow {
+    /// The member (on a committee's page) or the committee (on a person's).
+    pub who: Link,
+    pub attended: usize,
+    pub apologies: usize,
+    pub absent: usize,
+    /// Meetings counted: held by the build date, with attendance recorded.
+    pub could: usize,
+    /// `attended` of `could`, in whole per cent.
+    pub percent: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CountedLink {
     pub title: String,
@@ -202,6 +216,8 @@ pub struct CommitteePage {
     pub committee: CommitteeView,
     /// Its meetings after the build date, soonest first (on the first page).
     pub upcoming: Vec<MeetingSummary>,
+    /// Its members' attendance (on the first page).
+    pub attendance: Vec<AttendanceRow>,
     /// This page's meetings by year, newest first.
     pub years: Vec<Group<MeetingSummary>>,
     pub referenced_by: Vec<RefView>,
@@ -410,7 +426,11 @@ pub struct PersonEntry {
 #[derive(Debug, Serialize)]
 pub struct PersonPage {
     pub person: PersonEntry,
+    /// The councils of the committees they appear at.
+    pub councils: Vec<String>,
     pub memberships: Vec<Link>,
+    /// At each committee they are a member of (on the first page).
+    pub attendance: Vec<AttendanceRow>,
     pub presented: Vec<ItemSummary>,
     pub chaired: Vec<MeetingSummary>,
     pub attended: Vec<MeetingSummary>,

@@ -7,6 +7,7 @@
 //! what it read of the model, which `quorum serve` uses to know what an
 //! edit affects.
 
+mod attendance;
 mod calendar;
 pub mod context;
 mod pages;

@@ -106,6 +106,11 @@ impl PageBuilder<'_> {
             } else {
                 Vec::new()
             },
+            attendance: if page_no == 0 {
+                self.committee_attendance(i, &c.members)
+            } else {
+                Vec::new()
+            },
             years: self.meetings_by_year(chunk(&newest_first, page_no).iter().copied()),
             referenced_by: self.references(&c.referenced_by),
             pager: self.pager(&c.url, page_no, page_count(c.meetings.len())),
@@ -415,6 +420,14 @@ impl PageBuilder<'_> {
         };
         let data = PersonPage {
             person: self.person_entry(i),
+            councils: self.councils_of(p),
+            attendance: if page_no == 0 {
+                (p.memberships.iter())
+                    .filter_map(|&c| self.attendance_row(self.committee_link(c), self.tally(c, i)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             memberships: if page_no == 0 {
                 p.memberships
                     .iter()
@@ -461,6 +474,22 @@ impl PageBuilder<'_> {
         let path = paged_path(&p.url, page_no);
         let page = self.meta(&paged_title(&p.name, page_no), &path, "person");
         self.finish(theme, "person.html", page, crumbs, None, &data)
+    }
+
+    /// The councils a person appears for: the authorities of the
+    /// committees they are a member of, chaired, attended or presented to.
+    fn councils_of(&self, p: &Person) -> Vec<String> {
+        let meetings = (p.chaired.iter().chain(&p.attended).chain(&p.apologies))
+            .map(|&m| self.r.meeting_headline(m).committee);
+        let items = (p.presented.iter()).map(|&it| self.r.item_headline(it).committee);
+        let mut councils: Vec<String> = (p.memberships.iter().copied())
+            .chain(meetings)
+            .chain(items)
+            .filter_map(|c| self.r.committee_headline(c).authority.map(str::to_owned))
+            .collect();
+        councils.sort();
+        councils.dedup();
+        councils
     }
 
     fn meetings_page(&self, theme: &Theme, page_no: usize) -> RenderResult {
