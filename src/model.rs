@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::load::body::{Bodies, Body};
-use crate::load::schema::{ActionStatus, Extra, MinutesStatus};
+use crate::load::schema::{ActionStatus, Extra, MinutesStatus, Vote, VoteCounts};
 
 /// Index of an entity in its `Archive` vector.
 pub type Id = usize;
@@ -54,7 +54,7 @@ pub struct Archive {
 }
 
 /// A person named in a particular capacity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PersonRole {
     pub person: Id,
     pub role: Option<String>,
@@ -109,6 +109,18 @@ pub struct Meeting {
     /// The pages its body links to (they show it among their backlinks).
     pub refers_to: Vec<PageKey>,
     pub extra: Extra,
+}
+
+/// What a meeting decided on an item, and how it voted where minuted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Decision {
+    /// As written (inline Markdown).
+    pub text: String,
+    /// The counts as written; else, when members' votes were recorded,
+    /// their tally.
+    pub votes: Option<VoteCounts>,
+    /// Members' votes, when recorded by name.
+    pub recorded: Vec<(PersonRole, Vote)>,
 }
 
 /// A meeting's recording, at an http(s) address.
@@ -183,7 +195,7 @@ pub struct Item {
     pub purpose: Option<String>,
     pub presenters: Vec<PersonRole>,
     pub topics: Vec<Id>,
-    pub decisions: Vec<String>,
+    pub decisions: Vec<Decision>,
     pub actions: Vec<Action>,
     pub declarations: Vec<Declaration>,
     /// Items named in `related:`.
@@ -269,6 +281,8 @@ pub struct Person {
     pub declarations: Vec<(Id, usize)>,
     /// (item, index into its actions)
     pub actions: Vec<(Id, usize)>,
+    /// (item, index into its decisions) of each recorded vote they cast
+    pub votes: Vec<(Id, usize)>,
     pub authored: Vec<Id>,
 }
 

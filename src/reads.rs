@@ -417,7 +417,7 @@ pub struct ItemHeadline<'a> {
     pub presenters: &'a [PersonRole],
     /// What the meeting decided on it, as written (Markdown): the agenda
     /// summarises them and the decisions register lists them.
-    pub decisions: &'a [String],
+    pub decisions: &'a [Decision],
     /// Its follow-ups: the actions register lists them.
     pub actions: &'a [Action],
     /// Its declarations of interest: the register lists them.

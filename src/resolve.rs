@@ -17,7 +17,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::body::{Bodies, Body};
-use crate::load::schema::{CommitteeMatter, DocumentMatter, IsoDate, ItemMatter, PersonName};
+use crate::load::schema::{
+    CommitteeMatter, DocumentMatter, IsoDate, ItemMatter, PersonName, Vote, VoteCounts,
+};
 use crate::load::{Attachment, Loaded, Parsed, Withheld};
 use crate::model::*;
 use crate::urls::{self, ContentPath};
@@ -958,6 +960,13 @@ impl Resolver {
             members: (m.declarations.iter())
                 .map(|d| self.person_checked(file, &d.member))
                 .collect(),
+            voters: (m.decisions.iter())
+                .map(|d| {
+                    (d.recorded.iter())
+                        .map(|r| self.person_checked(file, &r.member))
+                        .collect()
+                })
+                .collect(),
         }
     }
 
@@ -1026,6 +1035,11 @@ impl Resolver {
             for (k, d) in item.declarations.iter().enumerate() {
                 a.people[d.member.person].declarations.push((ii, k));
             }
+            for (k, d) in item.decisions.iter().enumerate() {
+                for (voter, _) in &d.recorded {
+                    a.people[voter.person].votes.push((ii, k));
+                }
+            }
             for (k, action) in item.actions.iter().enumerate() {
                 if let Some(owner) = &action.owner {
                     a.people[owner.person].actions.push((ii, k));
@@ -1064,6 +1078,9 @@ impl Resolver {
                 .sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
             p.actions
                 .sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
+            p.votes.dedup();
+            p.votes
+                .sort_by_key(|&(i, _)| std::cmp::Reverse(a.item_date(i)));
         }
         let mut topics = std::mem::take(&mut a.topics);
         for t in &mut topics {
@@ -1086,37 +1103,7 @@ impl Resolver {
         });
         a.topics = reorder(topics, &topic_order);
         a.people = reorder(people, &people_order);
-        let topic_new = inverse(&topic_order);
-        let person_new = inverse(&people_order);
-        for item in &mut a.items {
-            // Sole owner here: make_mut never copies during resolve.
-            let item = Arc::make_mut(item);
-            item.topics.iter_mut().for_each(|t| *t = topic_new[*t]);
-            remap_roles(&mut item.presenters, &person_new);
-            for action in &mut item.actions {
-                if let Some(o) = &mut action.owner {
-                    o.person = person_new[o.person];
-                }
-            }
-            for d in &mut item.declarations {
-                d.member.person = person_new[d.member.person];
-            }
-        }
-        for c in &mut a.committees {
-            remap_roles(&mut c.members, &person_new);
-        }
-        for m in &mut a.meetings {
-            if let Some(chair) = &mut m.chair {
-                chair.person = person_new[chair.person];
-            }
-            remap_roles(&mut m.attendees, &person_new);
-            remap_roles(&mut m.apologies, &person_new);
-        }
-        for d in &mut a.documents {
-            if let Some(author) = &mut d.author {
-                author.person = person_new[author.person];
-            }
-        }
+        remap(a, &inverse(&topic_order), &inverse(&people_order));
     }
 }
 
@@ -1128,6 +1115,8 @@ struct ItemNames {
     presenters: Vec<PersonRole>,
     owners: Vec<Option<PersonRole>>,
     members: Vec<Option<PersonRole>>,
+    /// Each decision's recorded voters, aligned with the file's.
+    voters: Vec<Vec<Option<PersonRole>>>,
 }
 
 /// An item whose place and names are settled, its text still to copy.
@@ -1155,8 +1144,18 @@ impl PendingItem<'_> {
             presenters,
             owners,
             members,
+            voters,
         } = names;
         let m = &file.matter;
+        // The words and counts are set with the rest of the text below.
+        let decisions = (voters.into_iter().zip(&m.decisions))
+            .map(|(people, d)| Decision {
+                recorded: (people.into_iter().zip(&d.recorded))
+                    .filter_map(|(person, r)| Some((person?, r.vote)))
+                    .collect(),
+                ..Decision::default()
+            })
+            .collect();
         let actions = (owners.into_iter())
             .map(|owner| Action {
                 action: String::new(), // set with the rest of the text below
@@ -1187,7 +1186,7 @@ impl PendingItem<'_> {
             purpose: None,
             presenters,
             topics,
-            decisions: Vec::new(),
+            decisions,
             actions,
             declarations,
             related: Vec::new(),
@@ -1215,7 +1214,25 @@ fn set_item_text(item: &mut Item, file: &Parsed<ItemMatter>) {
     item.number = m.item.clone().unwrap_or_else(|| item.order.to_string());
     item.title = m.title.clone();
     item.purpose = m.purpose.clone().filter(|p| !p.trim().is_empty());
-    item.decisions = m.decisions.clone();
+    item.decisions = (m.decisions.iter().enumerate())
+        .map(|(k, written)| {
+            // The voters are settled (a full resolve, or the same names);
+            // how each voted is words.
+            let recorded: Vec<(PersonRole, Vote)> = match item.decisions.get(k) {
+                Some(old) if old.recorded.len() == written.recorded.len() => (old.recorded.iter())
+                    .zip(&written.recorded)
+                    .map(|((person, _), r)| (person.clone(), r.vote))
+                    .collect(),
+                Some(old) => old.recorded.clone(),
+                None => Vec::new(),
+            };
+            Decision {
+                text: written.text.clone(),
+                votes: written.votes.or_else(|| tally(&recorded)),
+                recorded,
+            }
+        })
+        .collect();
     item.recording_at = m.recording_at;
     for (action, written) in item.actions.iter_mut().zip(&m.actions) {
         action.action = written.action.clone();
@@ -1252,6 +1269,29 @@ fn exempt_notices(
     for m in meetings {
         m.exempt.sort_by_key(|n| n.order);
     }
+}
+
+/// Whether each decision names the same voters, in order (a decision
+/// added or removed without recorded votes names none).
+fn same_voters(
+    old: &[crate::load::schema::DecisionMatter],
+    new: &[crate::load::schema::DecisionMatter],
+) -> bool {
+    fn voters(d: Option<&crate::load::schema::DecisionMatter>) -> Vec<&PersonName> {
+        d.map(|d| d.recorded.iter().map(|r| &r.member).collect())
+            .unwrap_or_default()
+    }
+    (0..old.len().max(new.len())).all(|k| voters(old.get(k)) == voters(new.get(k)))
+}
+
+/// The counts of recorded votes, when there are any.
+fn tally(recorded: &[(PersonRole, Vote)]) -> Option<VoteCounts> {
+    let count = |v: Vote| recorded.iter().filter(|(_, x)| *x == v).count() as u32;
+    (!recorded.is_empty()).then(|| VoteCounts {
+        in_favour: count(Vote::For),
+        against: count(Vote::Against),
+        abstain: count(Vote::Abstain),
+    })
 }
 
 fn declaration_kind(d: &crate::load::schema::DeclarationMatter) -> Option<String> {
@@ -1292,6 +1332,7 @@ pub fn patch_item(
         && o.status == n.status
         && o.exempt == n.exempt
         && o.recording_at == n.recording_at
+        && same_voters(&o.decisions, &n.decisions)
         && o.actions.len() == n.actions.len()
         && o.actions
             .iter()
@@ -1441,6 +1482,48 @@ fn inverse(order: &[Id]) -> Vec<Id> {
         new[old] = position;
     }
     new
+}
+
+/// Points every reference to a topic or person at its new id.
+fn remap(a: &mut Archive, topic_new: &[Id], person_new: &[Id]) {
+    for item in &mut a.items {
+        // Sole owner here: make_mut never copies during resolve.
+        let item = Arc::make_mut(item);
+        item.topics.iter_mut().for_each(|t| *t = topic_new[*t]);
+        remap_roles(&mut item.presenters, person_new);
+        for action in &mut item.actions {
+            if let Some(o) = &mut action.owner {
+                o.person = person_new[o.person];
+            }
+        }
+        for d in &mut item.decisions {
+            remap_votes(&mut d.recorded, person_new);
+        }
+        for d in &mut item.declarations {
+            d.member.person = person_new[d.member.person];
+        }
+    }
+    for c in &mut a.committees {
+        remap_roles(&mut c.members, person_new);
+    }
+    for m in &mut a.meetings {
+        if let Some(chair) = &mut m.chair {
+            chair.person = person_new[chair.person];
+        }
+        remap_roles(&mut m.attendees, person_new);
+        remap_roles(&mut m.apologies, person_new);
+    }
+    for d in &mut a.documents {
+        if let Some(author) = &mut d.author {
+            author.person = person_new[author.person];
+        }
+    }
+}
+
+fn remap_votes(votes: &mut [(PersonRole, Vote)], new: &[Id]) {
+    for (r, _) in votes {
+        r.person = new[r.person];
+    }
 }
 
 fn remap_roles(roles: &mut [PersonRole], new: &[Id]) {

@@ -63,7 +63,8 @@ enum Edit {
     RemoveAddedItem,
     MeetingPeople,
     CommitteeTitle,
-    /// One decision, two, or none (the register's order and pages).
+    /// One decision, two, none, or one with a recorded vote (the
+    /// register's order and pages, the voter's page).
     Decisions,
     /// The same decisions in other words (the register's text).
     Reword,
@@ -124,7 +125,7 @@ impl Archive {
             RemoveAddedItem => self.added_items = self.added_items.saturating_sub(1),
             MeetingPeople => self.meeting_people = (self.meeting_people + 1) % 3,
             CommitteeTitle => self.committee_title = (self.committee_title + 1) % 2,
-            Decisions => self.decisions = (self.decisions + 1) % 3,
+            Decisions => self.decisions = (self.decisions + 1) % 4,
             Reword => self.reworded = !self.reworded,
             Actions => self.actions = (self.actions + 1) % 4,
             MeetingTime => self.meeting_time = (self.meeting_time + 1) % 3,
@@ -155,6 +156,11 @@ impl Archive {
             0 => text.push_str(&format!("decisions: [Officers to report in {month}.]\n")),
             1 => text.push_str(&format!(
                 "decisions: [The Committee agreed the plan., Officers to report in {month}.]\n"
+            )),
+            // A recorded vote, cast otherwise when reworded (people's pages).
+            3 => text.push_str(&format!(
+                "decisions: [{{text: Officers to report in {month}., recorded: [{{member: Bob Member, vote: {}}}]}}]\n",
+                if self.reworded { "against" } else { "for" }
             )),
             _ => {}
         }
@@ -263,7 +269,8 @@ impl Archive {
         put(
             root.join(COMMITTEE),
             Some(format!(
-                "---\ntitle: {}\n---\n",
+                // Members: the committee's attendance table counts them.
+                "---\ntitle: {}\nmembers: [Ann Chair, Bob Member]\n---\n",
                 titles[self.committee_title as usize]
             )),
         );

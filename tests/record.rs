@@ -632,3 +632,51 @@ fn people_are_listed_by_surname_unless_told_otherwise() {
     let officer = people.iter().position(|p| p == "Dee Officer");
     assert!(cruz < officer, "sorted as \"de la Cruz\": {people:?}");
 }
+
+#[test]
+fn recorded_votes_show_on_the_item_the_register_and_how_each_member_voted() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    write(
+        root,
+        "content/finance/2024-03-05/02-budget-follow-up.md",
+        "---\ntitle: Budget Follow-up\ndecisions:\n  - The Committee noted the update.\n  - text: The Committee approved the *revised* budget.\n    recorded:\n      - {member: Ann Chair, vote: for}\n      - {member: Bob Member, vote: against}\n      - {member: Cat Absent, vote: abstain}\n  - text: The Committee rejected the amendment.\n    votes: {for: 2, against: 7}\n---\n## Next steps\n\nFollow-up.\n",
+    );
+    build_ok(root);
+    let item = page(root, "/finance/2024-03-05/budget-follow-up/");
+    let second = between(&item, "<li id=\"decision-2\">", "</details>");
+    assert!(
+        second.contains("The Committee approved the <em>revised</em> budget. <p class=\"meta\"><span class=\"votes\">For 1, against 1, abstained 1</span></p>"),
+        "counts tallied from the recorded votes: {second}"
+    );
+    assert!(second.contains("Bob Member</a>: against"), "{second}");
+    let third = between(&item, "<li id=\"decision-3\">", "</li>");
+    assert!(third.contains("For 2, against 7</span>"), "{third}");
+    assert!(!third.contains("abstained"), "{third}");
+    assert!(
+        item.contains("<li id=\"decision-1\">The Committee noted the update.</li>"),
+        "a plain decision is as before"
+    );
+    let register = page(root, "/decisions/2024/");
+    assert!(
+        register.contains("(<span class=\"votes\">For 2, against 7</span>)"),
+        "{register}"
+    );
+    let bob = page(root, "/people/bob-member/");
+    let votes = between(&bob, "<section id=\"votes\"", "</section>");
+    assert!(
+        votes.contains("<strong>Against</strong>: <a href=\"/finance/2024-03-05/budget-follow-up/#decision-2\">The Committee approved the revised budget.</a>"),
+        "{votes}"
+    );
+    // A vote that is not one is an error naming the choices.
+    write(
+        root,
+        "content/finance/2024-03-05/02-budget-follow-up.md",
+        "---\ntitle: Budget Follow-up\ndecisions:\n  - text: Approved.\n    recorded: [{member: Ann Chair, vote: yes}]\n---\n",
+    );
+    let text = messages(&build(root).expect_err("an unknown vote"));
+    assert!(
+        text.contains("write `for`, `against` or `abstain`"),
+        "{text}"
+    );
+}

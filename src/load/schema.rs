@@ -150,7 +150,7 @@ pub struct ItemMatter {
     #[serde(default, deserialize_with = "topic_names")]
     pub topics: Vec<String>,
     #[serde(default)]
-    pub decisions: Vec<String>,
+    pub decisions: Vec<DecisionMatter>,
     #[serde(default)]
     pub actions: Vec<ActionMatter>,
     #[serde(default)]
@@ -195,6 +195,116 @@ impl ItemMatter {
         "recording_at",
         "extra",
     ];
+}
+
+/// A decision: its words, or `{text, votes: {for, against, abstain},
+/// recorded: [{member, vote}]}` when the vote is minuted.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DecisionMatter {
+    pub text: String,
+    pub votes: Option<VoteCounts>,
+    pub recorded: Vec<RecordedVoteMatter>,
+}
+
+/// How many voted each way.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, Default)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "the votes: `{for: 7, against: 2, abstain: 1}`"
+)]
+pub struct VoteCounts {
+    #[serde(default, rename = "for")]
+    pub in_favour: u32,
+    #[serde(default)]
+    pub against: u32,
+    #[serde(default)]
+    pub abstain: u32,
+}
+
+/// How one member voted, when the vote was recorded by name.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a recorded vote: `{member: ..., vote: for}`"
+)]
+pub struct RecordedVoteMatter {
+    pub member: PersonName,
+    pub vote: Vote,
+}
+
+/// One way to vote.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(try_from = "String")]
+pub enum Vote {
+    For,
+    Against,
+    Abstain,
+}
+
+impl TryFrom<String> for Vote {
+    type Error = String;
+    fn try_from(written: String) -> Result<Self, String> {
+        match written.trim() {
+            "for" => Ok(Vote::For),
+            "against" => Ok(Vote::Against),
+            "abstain" | "abstained" => Ok(Vote::Abstain),
+            _ => Err(format!(
+                "`{written}` is not a vote: write `for`, `against` or `abstain`"
+            )),
+        }
+    }
+}
+
+impl Vote {
+    /// As pages say it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Vote::For => "for",
+            Vote::Against => "against",
+            Vote::Abstain => "abstained",
+        }
+    }
+}
+
+/// The mapping form of a decision.
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a decision: its words, or `{text: ..., votes: ...}`"
+)]
+struct DecisionMap {
+    text: String,
+    #[serde(default)]
+    votes: Option<VoteCounts>,
+    #[serde(default)]
+    recorded: Vec<RecordedVoteMatter>,
+}
+
+impl<'de> Deserialize<'de> for DecisionMatter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DecisionVisitor;
+        impl<'de> Visitor<'de> for DecisionVisitor {
+            type Value = DecisionMatter;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a decision: its words, or `{text: ..., votes: ...}`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DecisionMatter, E> {
+                Ok(DecisionMatter {
+                    text: v.to_owned(),
+                    ..DecisionMatter::default()
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DecisionMatter, A::Error> {
+                let m = DecisionMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(DecisionMatter {
+                    text: m.text,
+                    votes: m.votes,
+                    recorded: m.recorded,
+                })
+            }
+        }
+        deserializer.deserialize_any(DecisionVisitor)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -483,6 +593,37 @@ mod tests {
         assert!(IsoDate::parse("2017-13-07").is_none());
         assert!(IsoDate::parse("7 Dec 2017").is_none());
         assert!(IsoDate::parse("2017-1-07").is_none());
+    }
+
+    #[test]
+    fn a_decision_is_its_words_or_a_mapping_with_its_votes() {
+        let m: ItemMatter = crate::load::frontmatter::from_yaml(
+            "title: A\ndecisions:\n  - Noted.\n  - text: Approved.\n    votes: {for: 7, against: 2}\n    recorded: [{member: Amy Lee, vote: against}]\n",
+        )
+        .unwrap();
+        assert_eq!(m.decisions[0].text, "Noted.");
+        assert_eq!(m.decisions[0].votes, None);
+        let votes = m.decisions[1].votes.expect("votes");
+        assert_eq!((votes.in_favour, votes.against, votes.abstain), (7, 2, 0));
+        assert_eq!(m.decisions[1].recorded[0].vote, Vote::Against);
+        for (yaml, says) in [
+            (
+                "title: A\ndecisions: [{text: X, vots: {for: 1}}]\n",
+                "unknown field `vots`",
+            ),
+            (
+                "title: A\ndecisions: [{text: X, recorded: [{member: A, vote: yes}]}]\n",
+                "write `for`, `against` or `abstain`",
+            ),
+            (
+                "title: A\ndecisions: [{votes: {for: 1}}]\n",
+                "missing field `text`",
+            ),
+            ("title: A\ndecisions: [[x]]\n", "expected a decision"),
+        ] {
+            let e = crate::load::frontmatter::from_yaml::<ItemMatter>(yaml).unwrap_err();
+            assert!(e.contains(says), "{yaml:?}: {e}");
+        }
     }
 
     #[test]

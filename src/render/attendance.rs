@@ -58,8 +58,7 @@ impl PageBuilder<'_> {
             apologies: tally.apologies,
             absent: tally.absent,
             could,
-            // Rounded to the nearest whole per cent.
-            percent: (tally.attended * 200 + could) / (2 * could),
+            percent: percent(tally.attended, could),
         })
     }
 
@@ -78,5 +77,21 @@ impl PageBuilder<'_> {
                 self.attendance_row(who, self.tally(c, m.person))
             })
             .collect()
+    }
+}
+
+/// `part` of `whole` (not 0) in whole per cent, rounded to the nearest.
+fn percent(part: usize, whole: usize) -> usize {
+    (part * 200 + whole) / (2 * whole)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percentages_round_to_the_nearest_whole() {
+        let cases = [(1, 3, 33), (2, 3, 67), (1, 8, 13), (0, 5, 0), (5, 5, 100)];
+        for (part, whole, expected) in cases {
+            assert_eq!(super::percent(part, whole), expected, "{part}/{whole}");
+        }
     }
 }

@@ -309,7 +309,7 @@ pub struct ItemView {
     pub presenters: Vec<PersonView>,
     pub topics: Vec<Link>,
     pub minutes_html: String,
-    pub decisions_html: Vec<String>,
+    pub decisions: Vec<DecisionView>,
     pub actions: Vec<ActionView>,
     pub declarations: Vec<DeclarationView>,
     pub documents: Vec<DocumentLink>,
@@ -319,6 +319,53 @@ pub struct ItemView {
     /// Where the item starts in its meeting's recording.
     pub recording: Option<RecordingView>,
     pub extra: Extra,
+}
+
+/// A decision on an item's page.
+#[derive(Debug, Serialize)]
+pub struct DecisionView {
+    pub text_html: String,
+    pub votes: Option<VotesView>,
+    /// Members' votes, where recorded by name.
+    pub recorded: Vec<RecordedVoteView>,
+}
+
+/// The counts of a vote.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct VotesView {
+    /// How many voted for ("for" is a word of the template language).
+    pub in_favour: u32,
+    pub against: u32,
+    pub abstain: u32,
+}
+
+impl VotesView {
+    pub fn of(v: crate::load::schema::VoteCounts) -> VotesView {
+        VotesView {
+            in_favour: v.in_favour,
+            against: v.against,
+            abstain: v.abstain,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecordedVoteView {
+    pub member: PersonView,
+    /// "for", "against" or "abstained".
+    pub vote: &'static str,
+}
+
+/// A vote a person cast, for their page.
+#[derive(Debug, Serialize)]
+pub struct PersonVote {
+    pub item: ItemSummary,
+    /// The decision, as plain text.
+    pub decision: String,
+    /// The decision on its item's page.
+    pub url: String,
+    /// "for", "against" or "abstained".
+    pub vote: &'static str,
 }
 
 /// A link to a recording, at a place in it if given.
@@ -436,6 +483,8 @@ pub struct PersonPage {
     pub attended: Vec<MeetingSummary>,
     pub apologies: Vec<MeetingSummary>,
     pub declarations: Vec<PersonDeclaration>,
+    /// How they voted, where votes were recorded by name.
+    pub votes: Vec<PersonVote>,
     pub actions: Vec<PersonAction>,
     pub authored: Vec<Link>,
     /// Long lists are split over pages; page N shows the Nth share of each.
@@ -562,6 +611,7 @@ pub struct DecisionEntry {
     pub date: DateView,
     pub committee: Link,
     pub draft: bool,
+    pub votes: Option<VotesView>,
 }
 
 #[derive(Debug, Serialize)]

@@ -208,6 +208,7 @@ pub fn person_pages(p: &Person) -> usize {
         p.attended.len(),
         p.apologies.len(),
         p.declarations.len(),
+        p.votes.len(),
         p.actions.len(),
         p.authored.len(),
     ]

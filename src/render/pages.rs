@@ -206,7 +206,7 @@ impl PageBuilder<'_> {
             purpose: item.purpose.map(str::to_owned),
             presenters: self.people(item.presenters),
             decisions_html: (item.decisions.iter())
-                .map(|d| markdown::render_inline(d, &self.archive().bodies.html()))
+                .map(|d| markdown::render_inline(&d.text, &self.archive().bodies.html()))
                 .collect(),
             draft: item.draft,
             exempt: false,
@@ -231,10 +231,17 @@ impl PageBuilder<'_> {
                 presenters: self.people(&item.presenters),
                 topics: item.topics.iter().map(|&t| self.topic_link(t)).collect(),
                 minutes_html: a.bodies.render(&item.minutes)?.html,
-                decisions_html: item
-                    .decisions
-                    .iter()
-                    .map(|d| markdown::render_inline(d, &html))
+                decisions: (item.decisions.iter())
+                    .map(|d| DecisionView {
+                        text_html: markdown::render_inline(&d.text, &html),
+                        votes: d.votes.map(VotesView::of),
+                        recorded: (d.recorded.iter())
+                            .map(|(voter, vote)| RecordedVoteView {
+                                member: self.person(voter),
+                                vote: vote.words(),
+                            })
+                            .collect(),
+                    })
                     .collect(),
                 actions: (item.actions.iter().enumerate())
                     .map(|(k, act)| self.action(act, k))
@@ -454,6 +461,10 @@ impl PageBuilder<'_> {
                     }
                 })
                 .collect(),
+            votes: chunk(&p.votes, page_no)
+                .iter()
+                .map(|&(it, k)| self.person_vote(i, it, k))
+                .collect(),
             actions: chunk(&p.actions, page_no)
                 .iter()
                 .map(|&(it, k)| PersonAction {
@@ -474,6 +485,21 @@ impl PageBuilder<'_> {
         let path = paged_path(&p.url, page_no);
         let page = self.meta(&paged_title(&p.name, page_no), &path, "person");
         self.finish(theme, "person.html", page, crumbs, None, &data)
+    }
+
+    /// How `person` voted on the `k`th decision of item `it`.
+    fn person_vote(&self, person: Id, it: Id, k: usize) -> PersonVote {
+        let item = self.r.item(it);
+        let decision = &item.decisions[k];
+        let vote = (decision.recorded.iter())
+            .find(|(voter, _)| voter.person == person)
+            .map_or("", |(_, vote)| vote.words());
+        PersonVote {
+            url: self.url(&format!("{}#{}", item.url, decision_anchor(k))),
+            item: self.item_summary(it),
+            decision: markdown::plain_text(&decision.text),
+            vote,
+        }
     }
 
     /// The councils a person appears for: the authorities of the

@@ -106,7 +106,8 @@ impl PageBuilder<'_> {
     fn decision_entry(&self, i: Id, k: usize) -> DecisionEntry {
         let item = self.r.item_headline(i);
         let html = self.archive().bodies.html();
-        let text = item.decisions.get(k).map_or("", String::as_str);
+        let decision = item.decisions.get(k);
+        let text = decision.map_or("", |d| d.text.as_str());
         DecisionEntry {
             text_html: markdown::render_inline(text, &html),
             url: self.url(&format!("{}#{}", item.url, decision_anchor(k))),
@@ -116,6 +117,7 @@ impl PageBuilder<'_> {
             date: DateView::new(self.r.item_date(i)),
             committee: self.committee_link(item.committee),
             draft: item.draft,
+            votes: decision.and_then(|d| d.votes).map(VotesView::of),
         }
     }
 
@@ -126,7 +128,8 @@ impl PageBuilder<'_> {
         let entries = (newest.iter().take(FEED_ENTRIES))
             .map(|&(i, k)| {
                 let item = self.r.item_headline(i);
-                let text = markdown::plain_text(item.decisions.get(k).map_or("", String::as_str));
+                let decision = item.decisions.get(k).map_or("", |d| d.text.as_str());
+                let text = markdown::plain_text(decision);
                 FeedEntry {
                     title: format!("{}: {text}", item.title),
                     url: self.absolute(&format!("{}#{}", item.url, decision_anchor(k))),

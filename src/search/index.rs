@@ -353,7 +353,7 @@ fn item_fields(r: &Reader, f: &Fields, d: &mut PageDoc, item: &Item) -> Result<(
     }
     add_body(r.archive, f, d, &item.minutes)?;
     for decision in &item.decisions {
-        let text = d.hold(crate::load::markdown::plain_text(decision));
+        let text = d.hold(crate::load::markdown::plain_text(&decision.text));
         add_words(f, d, text);
         d.add(f.spelling, text);
         d.add(f.decisions, text);

@@ -310,6 +310,22 @@ impl<'k> Print<'k> {
         }
     }
 
+    fn decisions(&mut self, decisions: &[Decision]) {
+        self.value(decisions.len());
+        for Decision {
+            text,
+            votes,
+            recorded,
+        } in decisions
+        {
+            self.value((text, votes, recorded.len()));
+            for (voter, vote) in recorded {
+                self.person_role(voter);
+                self.value(vote);
+            }
+        }
+    }
+
     fn declarations(&mut self, declarations: &[Declaration]) {
         self.value(declarations.len());
         for Declaration {
@@ -483,7 +499,8 @@ impl Fingerprinted for std::sync::Arc<Item> {
         } = ItemHeadline::of(self);
         f.id(|k| &k.committees, committee);
         f.id(|k| &k.meetings, meeting);
-        f.value((url, number, order, title, purpose, decisions, draft));
+        f.value((url, number, order, title, purpose, draft));
+        f.decisions(decisions);
         f.ids(|k| &k.topics, topics);
         f.people(presenters);
         f.actions(actions);
@@ -527,10 +544,10 @@ impl Fingerprinted for std::sync::Arc<Item> {
             slug,
             title,
             purpose,
-            decisions,
             draft,
             recording_at,
         ));
+        f.decisions(decisions);
         f.people(presenters);
         f.ids(|k| &k.topics, topics);
         f.value(actions.len());
@@ -645,6 +662,7 @@ impl Fingerprinted for Person {
             apologies,
             declarations,
             actions,
+            votes,
             authored,
         } = self;
         f.value((slug, name, url, roles));
@@ -653,7 +671,7 @@ impl Fingerprinted for Person {
         f.ids(|k| &k.meetings, chaired);
         f.ids(|k| &k.meetings, attended);
         f.ids(|k| &k.meetings, apologies);
-        for list in [declarations, actions] {
+        for list in [declarations, actions, votes] {
             f.value(list.len());
             for &(item, n) in list {
                 f.id(|k| &k.items, item);
