@@ -233,3 +233,82 @@ fn search_follow_edit_and_see_the_tab_reload() {
         browser.script("return !document.getElementById('quorum-error') && document.body.innerText.includes('Pelican crossings')") == true
     });
 }
+
+/// axe-core's script, installed by `.ci/run` (`npm install axe-core` into
+/// target/axe); `AXE_CORE_JS` names another copy.
+fn axe_script() -> Option<String> {
+    let path = std::env::var_os("AXE_CORE_JS").map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/axe/node_modules/axe-core/axe.min.js")
+        },
+        std::path::PathBuf::from,
+    );
+    let script = std::fs::read_to_string(&path).ok();
+    if script.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install axe-core (see .ci/run)"
+        );
+        eprintln!(
+            "skipped: `npm install --prefix target/axe axe-core@4.10` to run the accessibility check"
+        );
+    }
+    script
+}
+
+#[test]
+fn the_record_pages_are_axe_clean() {
+    if !browser_available() {
+        return;
+    }
+    let Some(axe) = axe_script() else {
+        return;
+    };
+    let dir = example();
+    // On this date the example's November 2027 meeting is upcoming.
+    let server = Server::start(dir.path(), &["--today", "2026-12-01"]);
+    let browser = Driver::start();
+    // More than six pages: each page's live-reload connection must be let
+    // go when it is left, or a browser's six connections to the host run
+    // out and the seventh page never loads.
+    let pages = [
+        "/",
+        "/actions/",
+        "/declarations/",
+        "/decisions/",
+        "/decisions/2017/",
+        "/meetings/",
+        "/surrey-ces/",
+        "/surrey-ces/2027-11-18/",
+        "/blackpool-cyp/2023-11-09/childrens-social-care-improvement-plan/",
+        "/people/chris-coyle/",
+        "/search/?q=bullying",
+    ];
+    let mut problems = Vec::new();
+    for path in pages {
+        browser.goto(&server.url(path));
+        browser.call(
+            "POST",
+            "/execute/sync",
+            json!({"script": format!("{axe}\nreturn null;"), "args": []}),
+        );
+        let found = browser.call(
+            "POST",
+            "/execute/async",
+            json!({"script": "var done = arguments[arguments.length - 1];
+                axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})
+                  .then(function (r) { done(r.violations.map(function (v) {
+                    return v.id + ' (' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', ') + ')';
+                  })); }, function (e) { done(['axe failed: ' + e]); });", "args": []}),
+        );
+        for v in found.as_array().into_iter().flatten() {
+            problems.push(format!("{path}: {}", v.as_str().unwrap_or_default()));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "accessibility problems:\n{}",
+        problems.join("\n")
+    );
+}

@@ -31,6 +31,12 @@ const LIVE_SCRIPT: &str = r#"<script>
   }
   es.addEventListener("reload", function () { location.reload(); });
   es.addEventListener("error-report", function (e) { overlay(e.data); });
+  // A page kept in the back-forward cache would keep its connection, and
+  // browsers allow six to a host: the seventh page visited would never
+  // load. Closed when left; a page shown again from the cache may be
+  // stale, so it is loaded afresh.
+  addEventListener("pagehide", function () { es.close(); });
+  addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
 })();
 </script>
 "#;
