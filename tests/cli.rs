@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
@@ -160,4 +161,52 @@ fn search_into_a_closed_pipe_ends_quietly() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
         assert!(out.status.success(), "{args:?}: {:?}", out.status);
     }
+}
+
+#[test]
+fn the_build_date_comes_from_today_or_source_date_epoch() {
+    let dir = fixture("basic");
+    let root = dir.path().to_str().unwrap();
+    let stamp = |root: &Path| {
+        let ics = page(root, "/calendar.ics");
+        ics.lines()
+            .find(|l| l.starts_with("DTSTAMP:"))
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    // 2024-02-15 00:30 UTC: in London still 15 February.
+    let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["build", "--root", root])
+        .env("SOURCE_DATE_EPOCH", "1707957000")
+        .output()
+        .expect("run quorum");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stamp(dir.path()), "DTSTAMP:20240215T000000Z");
+    assert!(
+        page(dir.path(), "/").contains("Next meetings"),
+        "March is upcoming"
+    );
+    // --today wins over it.
+    let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["build", "--root", root, "--today", "2024-06-01"])
+        .env("SOURCE_DATE_EPOCH", "1707957000")
+        .output()
+        .expect("run quorum");
+    assert!(out.status.success());
+    assert_eq!(stamp(dir.path()), "DTSTAMP:20240601T000000Z");
+    // Either, malformed, is a usage error that says how to write it.
+    let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["build", "--root", root])
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .output()
+        .expect("run quorum");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SOURCE_DATE_EPOCH is `yesterday`"));
+    let out = quorum(&["check", "--root", root, "--today", "1 June 2024"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("write it as YYYY-MM-DD"));
 }

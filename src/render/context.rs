@@ -518,12 +518,8 @@ pub struct MemberDeclarations {
 pub struct DeclarationEntry {
     pub interest: String,
     pub kind: Option<String>,
-    pub item: Link,
-    pub number: String,
-    pub meeting: Link,
-    pub date: DateView,
-    pub committee: Link,
-    pub draft: bool,
+    #[serde(flatten)]
+    pub at: AgreedAt,
 }
 
 #[derive(Debug, Serialize)]
@@ -573,6 +569,18 @@ pub struct DecisionYearPage {
     pub pager: Pager,
 }
 
+/// Where a register's entry was made: the item, its meeting and committee.
+#[derive(Debug, Serialize)]
+pub struct AgreedAt {
+    pub item: Link,
+    /// The item's agenda number.
+    pub number: String,
+    pub meeting: Link,
+    pub date: DateView,
+    pub committee: Link,
+    pub draft: bool,
+}
+
 /// `actions.html`: the actions register, one page of it.
 #[derive(Debug, Serialize)]
 pub struct ActionsPage {
@@ -592,12 +600,8 @@ pub struct ActionEntry {
     pub action: ActionView,
     /// The action on its item's page.
     pub url: String,
-    pub item: Link,
-    pub number: String,
-    pub meeting: Link,
-    pub date: DateView,
-    pub committee: Link,
-    pub draft: bool,
+    #[serde(flatten)]
+    pub at: AgreedAt,
 }
 
 #[derive(Debug, Serialize)]
@@ -605,12 +609,8 @@ pub struct DecisionEntry {
     pub text_html: String,
     /// The decision on its item's page.
     pub url: String,
-    pub item: Link,
-    pub number: String,
-    pub meeting: Link,
-    pub date: DateView,
-    pub committee: Link,
-    pub draft: bool,
+    #[serde(flatten)]
+    pub at: AgreedAt,
     pub votes: Option<VotesView>,
 }
 

@@ -453,7 +453,7 @@ impl PageBuilder<'_> {
             declarations: chunk(&p.declarations, page_no)
                 .iter()
                 .map(|&(it, k)| {
-                    let d = &self.r.item(it).declarations[k];
+                    let d = &self.r.item_headline(it).declarations[k];
                     PersonDeclaration {
                         item: self.item_summary(it),
                         interest: d.interest.clone(),
@@ -469,7 +469,7 @@ impl PageBuilder<'_> {
                 .iter()
                 .map(|&(it, k)| PersonAction {
                     item: self.item_summary(it),
-                    action: self.action(&self.r.item(it).actions[k], k),
+                    action: self.action(&self.r.item_headline(it).actions[k], k),
                 })
                 .collect(),
             authored: chunk(&p.authored, page_no)
@@ -489,7 +489,7 @@ impl PageBuilder<'_> {
 
     /// How `person` voted on the `k`th decision of item `it`.
     fn person_vote(&self, person: Id, it: Id, k: usize) -> PersonVote {
-        let item = self.r.item(it);
+        let item = self.r.item_headline(it);
         let decision = &item.decisions[k];
         let vote = (decision.recorded.iter())
             .find(|(voter, _)| voter.person == person)

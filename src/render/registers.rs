@@ -111,12 +111,7 @@ impl PageBuilder<'_> {
         DecisionEntry {
             text_html: markdown::render_inline(text, &html),
             url: self.url(&format!("{}#{}", item.url, decision_anchor(k))),
-            item: self.link(item.title, item.url),
-            number: item.number.to_owned(),
-            meeting: self.meeting_link(item.meeting),
-            date: DateView::new(self.r.item_date(i)),
-            committee: self.committee_link(item.committee),
-            draft: item.draft,
+            at: self.agreed_at(i),
             votes: decision.and_then(|d| d.votes).map(VotesView::of),
         }
     }
@@ -212,17 +207,25 @@ impl PageBuilder<'_> {
         )
     }
 
-    fn action_entry(&self, i: Id, k: usize) -> ActionEntry {
+    /// Where an entry of item `i` was made.
+    fn agreed_at(&self, i: Id) -> AgreedAt {
         let item = self.r.item_headline(i);
-        ActionEntry {
-            action: self.action(&item.actions[k], k),
-            url: self.url(&format!("{}#{}", item.url, action_anchor(k))),
+        AgreedAt {
             item: self.link(item.title, item.url),
             number: item.number.to_owned(),
             meeting: self.meeting_link(item.meeting),
             date: DateView::new(self.r.item_date(i)),
             committee: self.committee_link(item.committee),
             draft: item.draft,
+        }
+    }
+
+    fn action_entry(&self, i: Id, k: usize) -> ActionEntry {
+        let item = self.r.item_headline(i);
+        ActionEntry {
+            action: self.action(&item.actions[k], k),
+            url: self.url(&format!("{}#{}", item.url, action_anchor(k))),
+            at: self.agreed_at(i),
         }
     }
 }
@@ -275,12 +278,7 @@ impl PageBuilder<'_> {
         DeclarationEntry {
             interest: d.interest.clone(),
             kind: d.kind.as_deref().map(kind_label),
-            item: self.link(item.title, item.url),
-            number: item.number.to_owned(),
-            meeting: self.meeting_link(item.meeting),
-            date: DateView::new(self.r.item_date(i)),
-            committee: self.committee_link(item.committee),
-            draft: item.draft,
+            at: self.agreed_at(i),
         }
     }
 }
