@@ -446,3 +446,29 @@ fn a_committee_folder_may_not_take_a_site_folder() {
         assert!(!root.join("output").exists(), "nothing is written");
     }
 }
+
+#[test]
+fn robots_txt_points_crawlers_at_the_sitemap_and_away_from_search() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    build_ok(root);
+    assert_eq!(
+        page(root, "/robots.txt"),
+        "User-agent: *\nDisallow: /search/\nDisallow: /api/\n\nSitemap: https://minutes.example.org/sitemap.xml\n"
+    );
+    let sitemap = page(root, "/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://minutes.example.org/actions/</loc>"));
+    assert!(
+        !sitemap.contains("/search/"),
+        "a form, not a page: {sitemap}"
+    );
+    assert!(exists(root, "/favicon.svg"));
+    assert!(page(root, "/").contains("<link rel=\"icon\" href=\"/favicon.svg\""));
+    // A site in a sub-folder of its host has no robots.txt: crawlers read
+    // it at the host's root only.
+    let toml = std::fs::read_to_string(root.join("quorum.toml")).unwrap();
+    let moved = toml.replace("https://minutes.example.org", "https://example.org/minutes");
+    std::fs::write(root.join("quorum.toml"), moved).unwrap();
+    build_ok(root);
+    assert!(!exists(root, "/robots.txt"));
+}

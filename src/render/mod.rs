@@ -115,6 +115,9 @@ pub enum PageJob {
     TopicFeed(Id),
     /// `sitemap.xml`, when the site has a `base_url`.
     Sitemap,
+    /// `robots.txt`, when the site is at its host's root (crawlers read
+    /// it nowhere else).
+    Robots,
     /// The theme's asset, by its place among the theme's assets.
     Asset(usize),
     /// An attached file, copied.
@@ -156,6 +159,9 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
     }
     if archive.config.base_url.is_some() {
         jobs.push(PageJob::Sitemap);
+    }
+    if archive.prefix.is_empty() {
+        jobs.push(PageJob::Robots);
     }
     jobs.extend((0..theme.assets.len()).map(PageJob::Asset));
     jobs.extend((0..archive.attachments.len()).map(PageJob::Attachment));
@@ -297,6 +303,7 @@ pub fn job_path(archive: &Archive, theme: &Theme, job: PageJob) -> String {
         NotFound => "/404.html".into(),
         SiteFeed => "/feed.xml".into(),
         Sitemap => "/sitemap.xml".into(),
+        Robots => "/robots.txt".into(),
         CommitteeFeed(i) => format!("{}feed.xml", archive.committees[i].url),
         TopicFeed(i) => format!("{}feed.xml", archive.topics[i].url),
         Asset(k) => theme
@@ -348,6 +355,7 @@ pub fn job_source(archive: &Archive, job: PageJob) -> Option<&str> {
         | SiteFeed
         | TopicFeed(_)
         | Sitemap
+        | Robots
         | Asset(_) => None,
     }
 }

@@ -36,6 +36,7 @@ impl PageBuilder<'_> {
             PageJob::CommitteeFeed(c) => self.committee_feed(theme, c),
             PageJob::TopicFeed(t) => self.topic_feed(theme, t),
             PageJob::Sitemap => Ok(self.sitemap(theme)),
+            PageJob::Robots => Ok(self.robots()),
             PageJob::Asset(k) => Ok(asset(theme, k)),
             PageJob::Attachment(f) => Ok(self.attachment(f)),
         }
@@ -582,6 +583,24 @@ impl PageBuilder<'_> {
             source: None,
             template: "sitemap.xml",
             contents: Contents::Text(sitemap::xml(a, paths)),
+            reads: Vec::new(),
+        }
+    }
+
+    /// `robots.txt`: all pages may be crawled but search results (the
+    /// search page and its API, which answer every query anew), and where
+    /// the sitemap is.
+    fn robots(&self) -> RenderedPage {
+        let a = self.archive();
+        let mut text = String::from("User-agent: *\nDisallow: /search/\nDisallow: /api/\n");
+        if a.config.base_url.is_some() {
+            text.push_str(&format!("\nSitemap: {}\n", self.absolute("/sitemap.xml")));
+        }
+        RenderedPage {
+            url: "/robots.txt".into(),
+            source: None,
+            template: "",
+            contents: Contents::Text(text),
             reads: Vec::new(),
         }
     }

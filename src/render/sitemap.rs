@@ -12,7 +12,8 @@ pub fn xml(archive: &Archive, page_paths: impl Iterator<Item = String>) -> Strin
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for url in page_paths.filter(|u| u.ends_with('/')) {
+    // The search page is a form: what it shows depends on the query.
+    for url in page_paths.filter(|u| u.ends_with('/') && u != "/search/") {
         xml.push_str(&format!(
             "  <url><loc>{origin}{}{}</loc></url>\n",
             archive.prefix,

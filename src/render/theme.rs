@@ -41,13 +41,22 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default theme's static assets, by path under `static/`.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/themes/default/static/style.css"
-    )),
-)];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/style.css"
+        )),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/favicon.svg"
+        )),
+    ),
+];
 
 /// Where a template or asset came from, for error messages.
 #[derive(Debug, Clone)]
