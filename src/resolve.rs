@@ -218,9 +218,7 @@ impl Resolver {
         }
         Some(Recording {
             url: url.to_owned(),
-            title: (r.title.as_deref().map(str::trim))
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned),
+            title: crate::load::schema::given(&r.title),
         })
     }
 
@@ -229,11 +227,7 @@ impl Resolver {
         &mut self,
         file: &Parsed<crate::load::schema::MeetingMatter>,
     ) -> Option<String> {
-        let given = |s: &Option<String>| {
-            (s.as_deref().map(str::trim))
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let given = crate::load::schema::given;
         let (title, session) = (given(&file.matter.title), given(&file.matter.session));
         if title.is_some() && session.is_some() {
             self.diagnostics.push(
@@ -1295,9 +1289,7 @@ fn tally(recorded: &[(PersonRole, Vote)]) -> Option<VoteCounts> {
 }
 
 fn declaration_kind(d: &crate::load::schema::DeclarationMatter) -> Option<String> {
-    (d.kind.as_deref().map(str::trim))
-        .filter(|k| !k.is_empty())
-        .map(str::to_owned)
+    crate::load::schema::given(&d.kind)
 }
 
 /// `archive` with item `i` re-read from `new`, when `new` differs from

@@ -142,12 +142,7 @@ pub fn exempt_notice(p: &Parsed<ItemMatter>) -> Option<ExemptNotice> {
         return None;
     };
     let m = &p.matter;
-    let given = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
+    let given = schema::given;
     m.exempt.then(|| ExemptNotice {
         order: *number,
         number: m.item.clone().unwrap_or_else(|| number.to_string()),

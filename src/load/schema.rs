@@ -457,6 +457,14 @@ impl<'de> Deserialize<'de> for PersonName {
     }
 }
 
+/// An optional text as given: trimmed, and none when blank (a key written
+/// with nothing after it says nothing).
+pub fn given(text: &Option<String>) -> Option<String> {
+    (text.as_deref().map(str::trim))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
 /// A calendar date written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IsoDate(pub NaiveDate);
