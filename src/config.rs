@@ -98,6 +98,13 @@ pub struct Config {
     /// are in it, and so is the build date.
     #[serde(default = "default_timezone")]
     pub timezone: Timezone,
+    /// The licence the open data (and the archive) is published under, as
+    /// the data page names it ("Open Government Licence v3.0").
+    #[serde(default)]
+    pub licence: Option<String>,
+    /// Where its terms are.
+    #[serde(default)]
+    pub licence_url: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
     /// The build date: meetings after it are upcoming and actions due
@@ -205,6 +212,8 @@ impl Config {
             people: BTreeMap::new(),
             trust_html: false,
             timezone: default_timezone(),
+            licence: None,
+            licence_url: None,
             extra: toml::Table::new(),
             today: NaiveDate::default(),
         }

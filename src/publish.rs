@@ -25,6 +25,15 @@ pub trait Target: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
     /// Copies the file at `from` to `rel`.
     fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError>;
+    /// Writes at `rel` the `pieces` one after another: files this step
+    /// has written (by their output paths), or text.
+    fn join(&self, rel: &str, pieces: &[Joined<'_>]) -> Result<(), OutputError>;
+}
+
+/// A piece of a joined file, by where it is in the output.
+pub enum Joined<'a> {
+    Output(String),
+    Text(&'a str),
 }
 
 impl Target for Staging {
@@ -34,6 +43,14 @@ impl Target for Staging {
 
     fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         Staging::copy(self, rel, from)
+    }
+
+    fn join(&self, rel: &str, pieces: &[Joined<'_>]) -> Result<(), OutputError> {
+        let pieces = pieces.iter().map(|p| match p {
+            Joined::Output(path) => output::Piece::File(path),
+            Joined::Text(text) => output::Piece::Bytes(text.as_bytes()),
+        });
+        Staging::join(self, rel, pieces)
     }
 }
 
@@ -88,6 +105,32 @@ impl Target for LiveOutput {
         self.hold(rel, Held::Copy(from.to_owned()));
         Ok(())
     }
+
+    /// The pieces this step changed are held, not yet written: they are
+    /// read from what is held, the others from the folder shown.
+    fn join(&self, rel: &str, pieces: &[Joined<'_>]) -> Result<(), OutputError> {
+        let mut joined = Vec::new();
+        {
+            let held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+            let by_path: FxHashMap<&str, &[u8]> = (held.iter())
+                .filter_map(|(path, file)| match file {
+                    Held::Bytes(bytes) => Some((path.as_str(), bytes.as_slice())),
+                    Held::Copy(_) => None,
+                })
+                .collect();
+            for piece in pieces {
+                match piece {
+                    Joined::Text(text) => joined.extend_from_slice(text.as_bytes()),
+                    Joined::Output(path) => match by_path.get(path.as_str()) {
+                        Some(bytes) => joined.extend_from_slice(bytes),
+                        None => output::read_back(&self.dir, path, &mut joined)?,
+                    },
+                }
+            }
+        }
+        self.hold(rel, Held::Bytes(joined));
+        Ok(())
+    }
 }
 
 /// What a step did.
@@ -130,7 +173,10 @@ impl Step<'_> {
             .skipping(self.archive.unloaded.clone());
         let bytes = AtomicU64::new(0);
         let reads = Mutex::new(Vec::new());
-        let mut problems = render::render(self.archive, self.theme, self.root, jobs, |page| {
+        // Files made of other files go second, once those are written.
+        let (second, first): (Vec<PageJob>, Vec<PageJob>) =
+            jobs.iter().partition(|job| job.joins_others());
+        let sink = |page: RenderedPage| {
             if let Some(text) = page.text() {
                 if page.is_html() {
                     checker.scan(&page.url, text, page.source.as_deref(), page.template);
@@ -143,7 +189,14 @@ impl Step<'_> {
                 reads.push((page.url, page.reads));
             }
             Ok(())
-        });
+        };
+        let sink = &sink;
+        let render =
+            |jobs: &[PageJob]| render::render(self.archive, self.theme, self.root, jobs, sink);
+        let mut problems = render(&first);
+        if problems.is_empty() {
+            problems = render(&second);
+        }
         let errors: Vec<&Diagnostic> = known.iter().chain(&problems).collect();
         let links = checker.finish_except(&errors);
         problems.extend(links);
@@ -164,6 +217,15 @@ impl Step<'_> {
             Contents::Text(text) => target.write(&rel, text.as_bytes()),
             Contents::Bytes(bytes) => target.write(&rel, bytes),
             Contents::File(from) => target.copy(&rel, from),
+            Contents::Joined(pieces) => {
+                let pieces: Vec<Joined> = (pieces.iter())
+                    .map(|p| match p {
+                        render::Piece::Output(path) => Joined::Output(render::output_path(path)),
+                        render::Piece::Text(text) => Joined::Text(text),
+                    })
+                    .collect();
+                target.join(&rel, &pieces)
+            }
         }
         .map_err(|e| Diagnostic::error(self.output, e.to_string()))
     }

@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::hash::{BuildHasher, Hasher};
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,6 +23,8 @@ pub enum OutputError {
     Stage { path: PathBuf, source: io::Error },
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: io::Error },
+    #[error("cannot read {path}, which this build wrote: {source}")]
+    ReadBack { path: PathBuf, source: io::Error },
     #[error("cannot replace {path} with the new build: {source}")]
     Swap { path: PathBuf, source: io::Error },
     #[error("refusing to build into {path}: {reason}")]
@@ -35,6 +37,7 @@ impl OutputError {
         match self {
             OutputError::Stage { source, .. }
             | OutputError::Write { source, .. }
+            | OutputError::ReadBack { source, .. }
             | OutputError::Swap { source, .. } => is_out_of_space(source),
             OutputError::Unsafe { .. } => false,
         }
@@ -225,6 +228,39 @@ impl Staging {
         };
         self.place(rel, copy)?;
         self.record(rel, file_identity(from));
+        Ok(())
+    }
+
+    /// Writes at `rel` the `pieces` one after another, streamed: a file
+    /// piece is one this build has written (an NDJSON file joins some
+    /// thousands of twins, and is never held whole in memory).
+    pub fn join<'p>(
+        &self,
+        rel: &str,
+        pieces: impl Iterator<Item = Piece<'p>> + Clone,
+    ) -> Result<(), OutputError> {
+        let hash = std::cell::Cell::new(0);
+        self.place(rel, |path| {
+            let mut out = io::BufWriter::new(fs::File::create(path)?);
+            let mut hasher = FxBuildHasher.build_hasher();
+            let mut buffer = Vec::new();
+            for piece in pieces.clone() {
+                let bytes = match piece {
+                    Piece::Bytes(bytes) => bytes,
+                    Piece::File(from) => {
+                        buffer.clear();
+                        read_back(&self.dir, from, &mut buffer).map_err(io::Error::other)?;
+                        &buffer
+                    }
+                };
+                hasher.write(bytes);
+                out.write_all(bytes)?;
+            }
+            out.flush()?;
+            hash.set(hasher.finish());
+            Ok(())
+        })?;
+        self.record(rel, hash.get());
         Ok(())
     }
 
@@ -509,6 +545,25 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// A piece of a joined file.
+#[derive(Debug, Clone, Copy)]
+pub enum Piece<'a> {
+    /// The file at this output path, as this build wrote it.
+    File(&'a str),
+    Bytes(&'a [u8]),
+}
+
+/// Appends to `into` the file at output path `rel` in `dir` (a file this
+/// build made; a link or a pipe found there instead is refused).
+pub fn read_back(dir: &Path, rel: &str, into: &mut Vec<u8>) -> Result<(), OutputError> {
+    let path = dir.join(rel);
+    let read = crate::source::open(&path)
+        .map_err(io::Error::other)
+        .and_then(|mut file| io::Read::read_to_end(&mut file, into));
+    read.map(|_| ())
+        .map_err(|source| OutputError::ReadBack { path, source })
 }
 
 /// Replaces one file of a live output folder: written beside it, then

@@ -36,6 +36,8 @@ pub struct PageMeta {
     pub feed: Option<String>,
     /// Absolute URL, when `base_url` is set.
     pub canonical: Option<String>,
+    /// The page's JSON twin, for a record page.
+    pub data: Option<String>,
     /// Site path without the prefix: where the page is written.
     #[serde(skip)]
     pub path: String,

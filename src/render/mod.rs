@@ -10,6 +10,7 @@
 mod attendance;
 mod calendar;
 pub mod context;
+pub mod opendata;
 mod pages;
 mod registers;
 mod sitemap;
@@ -27,6 +28,7 @@ use crate::model::*;
 use crate::reads::Read;
 use crate::urls;
 pub use calendar::calendar_path;
+pub use opendata::{DataFile, Record};
 pub use registers::{action_anchor, decision_anchor};
 pub use theme::Theme;
 pub use views::Views;
@@ -61,6 +63,17 @@ pub enum Contents {
     Bytes(&'static [u8]),
     /// A file copied as it is: an asset or an attachment.
     File(PathBuf),
+    /// A file made of other files of this build, one after another (and
+    /// lines of its own): the open data's bulk files, made of the twins.
+    Joined(Vec<Piece>),
+}
+
+/// A part of a [`Contents::Joined`] file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// The file this build writes at this site path.
+    Output(String),
+    Text(String),
 }
 
 impl RenderedPage {
@@ -122,6 +135,18 @@ pub enum PageJob {
     Asset(usize),
     /// An attached file, copied.
     Attachment(Id),
+    /// A record page's JSON twin.
+    Twin(Record),
+    /// A file of `/data/`.
+    Data(DataFile),
+}
+
+impl PageJob {
+    /// Whether the job's file is made of files other jobs write, so that
+    /// it must be written after them.
+    pub fn joins_others(self) -> bool {
+        matches!(self, PageJob::Data(file) if file.joins_twins())
+    }
 }
 
 /// Lists every file of the site.
@@ -165,6 +190,7 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
     }
     jobs.extend((0..theme.assets.len()).map(PageJob::Asset));
     jobs.extend((0..archive.attachments.len()).map(PageJob::Attachment));
+    jobs.extend(opendata::jobs(archive));
     jobs
 }
 
@@ -312,6 +338,8 @@ pub fn job_path(archive: &Archive, theme: &Theme, job: PageJob) -> String {
             .nth(k)
             .map_or_else(String::new, |rel| format!("/{rel}")),
         Attachment(f) => urls::percent_decode(&archive.attachments[f].url),
+        Twin(record) => opendata::twin_path(opendata::record_page(archive, record).0),
+        Data(file) => opendata::data_path(file),
     }
 }
 
@@ -338,6 +366,7 @@ pub fn job_source(archive: &Archive, job: PageJob) -> Option<&str> {
         Item(i) => Some(&archive.items[i].source),
         Document(d) => Some(&archive.documents[d].source),
         Attachment(f) => Some(&archive.attachments[f].source),
+        Twin(record) => opendata::record_page(archive, record).1,
         Home
         | Topics
         | Topic(..)
@@ -356,6 +385,7 @@ pub fn job_source(archive: &Archive, job: PageJob) -> Option<&str> {
         | TopicFeed(_)
         | Sitemap
         | Robots
+        | Data(_)
         | Asset(_) => None,
     }
 }

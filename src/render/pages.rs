@@ -2,6 +2,7 @@
 //! model through the page's reader.
 
 use super::context::*;
+use super::opendata::twin_path;
 use super::registers::kind_label;
 use super::views::{PageBuilder, RenderResult, file_info, meeting_title, status_name};
 use super::*;
@@ -39,6 +40,8 @@ impl PageBuilder<'_> {
             PageJob::Robots => Ok(self.robots()),
             PageJob::Asset(k) => Ok(asset(theme, k)),
             PageJob::Attachment(f) => Ok(self.attachment(f)),
+            PageJob::Twin(record) => self.twin(record),
+            PageJob::Data(file) => self.data_file(theme, file),
         }
     }
 
@@ -119,6 +122,7 @@ impl PageBuilder<'_> {
         let path = paged_path(&c.url, page_no);
         let mut page = self.meta(&paged_title(&c.title, page_no), &path, "committee");
         page.feed = Some(self.url(&format!("{}feed.xml", c.url)));
+        page.data = Some(self.url(&twin_path(&c.url)));
         page.description = c
             .authority
             .as_ref()
@@ -168,7 +172,8 @@ impl PageBuilder<'_> {
             referenced_by: self.references(&m.referenced_by),
         };
         let crumbs = vec![self.home_crumb(), self.committee_link(m.committee)];
-        let page = self.meta(&title, &m.url, "meeting");
+        let mut page = self.meta(&title, &m.url, "meeting");
+        page.data = Some(self.url(&twin_path(&m.url)));
         let source = m.source.as_deref();
         self.finish(theme, "meeting.html", page, crumbs, source, &data)
     }
@@ -279,6 +284,7 @@ impl PageBuilder<'_> {
             self.meeting_link(item.meeting),
         ];
         let mut page = self.meta(&item.title, &item.url, "item");
+        page.data = Some(self.url(&twin_path(&item.url)));
         page.description = item.purpose.as_deref().map(markdown::plain_text);
         self.finish(theme, "item.html", page, crumbs, Some(&item.source), &data)
     }
@@ -346,7 +352,8 @@ impl PageBuilder<'_> {
             self.meeting_link(item.meeting),
             self.item_link(doc.item),
         ];
-        let page = self.meta(&doc.title, &doc.url, "document");
+        let mut page = self.meta(&doc.title, &doc.url, "document");
+        page.data = Some(self.url(&twin_path(&doc.url)));
         self.finish(
             theme,
             "document.html",
@@ -397,6 +404,7 @@ impl PageBuilder<'_> {
         let path = paged_path(base, p);
         let mut page = self.meta(&paged_title(&topic.name, p), &path, "topic");
         page.feed = Some(self.url(&format!("{base}feed.xml")));
+        page.data = Some(self.url(&twin_path(base)));
         let crumbs = vec![self.home_crumb(), self.link("Topics", "/topics/")];
         self.finish(theme, "topic.html", page, crumbs, None, &data)
     }
@@ -484,7 +492,8 @@ impl PageBuilder<'_> {
         };
         let crumbs = vec![self.home_crumb(), self.link("People", "/people/")];
         let path = paged_path(&p.url, page_no);
-        let page = self.meta(&paged_title(&p.name, page_no), &path, "person");
+        let mut page = self.meta(&paged_title(&p.name, page_no), &path, "person");
+        page.data = Some(self.url(&twin_path(&p.url)));
         self.finish(theme, "person.html", page, crumbs, None, &data)
     }
 
@@ -505,7 +514,7 @@ impl PageBuilder<'_> {
 
     /// The councils a person appears for: the authorities of the
     /// committees they are a member of, chaired, attended or presented to.
-    fn councils_of(&self, p: &Person) -> Vec<String> {
+    pub(super) fn councils_of(&self, p: &Person) -> Vec<String> {
         let meetings = (p.chaired.iter().chain(&p.attended).chain(&p.apologies))
             .map(|&m| self.r.meeting_headline(m).committee);
         let items = (p.presented.iter()).map(|&it| self.r.item_headline(it).committee);

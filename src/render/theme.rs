@@ -35,6 +35,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "decision-year.html",
     "actions.html",
     "declarations.html",
+    "data.html",
     "search.html",
     "404.html",
     "feed.xml",

@@ -95,6 +95,7 @@ impl<'a> PageBuilder<'a> {
             kind,
             description: None,
             feed: None,
+            data: None,
             canonical: self
                 .archive()
                 .config

@@ -108,6 +108,8 @@ pub fn content_type(path: &Path) -> Option<&'static str> {
         Some("xml") => Some("application/xml; charset=utf-8"),
         Some("txt") | Some("md") => Some("text/plain; charset=utf-8"),
         Some("csv") => Some("text/csv; charset=utf-8"),
+        Some("json") => Some("application/json"),
+        Some("ndjson") => Some("application/x-ndjson"),
         _ => None,
     }
 }
