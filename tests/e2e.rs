@@ -276,6 +276,7 @@ fn the_record_pages_are_axe_clean() {
         "/",
         "/actions/",
         "/declarations/",
+        "/data/",
         "/decisions/",
         "/decisions/2017/",
         "/meetings/",
