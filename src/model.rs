@@ -123,6 +123,15 @@ pub struct Decision {
     pub recorded: Vec<(PersonRole, Vote)>,
 }
 
+impl Decision {
+    /// How `person` voted on it, when their vote was recorded.
+    pub fn vote_of(&self, person: Id) -> Option<Vote> {
+        (self.recorded.iter())
+            .find(|(voter, _)| voter.person == person)
+            .map(|&(_, vote)| vote)
+    }
+}
+
 /// A meeting's recording, at an http(s) address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Recording {

@@ -6,6 +6,7 @@ use super::opendata::twin_path;
 use super::registers::kind_label;
 use super::views::{PageBuilder, RenderResult, file_info, meeting_title, status_name};
 use super::*;
+use crate::load::schema::Vote;
 
 impl PageBuilder<'_> {
     /// Renders the page of `job`.
@@ -501,9 +502,7 @@ impl PageBuilder<'_> {
     fn person_vote(&self, person: Id, it: Id, k: usize) -> PersonVote {
         let item = self.r.item_headline(it);
         let decision = &item.decisions[k];
-        let vote = (decision.recorded.iter())
-            .find(|(voter, _)| voter.person == person)
-            .map_or("", |(_, vote)| vote.words());
+        let vote = decision.vote_of(person).map_or("", Vote::words);
         PersonVote {
             url: self.url(&format!("{}#{}", item.url, decision_anchor(k))),
             item: self.item_summary(it),

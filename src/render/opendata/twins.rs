@@ -5,6 +5,7 @@
 use super::records::*;
 use super::{Record, twin_path};
 use crate::load::markdown;
+use crate::load::schema::Vote;
 use crate::model::{Action, Decision, Id, PageKey, PersonRole, Supporting};
 use crate::render::views::{PageBuilder, meeting_title, status_name};
 use crate::render::{PageError, calendar_path, decision_anchor, decisions_path};
@@ -424,9 +425,7 @@ impl PageBuilder<'_> {
     fn vote_record(&self, person: Id, it: Id, k: usize) -> PersonVote {
         let item = self.r.item_headline(it);
         let decision = &item.decisions[k];
-        let vote = (decision.recorded.iter())
-            .find(|(voter, _)| voter.person == person)
-            .map_or("", |(_, vote)| vote.words());
+        let vote = decision.vote_of(person).map_or("", Vote::words);
         PersonVote {
             item: self.item_ref(it),
             url: self.absolute(&format!("{}#{}", item.url, decision_anchor(k))),
