@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::text::TextOptions;
 use crate::load::{self, LoadOptions, Loaded};
 use crate::model::Archive;
 use crate::output::{Guard, OutputError, Staging};
@@ -100,6 +101,10 @@ pub struct Targets {
     pub index: Option<(PathBuf, Guard)>,
 }
 
+/// Where the words read from attached PDFs are kept between builds,
+/// relative to the archive root: outside the published site.
+pub const TEXT_CACHE_DIR: &str = ".quorum/cache/text";
+
 /// The index's folder inside the output folder, by default.
 pub const INDEX_DIR: &str = "search-index";
 
@@ -113,6 +118,9 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Documents in the search index.
     pub indexed: usize,
+    /// Attached files whose words were read, and how many of those came
+    /// from the cache.
+    pub texts: load::text::Counts,
     /// Warnings (a report never holds errors).
     pub diagnostics: Diagnostics,
     pub timings: Vec<Timing>,
@@ -171,9 +179,11 @@ fn build_date(config: &Config, today: Today) -> Result<chrono::NaiveDate, Diagno
 }
 
 pub fn load_options(options: &BuildOptions, config: &Config) -> LoadOptions {
+    let cache = options.root.join(TEXT_CACHE_DIR);
     LoadOptions {
         drafts: options.drafts,
         prefix: config.path_prefix(),
+        text: TextOptions::new(&config.attachments, Some(cache)),
     }
 }
 
@@ -200,12 +210,15 @@ fn settings(options: &BuildOptions) -> Result<(Config, Diagnostics), BuildFailur
 }
 
 /// Reads content (in parallel) and the theme (alongside), with `config`
-/// and the mistakes found in it so far.
+/// and the mistakes found in it so far; `write`: for a build that writes.
 fn read_sources(
     options: &BuildOptions,
     (config, early): (Config, Diagnostics),
+    write: bool,
 ) -> Result<Sources, BuildFailure> {
-    let load_options = load_options(options, &config);
+    let mut load_options = load_options(options, &config);
+    // What is only checked leaves no trace, in the text cache either.
+    load_options.text.keep = write;
     let (loaded, theme) = rayon::join(
         || load::load(&options.root, &load_options),
         || Theme::load(&options.root, &config.theme),
@@ -282,7 +295,7 @@ fn run(
             loaded,
             theme,
             mut diagnostics,
-        } = read_sources(options, settings)?;
+        } = read_sources(options, settings, write)?;
         diagnostics.extend(refusals);
         let read = started.elapsed();
         let read_timing = Timing::now("read + parse", read);
@@ -293,6 +306,7 @@ fn run(
         // The parsed files are only needed again by `quorum serve`; a
         // one-off build frees them (a third of its memory at 100,000
         // items) before the index writer takes its share.
+        let texts = loaded.texts;
         let loaded = if keep {
             loaded
         } else {
@@ -312,6 +326,7 @@ fn run(
             staging,
             keep,
         )?;
+        report.texts = texts;
         report.timings.insert(0, read_timing);
         report.timings.insert(1, resolve_timing);
         if let Some(total) = report.timings.iter_mut().find(|t| t.stage == "total") {
@@ -451,6 +466,7 @@ pub fn write_site(
         files: copied,
         bytes: published.bytes,
         indexed,
+        texts: load::text::Counts::default(),
         archive,
         diagnostics,
         timings,

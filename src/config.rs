@@ -87,6 +87,9 @@ pub struct Config {
     pub topics: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub search: SearchConfig,
+    /// How the words of attached files are read.
+    #[serde(default)]
+    pub attachments: AttachmentsConfig,
     /// Settings for particular people, by name as written.
     #[serde(default)]
     pub people: BTreeMap<String, PersonConfig>,
@@ -151,6 +154,41 @@ pub struct SearchConfig {
     pub index_dir: Option<PathBuf>,
 }
 
+/// `[attachments]`: limits on reading the words of attached files (a
+/// file over either is published, with a warning, but not searchable).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentsConfig {
+    /// Files larger than this many megabytes are not read.
+    #[serde(default = "default_text_max_mb")]
+    pub text_max_mb: u64,
+    /// Reading one file stops after this many seconds.
+    #[serde(default = "default_text_max_seconds")]
+    pub text_max_seconds: u64,
+}
+
+impl Default for AttachmentsConfig {
+    fn default() -> Self {
+        AttachmentsConfig {
+            text_max_mb: default_text_max_mb(),
+            text_max_seconds: default_text_max_seconds(),
+        }
+    }
+}
+
+/// The default size limit, in MB: council report packs run to tens of MB.
+pub const DEFAULT_TEXT_MAX_MB: u64 = 100;
+/// The default time limit per file, in seconds: a 300-page report reads in
+/// about a second.
+pub const DEFAULT_TEXT_MAX_SECONDS: u64 = 30;
+
+fn default_text_max_mb() -> u64 {
+    DEFAULT_TEXT_MAX_MB
+}
+fn default_text_max_seconds() -> u64 {
+    DEFAULT_TEXT_MAX_SECONDS
+}
+
 fn default_theme() -> String {
     "default".into()
 }
@@ -209,6 +247,7 @@ impl Config {
             language: default_language(),
             topics: BTreeMap::new(),
             search: SearchConfig::default(),
+            attachments: AttachmentsConfig::default(),
             people: BTreeMap::new(),
             trust_html: false,
             timezone: default_timezone(),

@@ -17,6 +17,19 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The PDF reader panics on some damaged files. Each such file is a
+/// warning that names it (see `load::text`), so the panic's own message,
+/// about the reader's source code, is kept off the terminal.
+fn quiet_pdf_reader_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let on_reader = std::thread::current().name() == Some(quorum::load::text::PDF_THREAD);
+        if !on_reader {
+            default(info);
+        }
+    }));
+}
+
 #[derive(Parser)]
 #[command(
     name = "quorum",
@@ -44,6 +57,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    quiet_pdf_reader_panics();
     // RAYON_NUM_THREADS, when set, is the user's choice and rayon's own.
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         // Fails only if the pool exists already, which it cannot here.

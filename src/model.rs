@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use crate::config::Config;
 use crate::load::body::{Bodies, Body};
 use crate::load::schema::{ActionStatus, Extra, MinutesStatus, Vote, VoteCounts};
+use crate::load::text::FileText;
 
 /// Index of an entity in its `Archive` vector.
 pub type Id = usize;
@@ -259,6 +260,8 @@ pub struct AttachmentFile {
     pub name: String,
     pub title: String,
     pub bytes: u64,
+    /// Its words, for a PDF, text or CSV file.
+    pub text: Option<Arc<FileText>>,
 }
 
 #[derive(Debug, Clone)]

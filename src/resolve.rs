@@ -736,6 +736,7 @@ impl Resolver {
                 source: a.rel,
                 file: a.source,
                 bytes: a.bytes,
+                text: a.text,
             });
         }
         pages.attachments = attachments;

@@ -173,8 +173,8 @@ fn every_filter_narrows_results() {
     );
     assert_eq!(
         lac.total,
-        3 + 1,
-        "three items and the budget item's document, via the alias"
+        3 + 2,
+        "three items, and the budget item's document and spreadsheet, via the alias"
     );
     let dee = with(&|r| r.person = Some("Dee Officer".into()));
     assert!(

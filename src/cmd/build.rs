@@ -77,6 +77,12 @@ pub fn run(args: Args) -> ExitCode {
                 options.output_dir().display(),
                 total
             );
+            if report.texts.read > 0 {
+                eprintln!(
+                    "Read the words of {} attached files ({} kept from the last build)",
+                    report.texts.read, report.texts.cached
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(failure) => {

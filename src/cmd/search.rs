@@ -24,7 +24,7 @@ pub struct Args {
     /// Only items naming this person
     #[arg(long)]
     pub person: Option<String>,
-    /// Only this kind: item, document or meeting
+    /// Only this kind: item, document, meeting or attachment
     #[arg(long)]
     pub kind: Option<String>,
     /// From this date (YYYY-MM-DD)
@@ -160,6 +160,17 @@ fn print_results(out: &mut impl Write, results: &SearchResults) -> std::io::Resu
         writeln!(out, "{:>3}. {title}", first + i + 1)?;
         writeln!(out, "     {} · {} · {}", hit.committee, hit.date, hit.kind)?;
         writeln!(out, "     {}", hit.url)?;
+        if let Some(parent) = &hit.parent {
+            let page = hit
+                .page
+                .map(|p| format!("page {p} of a file"))
+                .unwrap_or("a file".into());
+            writeln!(
+                out,
+                "     {page} attached to {} ({})",
+                parent.title, parent.url
+            )?;
+        }
         if !hit.snippet.is_empty() {
             writeln!(out, "     {}", terminal_snippet(&hit.snippet, styled))?;
         }

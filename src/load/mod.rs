@@ -9,6 +9,7 @@ pub mod body;
 pub mod frontmatter;
 pub mod markdown;
 pub mod schema;
+pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Path prefix for rewritten `@/` links (from `base_url`).
     pub prefix: String,
+    /// How attached files' words are read.
+    pub text: text::TextOptions,
 }
 
 /// A position in a file, with the line's text for rendering diagnostics.
@@ -115,6 +118,9 @@ pub struct Attachment {
     pub path: ContentPath,
     pub source: PathBuf,
     pub bytes: u64,
+    /// Its words, for a kind of file that has them (read once its item is
+    /// known to be published).
+    pub text: Option<Arc<text::FileText>>,
 }
 
 /// Why an item is left out of this build.
@@ -165,6 +171,9 @@ pub struct Loaded {
     pub items: Vec<Arc<Parsed<ItemMatter>>>,
     pub documents: Vec<Arc<Parsed<DocumentMatter>>>,
     pub attachments: Vec<Attachment>,
+    /// How many attachments' words were read, and how many of those from
+    /// the cache.
+    pub texts: text::Counts,
     /// Items left out, by path, so references to them get a clear error.
     pub withheld: BTreeMap<String, Withheld>,
     /// Of those, the exempt ones' notices, by path.
@@ -375,7 +384,28 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Loaded, Vec<Diagnostic>) {
     };
     loaded.documents.retain(|d| !is_withheld(&d.path));
     loaded.attachments.retain(|a| !is_withheld(&a.path));
+    read_texts(&mut loaded, &options.text, &mut diagnostics);
     (loaded, diagnostics)
+}
+
+/// Reads the words of the attachments of published items (an item that
+/// could not be read may be an exempt one: its files are not opened).
+pub fn read_texts(
+    loaded: &mut Loaded,
+    options: &text::TextOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let items = &loaded.items;
+    let published = |a: &Attachment| {
+        a.path.owner_item().is_some_and(|owner| {
+            items
+                .binary_search_by(|item| item.rel.as_str().cmp(owner.as_str()))
+                .is_ok()
+        })
+    };
+    let (counts, warnings) = text::read_all(&mut loaded.attachments, &published, options);
+    loaded.texts = counts;
+    diagnostics.extend(warnings);
 }
 
 /// Reads and parses the one file at `rel` (under `content/`): the path an
@@ -438,6 +468,7 @@ fn read_file(
             path,
             source,
             bytes,
+            text: None,
         }));
     }
     let text = read_markdown(&source, &shown)?;

@@ -411,6 +411,37 @@ pub struct DocumentLink {
     /// For attachments: "PDF, 120 KB".
     pub file_info: Option<String>,
     pub is_attachment: bool,
+    /// For a PDF, text or CSV file: the page that gives its words.
+    pub text_url: Option<String>,
+}
+
+/// `attachment-text.html`: the words of an attached file.
+#[derive(Debug, Serialize)]
+pub struct AttachmentTextPage {
+    pub file: AttachmentTextView,
+    pub item: Link,
+    pub meeting: MeetingSummary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttachmentTextView {
+    pub title: String,
+    /// Its file name.
+    pub name: String,
+    pub url: String,
+    /// "PDF, 120 KB".
+    pub file_info: String,
+    pub pages: Vec<TextPage>,
+    /// Whether some or all of its words could not be read (a scan, a
+    /// damaged or protected file).
+    pub unread: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TextPage {
+    /// From 1.
+    pub number: usize,
+    pub paragraphs: Vec<String>,
 }
 
 /// `document.html`

@@ -135,6 +135,8 @@ pub enum PageJob {
     Asset(usize),
     /// An attached file, copied.
     Attachment(Id),
+    /// The words of an attached file (PDF, text, CSV), as a page beside it.
+    AttachmentText(Id),
     /// A record page's JSON twin.
     Twin(Record),
     /// A file of `/data/`.
@@ -190,6 +192,11 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
     }
     jobs.extend((0..theme.assets.len()).map(PageJob::Asset));
     jobs.extend((0..archive.attachments.len()).map(PageJob::Attachment));
+    jobs.extend(
+        (archive.attachments.iter().enumerate())
+            .filter(|(_, f)| f.text.is_some())
+            .map(|(i, _)| PageJob::AttachmentText(i)),
+    );
     jobs.extend(opendata::jobs(archive));
     jobs
 }
@@ -338,6 +345,7 @@ pub fn job_path(archive: &Archive, theme: &Theme, job: PageJob) -> String {
             .nth(k)
             .map_or_else(String::new, |rel| format!("/{rel}")),
         Attachment(f) => urls::percent_decode(&archive.attachments[f].url),
+        AttachmentText(f) => urls::percent_decode(&text_path(&archive.attachments[f])),
         Twin(record) => opendata::twin_path(opendata::record_page(archive, record).0),
         Data(file) => opendata::data_path(file),
     }
@@ -365,7 +373,7 @@ pub fn job_source(archive: &Archive, job: PageJob) -> Option<&str> {
         Meeting(m) => archive.meetings[m].source.as_deref(),
         Item(i) => Some(&archive.items[i].source),
         Document(d) => Some(&archive.documents[d].source),
-        Attachment(f) => Some(&archive.attachments[f].source),
+        Attachment(f) | AttachmentText(f) => Some(&archive.attachments[f].source),
         Twin(record) => opendata::record_page(archive, record).1,
         Home
         | Topics
@@ -388,6 +396,13 @@ pub fn job_source(archive: &Archive, job: PageJob) -> Option<&str> {
         | Data(_)
         | Asset(_) => None,
     }
+}
+
+/// The address of the page that gives an attached file's words: the
+/// file's own, with `.html` added (`report.pdf` -> `report.pdf.html`), so
+/// that it sorts and travels beside the file.
+pub fn text_path(file: &crate::model::AttachmentFile) -> String {
+    format!("{}.html", file.url)
 }
 
 fn paged_title(title: &str, page: usize) -> String {

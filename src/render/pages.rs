@@ -41,6 +41,7 @@ impl PageBuilder<'_> {
             PageJob::Robots => Ok(self.robots()),
             PageJob::Asset(k) => Ok(asset(theme, k)),
             PageJob::Attachment(f) => Ok(self.attachment(f)),
+            PageJob::AttachmentText(f) => self.attachment_text(theme, f),
             PageJob::Twin(record) => self.twin(record),
             PageJob::Data(file) => self.data_file(theme, file),
         }
@@ -313,6 +314,7 @@ impl PageBuilder<'_> {
                     kind: doc.kind.map(str::to_owned),
                     file_info: None,
                     is_attachment: false,
+                    text_url: None,
                 }
             }
             Supporting::Attachment(f) => {
@@ -323,6 +325,7 @@ impl PageBuilder<'_> {
                     kind: None,
                     file_info: Some(file_info(&file.name, file.bytes)),
                     is_attachment: true,
+                    text_url: file.text.as_ref().map(|_| self.url(&text_path(file))),
                 }
             }
         }
@@ -613,6 +616,43 @@ impl PageBuilder<'_> {
         }
     }
 
+    /// The words of an attached file, page by page, for screen readers and
+    /// search engines (the file itself stays the record).
+    fn attachment_text(&self, theme: &Theme, f: Id) -> RenderResult {
+        let file = self.r.attachment(f);
+        let text = file.text.as_deref().cloned().unwrap_or_default();
+        let item = self.r.item_headline(file.item);
+        let data = AttachmentTextPage {
+            file: AttachmentTextView {
+                title: file.title.clone(),
+                name: file.name.clone(),
+                url: self.url(&file.url),
+                file_info: file_info(&file.name, file.bytes),
+                pages: text_pages(&text),
+                unread: text.problem.is_some(),
+            },
+            item: self.item_link(file.item),
+            meeting: self.meeting_summary(item.meeting),
+        };
+        let crumbs = vec![
+            self.home_crumb(),
+            self.committee_link(item.committee),
+            self.meeting_link(item.meeting),
+            self.item_link(file.item),
+        ];
+        let path = text_path(file);
+        let mut page = self.meta(&format!("{} (text)", file.title), &path, "attachment-text");
+        page.path = crate::urls::percent_decode(&path);
+        self.finish(
+            theme,
+            "attachment-text.html",
+            page,
+            crumbs,
+            Some(&file.source),
+            &data,
+        )
+    }
+
     fn attachment(&self, f: Id) -> RenderedPage {
         let file = self.r.attachment(f);
         // Whether its item is still published is part of the item.
@@ -625,6 +665,20 @@ impl PageBuilder<'_> {
             reads: Vec::new(),
         }
     }
+}
+
+/// A file's pages as the text page shows them: paragraphs where the text
+/// has a blank line, the lines of each joined.
+fn text_pages(text: &crate::load::text::FileText) -> Vec<TextPage> {
+    (text.pages.iter().enumerate())
+        .map(|(i, page)| TextPage {
+            number: i + 1,
+            paragraphs: (page.split("\n\n"))
+                .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|p| !p.is_empty())
+                .collect(),
+        })
+        .collect()
 }
 
 /// A file of the theme's `static/` folder (or a built-in one).

@@ -26,6 +26,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "meeting.html",
     "item.html",
     "document.html",
+    "attachment-text.html",
     "topics.html",
     "topic.html",
     "people.html",

@@ -1,6 +1,7 @@
 //! Building the index from the archive model: one document per agenda item,
-//! supporting document and meeting. Only published content is in the model,
-//! so exempt (and, without --drafts, draft) text can never be indexed.
+//! supporting document, meeting and attached file with words (PDF, text,
+//! CSV). Only published content is in the model, so exempt (and, without
+//! --drafts, draft) text can never be indexed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,8 @@ use super::document::{Held, PageDoc};
 use super::schema::{self, Fields};
 use super::unsynced::Unsynced;
 use crate::load::body::{Bodies, Body};
-use crate::model::{Archive, Id, Item, PageKey};
+use crate::load::text::FileText;
+use crate::model::{Archive, AttachmentFile, Id, Item, PageKey};
 use crate::reads::{Read, Reader};
 use crate::urls;
 
@@ -153,13 +155,20 @@ pub fn write(archive: &Archive, dir: &Path, keep_reads: bool) -> Result<Written,
     Ok(written)
 }
 
+/// What a search document is of: a page, or an attached file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocKey {
+    Page(PageKey),
+    Attachment(Id),
+}
+
 /// Replaces the documents of `pages` (and removes those of `removed_urls`)
 /// in an existing index: the incremental path of `quorum serve`. Returns
 /// what each new document read, by URL.
 pub fn update(
     archive: &Archive,
     dir: &Path,
-    pages: &[PageKey],
+    pages: &[DocKey],
     removed_urls: &[String],
 ) -> Result<Vec<(String, Vec<Read>)>, SearchError> {
     // The folder a full build made and synced; this edit's files need not
@@ -183,12 +192,20 @@ pub fn update(
     Ok(reads)
 }
 
-/// Every page that has a search document, with the document's URL.
-pub fn documents(a: &Archive) -> Vec<(PageKey, String)> {
+/// Every page and file that has a search document, with the document's
+/// URL.
+pub fn documents(a: &Archive) -> Vec<(DocKey, String)> {
     all_keys(a)
         .into_iter()
-        .map(|k| (k, format!("{}{}", a.prefix, a.page_url(k))))
+        .map(|k| (k, format!("{}{}", a.prefix, url_of(a, k))))
         .collect()
+}
+
+fn url_of(a: &Archive, key: DocKey) -> &str {
+    match key {
+        DocKey::Page(page) => a.page_url(page),
+        DocKey::Attachment(f) => &a.attachments[f].url,
+    }
 }
 
 /// Opens the index in `dir` with its analyzers and fields, refusing one
@@ -246,19 +263,43 @@ const LIVE_MERGE_MAX_DOCS: usize = 1_000;
 /// Documents made at once while indexing.
 const DOCUMENT_BATCH: usize = 512;
 
-fn all_keys(a: &Archive) -> Vec<PageKey> {
+fn all_keys(a: &Archive) -> Vec<DocKey> {
+    let page = |key: fn(Id) -> PageKey| move |i| DocKey::Page(key(i));
     (0..a.items.len())
-        .map(PageKey::Item)
-        .chain((0..a.documents.len()).map(PageKey::Document))
-        .chain((0..a.meetings.len()).map(PageKey::Meeting))
+        .map(page(PageKey::Item))
+        .chain((0..a.documents.len()).map(page(PageKey::Document)))
+        .chain((0..a.meetings.len()).map(page(PageKey::Meeting)))
+        .chain(
+            (a.attachments.iter().enumerate())
+                .filter(|(_, f)| f.text.as_deref().is_some_and(FileText::has_words))
+                .map(|(i, _)| DocKey::Attachment(i)),
+        )
         .collect()
 }
 
-/// The index document of one page (committees are not indexed), with
-/// what it read of the model. Its body is read again from its file.
-pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Result<Option<Made>, SearchError> {
+/// The index document of one page or file (committees are not indexed),
+/// with what it read of the model. A body is read again from its file.
+pub fn document(a: &Archive, f: &Fields, key: DocKey) -> Result<Option<Made>, SearchError> {
     let r = Reader::new(a);
     let mut d = PageDoc::default();
+    let key = match key {
+        DocKey::Page(key) => key,
+        DocKey::Attachment(i) => {
+            let file = r.attachment(i);
+            let Some(text) = file.text.as_deref().filter(|t| t.has_words()) else {
+                return Ok(None);
+            };
+            let (committee, date, topics) = attachment_fields(&r, f, &mut d, file, text);
+            let shared = Shared {
+                kind: "attachment",
+                url_path: &file.url,
+                committee,
+                date,
+                topics,
+            };
+            return Ok(Some(shared.add(r, f, d)));
+        }
+    };
     let (kind, committee, date, topics): (&str, Id, NaiveDate, &[Id]) = match key {
         PageKey::Item(i) => {
             let item = r.item(i);
@@ -297,42 +338,116 @@ pub fn document(a: &Archive, f: &Fields, key: PageKey) -> Result<Option<Made>, S
         }
         PageKey::Committee(_) => return Ok(None),
     };
-    let url = format!("{}{}", a.prefix, a.page_url(key));
-    d.add_text(f.spelling, a.page_url(key));
-    d.add_text(f.kind, kind);
-    d.add_text(f.url, url.as_str());
-    let c = r.committee_headline(committee);
-    for name in std::iter::once(c.title).chain(c.short).chain(c.authority) {
-        let name = d.hold(name);
-        d.add(f.committee, name);
-        add_words(f, &mut d, name);
-    }
-    d.add_text(f.committee_slug, c.slug);
-    d.add_text(f.committee_display, c.title);
-    d.add_facet(f.facets, &Facet::from_path(["committee", c.slug]));
-    for &t in topics {
-        let topic = r.topic_headline(t);
-        for name in std::iter::once(topic.name).chain(topic.aliases.iter().map(String::as_str)) {
+    let shared = Shared {
+        kind,
+        url_path: a.page_url(key),
+        committee,
+        date,
+        topics,
+    };
+    Ok(Some(shared.add(r, f, d)))
+}
+
+/// What every document has: its kind, address, committee, date and
+/// topics, as filters and facets.
+struct Shared<'a> {
+    kind: &'a str,
+    /// The address, without the site's path prefix.
+    url_path: &'a str,
+    committee: Id,
+    date: NaiveDate,
+    topics: &'a [Id],
+}
+
+impl Shared<'_> {
+    fn add(self, r: Reader, f: &Fields, mut d: PageDoc) -> Made {
+        let Shared {
+            kind,
+            url_path,
+            committee,
+            date,
+            topics,
+        } = self;
+        let url = format!("{}{}", r.archive.prefix, url_path);
+        d.add_text(f.spelling, url_path);
+        d.add_text(f.kind, kind);
+        d.add_text(f.url, url.as_str());
+        let c = r.committee_headline(committee);
+        for name in std::iter::once(c.title).chain(c.short).chain(c.authority) {
             let name = d.hold(name);
-            d.add(f.topic, name);
+            d.add(f.committee, name);
             add_words(f, &mut d, name);
         }
-        d.add_text(f.topic_slug, topic.slug);
-        d.add_text(f.topics_display, topic.name);
-        d.add_facet(f.facets, &Facet::from_path(["topic", topic.slug]));
+        d.add_text(f.committee_slug, c.slug);
+        d.add_text(f.committee_display, c.title);
+        d.add_facet(f.facets, &Facet::from_path(["committee", c.slug]));
+        for &t in topics {
+            let topic = r.topic_headline(t);
+            for name in std::iter::once(topic.name).chain(topic.aliases.iter().map(String::as_str))
+            {
+                let name = d.hold(name);
+                d.add(f.topic, name);
+                add_words(f, &mut d, name);
+            }
+            d.add_text(f.topic_slug, topic.slug);
+            d.add_text(f.topics_display, topic.name);
+            d.add_facet(f.facets, &Facet::from_path(["topic", topic.slug]));
+        }
+        d.add_i64(f.date, date_number(date));
+        d.add_text(f.date_iso, date.format("%Y-%m-%d").to_string());
+        d.add_facet(
+            f.facets,
+            &Facet::from_path(["year", date.year().to_string().as_str()]),
+        );
+        d.add_facet(f.facets, &Facet::from_path(["kind", kind]));
+        Made {
+            doc: d,
+            url,
+            reads: r.into_reads(),
+        }
     }
-    d.add_i64(f.date, date_number(date));
-    d.add_text(f.date_iso, date.format("%Y-%m-%d").to_string());
-    d.add_facet(
-        f.facets,
-        &Facet::from_path(["year", date.year().to_string().as_str()]),
-    );
-    d.add_facet(f.facets, &Facet::from_path(["kind", kind]));
-    Ok(Some(Made {
-        doc: d,
-        url,
-        reads: r.into_reads(),
-    }))
+}
+
+/// What an attached file puts in its document: its title and words, with
+/// where each page starts, and its item's title, address and people
+/// (searching for a presenter finds the report they presented). Returns
+/// the item's committee, date and topics, which the file is filtered by.
+fn attachment_fields<'a>(
+    r: &Reader<'a>,
+    f: &Fields,
+    d: &mut PageDoc,
+    file: &'a AttachmentFile,
+    text: &FileText,
+) -> (Id, NaiveDate, &'a [Id]) {
+    add_title(f, d, attachment_title(file, text));
+    let mut words = String::with_capacity(text.pages.iter().map(|p| p.len() + 2).sum());
+    for page in &text.pages {
+        if !words.is_empty() {
+            words.push_str("\n\n");
+        }
+        d.add_u64(f.page_starts, words.len() as u64);
+        words.push_str(page);
+    }
+    let words = d.hold(words);
+    add_words(f, d, words);
+    d.add(f.spelling, words);
+    d.add(f.file_text, words);
+    let item = r.item(file.item);
+    d.add_text(f.parent_title, item.title.as_str());
+    d.add_text(f.parent_url, format!("{}{}", r.archive.prefix, item.url));
+    for p in &item.presenters {
+        add_person(r, f, d, p.person);
+    }
+    (item.committee, r.item_date(file.item), &item.topics)
+}
+
+/// A file's title in search results: the one the clerk gave in
+/// `documents:`, else the one in the file's metadata, else its name.
+fn attachment_title(file: &AttachmentFile, text: &FileText) -> String {
+    match &text.title {
+        Some(title) if file.title == file.name => title.clone(),
+        _ => file.title.clone(),
+    }
 }
 
 /// An index document, with its URL and what it read of the model.

@@ -134,7 +134,7 @@ impl Default for SearchRequest {
 
 pub const MAX_LIMIT: usize = 100;
 pub const MAX_PAGE: usize = 1000;
-pub const KINDS: &[&str] = &["item", "document", "meeting"];
+pub const KINDS: &[&str] = &["item", "document", "meeting", "attachment"];
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Hit {
@@ -147,6 +147,18 @@ pub struct Hit {
     pub score: f32,
     /// HTML: the best passage, query terms in `<mark>`, the rest escaped.
     pub snippet: String,
+    /// For an attached file: the page of the passage (1-based; the hit's
+    /// `url` opens the file at it).
+    pub page: Option<u32>,
+    /// For an attached file: the agenda item it belongs to.
+    pub parent: Option<Parent>,
+}
+
+/// The agenda item an attached file belongs to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Parent {
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -432,9 +444,19 @@ impl SearchIndex {
                 .unwrap_or_default()
                 .to_owned()
         };
+        let passage = passages.best(doc, f);
+        let parent = doc.get_first(f.parent_url).map(|_| Parent {
+            title: text(f.parent_title),
+            url: text(f.parent_url),
+        });
+        let mut url = text(f.url);
+        if let Some(page) = passage.page {
+            // Opens the PDF at the page, in browsers' own viewers (RFC 8118).
+            url.push_str(&format!("#page={page}"));
+        }
         Hit {
             title: text(f.title),
-            url: text(f.url),
+            url,
             date: text(f.date_iso),
             committee: text(f.committee_display),
             kind: text(f.kind),
@@ -443,7 +465,9 @@ impl SearchIndex {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect(),
             score,
-            snippet: passages.best(doc, f),
+            snippet: passage.html,
+            page: passage.page,
+            parent,
         }
     }
 

@@ -31,6 +31,8 @@ const PASSAGE_CHARS: usize = 220;
 enum Place {
     /// The body, read from its file.
     Body,
+    /// An attached file's words, stored with its pages' starts.
+    FileText,
     /// A field stored in the index.
     Stored(Field),
 }
@@ -87,6 +89,7 @@ impl Passages {
         }
         let mut finders = Vec::new();
         for place in [
+            Place::FileText,
             Place::Body,
             Place::Stored(f.decisions),
             Place::Stored(f.purpose),
@@ -113,9 +116,10 @@ impl Passages {
         Ok(Passages { finders, bodies })
     }
 
-    /// The passage of the first place that has one, as HTML; else the
-    /// opening of the purpose or body.
-    pub(super) fn best(&self, doc: &TantivyDocument, f: &Fields) -> String {
+    /// The passage of the first place that has one, as HTML, with its
+    /// page in an attached file; else the opening of the purpose, body or
+    /// file.
+    pub(super) fn best(&self, doc: &TantivyDocument, f: &Fields) -> Passage {
         // Read from its file only if a passage is looked for in it. A body
         // whose file is gone or changed since the index was built offers
         // none (until the next build); the hit still shows.
@@ -124,10 +128,15 @@ impl Passages {
             body.get_or_init(|| stored_body(doc, f).and_then(|b| self.bodies.text(&b).ok()))
                 .as_deref()
         };
+        let file_text = doc.get_first(f.file_text).and_then(|v| v.as_str());
         for finder in &self.finders {
             let stored;
             let text = match finder.place {
                 Place::Body => match body() {
+                    Some(text) => text,
+                    None => continue,
+                },
+                Place::FileText => match file_text {
                     Some(text) => text,
                     None => continue,
                 },
@@ -137,15 +146,43 @@ impl Passages {
                 }
             };
             if let Some(found) = finder.find(text) {
-                return found.html(text);
+                // The page of its first marked word (a passage may begin
+                // on the page before).
+                let first = found.marked.first().map_or(found.start, |w| w.start);
+                let page = (finder.place == Place::FileText).then(|| page_at(doc, f, first));
+                return Passage {
+                    html: found.html(text),
+                    page,
+                };
             }
         }
         let purpose = doc.get_first(f.purpose).and_then(|v| v.as_str());
-        match purpose.filter(|p| !p.is_empty()).or_else(body) {
+        let html = match (purpose.filter(|p| !p.is_empty()))
+            .or_else(body)
+            .or(file_text)
+        {
             Some(text) if !text.is_empty() => escape(&opening(text, PASSAGE_CHARS)),
             _ => String::new(),
-        }
+        };
+        Passage { html, page: None }
     }
+}
+
+/// A hit's passage.
+pub(super) struct Passage {
+    /// As HTML: escaped, its words in `<mark>`.
+    pub html: String,
+    /// The page of an attached file it is on (1-based).
+    pub page: Option<u32>,
+}
+
+/// The page (1-based) of an attached file's words that `offset` is on.
+fn page_at(doc: &TantivyDocument, f: &Fields, offset: usize) -> u32 {
+    let before = (doc.get_all(f.page_starts))
+        .filter_map(|v| v.as_u64())
+        .take_while(|&start| start <= offset as u64)
+        .count();
+    u32::try_from(before.max(1)).unwrap_or(u32::MAX)
 }
 
 /// A candidate passage: a stretch of the text, its score and the words

@@ -59,6 +59,14 @@ pub struct Fields {
     pub body_source: Field,
     pub body_offset: Field,
     pub body_fingerprint: Field,
+    /// An attached file's words, stored for its passage (a file's text,
+    /// unlike a body's, has no Markdown file to be read again from), and
+    /// where each of its pages starts in them (byte offsets).
+    pub file_text: Field,
+    pub page_starts: Field,
+    /// The agenda item an attached file belongs to: its title and URL.
+    pub parent_title: Field,
+    pub parent_url: Field,
     /// Committee name (text) and slug (exact).
     pub committee: Field,
     pub committee_slug: Field,
@@ -108,6 +116,10 @@ pub fn build() -> (Schema, Fields) {
         body_offset: s.add_u64_field("body_offset", STORED),
         body_fingerprint: s.add_u64_field("body_fingerprint", STORED),
         decisions: s.add_text_field("decisions", STORED),
+        file_text: s.add_text_field(FILE_TEXT, STORED),
+        page_starts: s.add_u64_field("page_starts", STORED),
+        parent_title: s.add_text_field("parent_title", STORED),
+        parent_url: s.add_text_field("parent_url", STORED),
         committee: s.add_text_field("committee", scoped.clone()),
         committee_slug: s.add_text_field("committee_slug", STRING | STORED),
         topic: s.add_text_field("topic", scoped.clone()),
@@ -135,8 +147,11 @@ pub fn is_current(schema: &Schema) -> bool {
             _ => None,
         })
         .map(|indexing| indexing.tokenizer());
-    text_analyzer == Some(TEXT)
+    text_analyzer == Some(TEXT) && schema.get_field(FILE_TEXT).is_ok()
 }
+
+/// The newest field: an index without it was written by an older Quorum.
+const FILE_TEXT: &str = "file_text";
 
 pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
     let f = |name: &str| schema.get_field(name);
@@ -151,6 +166,10 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
         body_offset: f("body_offset")?,
         body_fingerprint: f("body_fingerprint")?,
         decisions: f("decisions")?,
+        file_text: f(FILE_TEXT)?,
+        page_starts: f("page_starts")?,
+        parent_title: f("parent_title")?,
+        parent_url: f("parent_url")?,
         committee: f("committee")?,
         committee_slug: f("committee_slug")?,
         topic: f("topic")?,

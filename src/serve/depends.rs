@@ -23,6 +23,7 @@ use crate::load::body::Body;
 use crate::model::*;
 use crate::reads::*;
 use crate::render::{self, PageJob, Theme};
+use crate::search::index::DocKey;
 
 /// An entity's part, by identity: what a recorded read becomes.
 pub type Stable = (u64, Part);
@@ -374,9 +375,17 @@ impl<'k> Print<'k> {
             name,
             title,
             bytes,
+            text,
         } = file;
         self.id(|k| &k.items, *item);
         self.value((source, file, url, name, title, bytes));
+        // Its words change only with its bytes, which an edit of the file
+        // marks as changed (see `edited_attachments`): what is printed
+        // here is whether they were read, and their shape.
+        if let Some(text) = text {
+            let lengths: Vec<usize> = text.pages.iter().map(String::len).collect();
+            self.value((&text.title, lengths, &text.problem));
+        }
     }
 }
 
@@ -779,8 +788,8 @@ impl Dependencies {
     pub fn affected_documents(
         &self,
         changes: &Changes,
-        pages: &[(PageKey, String)],
-    ) -> (Vec<PageKey>, Vec<String>) {
+        pages: &[(DocKey, String)],
+    ) -> (Vec<DocKey>, Vec<String>) {
         let redo = pages
             .par_iter()
             .filter(|(_, url)| {

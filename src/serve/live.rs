@@ -123,7 +123,11 @@ impl LiveSite {
             _ => None,
         };
         match self.update_sources(rels) {
-            Ok(true) => {}
+            Ok(true) => {
+                // The files of an item that could not be read before.
+                let options = build::load_options(&self.options, &self.config);
+                load::read_texts(&mut self.loaded, &options.text, &mut Vec::new());
+            }
             Ok(false) => {
                 self.loaded = backup;
                 return self.apply_full(started);

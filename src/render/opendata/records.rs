@@ -275,8 +275,11 @@ pub struct DocumentRecord {
     pub file_name: Option<String>,
     pub bytes: Option<u64>,
     pub media_type: Option<String>,
-    /// A document's text as its page shows it; `null` for an attachment.
+    /// A document's text as its page shows it (`body_html` is `null` for
+    /// an attachment).
     pub body_html: Option<String>,
+    /// A document's text; an attachment's words as read from a PDF, text
+    /// or CSV file, its pages apart by a form feed (U+000C), or `null`.
     pub body_text: Option<String>,
     pub referenced_by: Vec<Link>,
     pub extra: Extra,

@@ -329,7 +329,11 @@ impl PageBuilder<'_> {
             bytes: Some(file.bytes),
             media_type: Some(media_type(&file.name)),
             body_html: None,
-            body_text: None,
+            // The words read from a PDF, text or CSV file, its pages apart
+            // by a form feed (as `pdftotext` separates them).
+            body_text: (file.text.as_deref())
+                .filter(|text| text.has_words())
+                .map(|text| text.pages.join("\u{c}")),
             referenced_by: Vec::new(),
             extra: Default::default(),
         }

@@ -1,0 +1,409 @@
+//! The words of attached files: PDFs (made here with `lopdf`, see
+//! `common/pdf.rs`), text and CSV files are read at build time, indexed as
+//! documents of their own with the page of each passage, given a text page
+//! beside the file, and kept in a cache between builds; damaged, scanned,
+//! protected, huge and slow files are warnings, never failures; withheld
+//! items' files are never read.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use quorum::search::SearchRequest;
+
+/// The basic fixture with a five-page PDF attached to its budget item
+/// (finance), the word `zeppelin` only on page 3, and another PDF on the
+/// fostering item (children).
+fn with_reports() -> tempfile::TempDir {
+    let dir = fixture("basic");
+    let pages: [&[&str]; 5] = [
+        &["Budget report to the Finance Committee.", "Contents."],
+        &["Spending on placements rose this year."],
+        &["The zeppelin hangar lease was renewed.", "It costs 2.1m."],
+        &["Reserves stand at 4m."],
+        &["Appendix: figures by ward."],
+    ];
+    let folder = dir.path().join("content/finance/2024-01-10/01-budget");
+    std::fs::write(
+        folder.join("annual.pdf"),
+        pdf::pdf(Some("Budget Book 2024"), &pages),
+    )
+    .unwrap();
+    let fostering = dir.path().join("content/children/2024-02-01/04-fostering");
+    std::fs::create_dir_all(&fostering).unwrap();
+    std::fs::write(
+        fostering.join("carers.pdf"),
+        pdf::pdf(None, &[&["Foster carers and the zeppelin museum trip."]]),
+    )
+    .unwrap();
+    dir
+}
+
+#[path = "common/pdf.rs"]
+mod pdf;
+
+fn search(root: &Path, request: SearchRequest) -> quorum::search::SearchResults {
+    open_index(root).search(&request).expect("search")
+}
+
+#[test]
+fn a_word_on_page_three_is_found_there() {
+    let dir = with_reports();
+    build_ok(dir.path());
+    let results = search(dir.path(), query("hangar"));
+    assert_eq!(results.total, 1, "{results:#?}");
+    let hit = &results.hits[0];
+    assert_eq!(hit.url, "/finance/2024-01-10/budget/annual.pdf#page=3");
+    assert_eq!(hit.page, Some(3));
+    assert_eq!(hit.kind, "attachment");
+    // Its metadata's title, as the clerk gave none.
+    assert_eq!(hit.title, "Budget Book 2024");
+    assert!(
+        hit.snippet.contains("<mark>hangar</mark>"),
+        "{}",
+        hit.snippet
+    );
+    let parent = hit.parent.as_ref().expect("the item it belongs to");
+    assert_eq!(parent.title, "Budget Monitoring");
+    assert_eq!(parent.url, "/finance/2024-01-10/budget/");
+    // The link leads to a file that is there.
+    assert!(exists(dir.path(), "/finance/2024-01-10/budget/annual.pdf"));
+}
+
+#[test]
+fn filters_apply_to_attached_files() {
+    let dir = with_reports();
+    build_ok(dir.path());
+    let all = search(dir.path(), query("zeppelin"));
+    assert_eq!(all.total, 2, "{all:#?}");
+    let narrowed = search(
+        dir.path(),
+        SearchRequest {
+            committee: Some("children".into()),
+            ..query("zeppelin")
+        },
+    );
+    let urls: Vec<&str> = narrowed.hits.iter().map(|h| h.url.as_str()).collect();
+    assert_eq!(urls, ["/children/2024-02-01/fostering/carers.pdf#page=1"]);
+    // By the item's topic, year and kind too.
+    for (request, expected) in [
+        (
+            SearchRequest {
+                topic: Some("Budget".into()),
+                ..query("zeppelin")
+            },
+            1,
+        ),
+        (
+            SearchRequest {
+                kind: Some("attachment".into()),
+                ..query("zeppelin")
+            },
+            2,
+        ),
+        (
+            SearchRequest {
+                kind: Some("item".into()),
+                ..query("zeppelin")
+            },
+            0,
+        ),
+        (
+            SearchRequest {
+                from: Some(quorum::dates::parse_iso("2024-02-01").expect("a date")),
+                ..query("zeppelin")
+            },
+            1,
+        ),
+    ] {
+        assert_eq!(
+            search(dir.path(), request.clone()).total,
+            expected,
+            "{request:?}"
+        );
+    }
+    // Presenters of the item find its files.
+    assert_eq!(search(dir.path(), query("hangar \"dee officer\"")).total, 1);
+}
+
+#[test]
+fn the_text_page_gives_every_page_and_the_item_links_it() {
+    let dir = with_reports();
+    build_ok(dir.path());
+    let text = page(dir.path(), "/finance/2024-01-10/budget/annual.pdf.html");
+    assert!(text.contains(r#"<h2 id="page-3">Page 3</h2>"#), "{text}");
+    assert!(text.contains("The zeppelin hangar lease was renewed."));
+    assert!(text.contains(r#"href="/finance/2024-01-10/budget/annual.pdf""#));
+    let item = page(dir.path(), "/finance/2024-01-10/budget/");
+    assert!(
+        item.contains(r#"<a href="/finance/2024-01-10/budget/annual.pdf.html">read as text</a>"#),
+        "{item}"
+    );
+    // A CSV file is read too.
+    let csv = page(
+        dir.path(),
+        "/finance/2024-01-10/budget/budget sheet.csv.html",
+    );
+    assert!(csv.contains("area,spend care,1000000"), "{csv}");
+    // And the bulk data gives the words, page by page.
+    let ndjson = std::fs::read_to_string(dir.path().join("output/data/documents.ndjson")).unwrap();
+    let line: serde_json::Value = (ndjson.lines())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .find(|v: &serde_json::Value| v["file_name"] == "annual.pdf")
+        .expect("the PDF's line");
+    let words = line["body_text"].as_str().expect("its words");
+    assert_eq!(words.split('\u{c}').count(), 5);
+    assert!(
+        words
+            .split('\u{c}')
+            .nth(2)
+            .unwrap()
+            .contains("zeppelin hangar")
+    );
+}
+
+/// The cache entries under the archive.
+fn cache_entries(root: &Path) -> Vec<std::path::PathBuf> {
+    let dir = root.join(quorum::build::TEXT_CACHE_DIR);
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+#[test]
+fn a_rebuild_reads_pdfs_from_the_cache() {
+    let dir = with_reports();
+    let first = build_ok(dir.path());
+    assert_eq!(first.texts.read, 3, "two PDFs and a CSV file");
+    assert_eq!(first.texts.cached, 0);
+    let entries = cache_entries(dir.path());
+    assert_eq!(entries.len(), 2, "one entry a PDF: {entries:?}");
+    // Rewrite every entry: a rebuild that shows the new words read them
+    // from the cache, not from the files.
+    for entry in &entries {
+        let json = std::fs::read_to_string(entry).unwrap();
+        std::fs::write(entry, json.replace("zeppelin", "airship")).unwrap();
+    }
+    let second = build_ok(dir.path());
+    assert_eq!(second.texts.cached, 2);
+    assert_eq!(search(dir.path(), query("airship")).total, 2);
+    assert_eq!(search(dir.path(), query("zeppelin")).total, 0);
+    // A changed file is read again.
+    let path = dir
+        .path()
+        .join("content/finance/2024-01-10/01-budget/annual.pdf");
+    std::fs::write(&path, pdf::pdf(None, &[&["Blimp budget."]])).unwrap();
+    let third = build_ok(dir.path());
+    assert_eq!(third.texts.cached, 1);
+    assert_eq!(search(dir.path(), query("blimp")).total, 1);
+    assert!(!all_output(dir.path()).contains("cache/text"));
+}
+
+#[test]
+fn bad_pdfs_are_warnings_that_name_the_file() {
+    let dir = with_reports();
+    let folder = dir.path().join("content/finance/2024-01-10/01-budget");
+    let good = pdf::report(4, "Placements");
+    std::fs::write(folder.join("cut.pdf"), &good[..good.len() / 2]).unwrap();
+    std::fs::write(folder.join("noise.pdf"), b"this is not a PDF at all").unwrap();
+    std::fs::write(folder.join("scan.pdf"), pdf::scan(2)).unwrap();
+    let report = build_ok(dir.path());
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    let about = |name: &str| {
+        warnings
+            .iter()
+            .find(|w| w.contains(name))
+            .unwrap_or_else(|| panic!("no warning about {name}: {warnings:#?}"))
+            .clone()
+    };
+    assert!(about("scan.pdf").contains("no text, only images"));
+    assert!(about("scan.pdf").contains("ocrmypdf"));
+    assert!(about("noise.pdf").contains("could not be read as a PDF"));
+    assert!(about("cut.pdf").contains("PDF"));
+    // The files are published all the same.
+    for name in ["cut.pdf", "noise.pdf", "scan.pdf"] {
+        assert!(exists(
+            dir.path(),
+            &format!("/finance/2024-01-10/budget/{name}")
+        ));
+    }
+    // And the good one is still found.
+    assert_eq!(search(dir.path(), query("hangar")).total, 1);
+}
+
+#[test]
+fn limits_on_size_and_time_are_warnings() {
+    let dir = with_reports();
+    let config = dir.path().join("quorum.toml");
+    let mut toml = std::fs::read_to_string(&config).unwrap();
+    toml.push_str("\n[attachments]\ntext_max_mb = 0\n");
+    std::fs::write(&config, toml).unwrap();
+    let report = build_ok(dir.path());
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("annual.pdf") && w.contains("text_max_mb")),
+        "{warnings:#?}"
+    );
+    assert_eq!(search(dir.path(), query("hangar")).total, 0);
+
+    // No time at all: the file is published, its words are not read, and
+    // the next build with time reads them (the cut-short text it kept is
+    // not reused under a longer limit).
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        toml.replace("text_max_mb = 0", "text_max_seconds = 0"),
+    )
+    .unwrap();
+    let report = build_ok(dir.path());
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("annual.pdf") && w.contains("text_max_seconds")),
+        "{warnings:#?}"
+    );
+    assert_eq!(search(dir.path(), query("hangar")).total, 0);
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        toml.replace("text_max_seconds = 0", "text_max_seconds = 30"),
+    )
+    .unwrap();
+    build_ok(dir.path());
+    assert_eq!(search(dir.path(), query("hangar")).total, 1);
+}
+
+#[test]
+fn a_protected_pdf_is_a_warning() {
+    let dir = with_reports();
+    let folder = dir.path().join("content/finance/2024-01-10/01-budget");
+    std::fs::write(folder.join("locked.pdf"), pdf::encrypted("secret")).unwrap();
+    let report = build_ok(dir.path());
+    let warning = (report.diagnostics.iter().map(|d| d.to_string()))
+        .find(|w| w.contains("locked.pdf"))
+        .expect("a warning");
+    assert!(warning.contains("password"), "{warning}");
+}
+
+#[test]
+fn withheld_items_files_are_never_read() {
+    let dir = with_reports();
+    // The exempt item's folder, and a draft item's.
+    for (folder, word) in [
+        ("content/finance/2024-01-10/02-land-deal", "exemptword"),
+        ("content/finance/2024-01-10/03-draft-idea", "draftword"),
+    ] {
+        let folder = dir.path().join(folder);
+        std::fs::create_dir_all(&folder).unwrap();
+        let text = format!("The {word} is here.");
+        std::fs::write(folder.join("secret.pdf"), pdf::pdf(None, &[&[&text]])).unwrap();
+    }
+    let report = build_ok(dir.path());
+    assert_eq!(report.texts.read, 3, "only the published items' files");
+    assert_eq!(cache_entries(dir.path()).len(), 2);
+    let output = all_output(dir.path());
+    assert!(!output.contains("exemptword") && !output.contains("draftword"));
+    assert_eq!(search(dir.path(), query("exemptword")).total, 0);
+    // With --drafts the draft's file is read; the exempt one's never.
+    build_drafts(dir.path()).expect("a build with drafts");
+    assert_eq!(search(dir.path(), query("draftword")).total, 1);
+    assert_eq!(search(dir.path(), query("exemptword")).total, 0);
+    assert_eq!(cache_entries(dir.path()).len(), 3);
+}
+
+#[test]
+fn serve_reads_again_only_the_pdf_that_changed() {
+    use quorum::serve::live::LiveSite;
+    let dir = with_reports();
+    let mut live = LiveSite::build(options(dir.path())).expect("builds");
+    let entries = cache_entries(dir.path());
+    assert_eq!(entries.len(), 2);
+    let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+    let before: Vec<_> = entries.iter().map(|e| modified(e)).collect();
+    let path = dir
+        .path()
+        .join("content/finance/2024-01-10/01-budget/annual.pdf");
+    std::fs::write(&path, pdf::pdf(None, &[&["Dirigible costs."]])).unwrap();
+    live.apply(&[path]).expect("the edit applies");
+    // The other PDF's entry was read, not written again; one entry is new.
+    let after = cache_entries(dir.path());
+    assert_eq!(after.len(), 3);
+    let kept = entries
+        .iter()
+        .zip(&before)
+        .filter(|(e, m)| modified(e) == **m);
+    assert_eq!(kept.count(), 2);
+    let index = quorum::search::SearchIndex::open(&live.index_dir()).expect("index");
+    assert_eq!(index.search(&query("dirigible")).expect("search").total, 1);
+    assert_eq!(index.search(&query("hangar")).expect("search").total, 0);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Cut and scrambled PDFs give text or a problem, never a panic, and
+    /// within their time limit.
+    #[test]
+    fn a_damaged_pdf_never_panics_or_hangs(
+        cut in 0.0f64..1.0,
+        flips in proptest::collection::vec((0.0f64..1.0, proptest::prelude::any::<u8>()), 0..24),
+    ) {
+        let mut data = pdf::report(3, "Placements");
+        data.truncate((data.len() as f64 * cut.max(0.05)) as usize);
+        for (at, byte) in flips {
+            let i = ((data.len() - 1) as f64 * at) as usize;
+            data[i] = byte;
+        }
+        let started = std::time::Instant::now();
+        let text = quorum::load::text::read_pdf(data, std::time::Duration::from_secs(2));
+        proptest::prop_assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        proptest::prop_assert!(text.problem.is_some() || !text.pages.is_empty());
+    }
+}
+
+#[test]
+fn an_item_that_cannot_be_read_does_not_have_its_files_read() {
+    // Its front matter is broken, so whether it is exempt is unknown.
+    let dir = with_reports();
+    write(
+        dir.path(),
+        "content/finance/2024-01-10/05-sale.md",
+        "---\ntitle: [Sale of land\nexempt: true\n---\n",
+    );
+    let folder = dir.path().join("content/finance/2024-01-10/05-sale");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("valuation.pdf"),
+        pdf::pdf(None, &[&["Valuation."]]),
+    )
+    .unwrap();
+    assert!(build(dir.path()).is_err());
+    assert_eq!(
+        cache_entries(dir.path()).len(),
+        2,
+        "only the published items' PDFs"
+    );
+}
+
+#[test]
+fn a_check_reads_pdfs_but_keeps_nothing() {
+    let dir = with_reports();
+    let report = quorum::build::check(&options(dir.path())).expect("the archive is good");
+    assert_eq!(report.texts.read, 3);
+    assert!(
+        !dir.path().join(".quorum").exists(),
+        "a check writes nothing"
+    );
+    assert!(!dir.path().join("output").exists());
+}
