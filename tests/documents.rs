@@ -407,3 +407,32 @@ fn a_check_reads_pdfs_but_keeps_nothing() {
     );
     assert!(!dir.path().join("output").exists());
 }
+
+#[test]
+fn the_page_the_api_and_the_command_line_give_the_page_and_the_item() {
+    let dir = with_reports();
+    build_ok(dir.path());
+    let server = common::server::Server::start(dir.path(), &["--no-watch"]);
+    let api = server.get("/api/search?q=hangar").json();
+    assert_eq!(api["hits"][0]["page"], 3);
+    assert_eq!(api["hits"][0]["parent"]["title"], "Budget Monitoring");
+    let page = server.get("/search/?q=hangar").text();
+    assert!(
+        page.contains(r#"href="/finance/2024-01-10/budget/annual.pdf#page=3""#),
+        "{page}"
+    );
+    assert!(page.contains(
+        r#"Page 3 of a file attached to <a href="/finance/2024-01-10/budget/">Budget Monitoring</a>"#
+    ));
+    drop(server);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["search", "--root", dir.path().to_str().unwrap(), "hangar"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run quorum");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("page 3 of a file attached to Budget Monitoring"),
+        "{stdout}"
+    );
+}

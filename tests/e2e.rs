@@ -13,6 +13,9 @@ use common::server::{Server, request};
 use common::*;
 use serde_json::{Value, json};
 
+#[path = "common/pdf.rs"]
+mod pdf;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -266,6 +269,20 @@ fn the_record_pages_are_axe_clean() {
         return;
     };
     let dir = example();
+    // An attached PDF, for its text page and its hits on the search page.
+    std::fs::write(
+        dir.path()
+            .join("content/blackpool-rcc/2017-12-07/05-childrens-services-update/families.pdf"),
+        pdf::pdf(
+            Some("School families"),
+            &[
+                &["School families."],
+                &[],
+                &["Priority leads and governance."],
+            ],
+        ),
+    )
+    .expect("write the PDF");
     // On this date the example's November 2027 meeting is upcoming.
     let server = Server::start(dir.path(), &["--today", "2026-12-01"]);
     let browser = Driver::start();
@@ -285,6 +302,8 @@ fn the_record_pages_are_axe_clean() {
         "/blackpool-cyp/2023-11-09/childrens-social-care-improvement-plan/",
         "/people/chris-coyle/",
         "/search/?q=bullying",
+        "/blackpool-rcc/2017-12-07/childrens-services-update/families.pdf.html",
+        "/search/?q=governance",
     ];
     let mut problems = Vec::new();
     for path in pages {
