@@ -235,48 +235,37 @@ fn bad_pdfs_are_warnings_that_name_the_file() {
     assert_eq!(search(dir.path(), query("hangar")).total, 1);
 }
 
+/// Sets `[attachments]` in the archive's quorum.toml to `settings`.
+fn set_limits(root: &Path, settings: &str) {
+    let config = root.join("quorum.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    let kept = toml.split("\n[attachments]").next().unwrap_or_default();
+    std::fs::write(&config, format!("{kept}\n[attachments]\n{settings}\n")).unwrap();
+}
+
+/// Whether a build of `root` warns about `file`, naming `setting`.
+fn warns(root: &Path, file: &str, setting: &str) -> bool {
+    let report = build_ok(root);
+    let found = (report.diagnostics.iter())
+        .map(|d| d.to_string())
+        .any(|w| w.contains(file) && w.contains(setting));
+    found
+}
+
 #[test]
 fn limits_on_size_and_time_are_warnings() {
     let dir = with_reports();
-    let config = dir.path().join("quorum.toml");
-    let mut toml = std::fs::read_to_string(&config).unwrap();
-    toml.push_str("\n[attachments]\ntext_max_mb = 0\n");
-    std::fs::write(&config, toml).unwrap();
-    let report = build_ok(dir.path());
-    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
-    assert!(
-        warnings
-            .iter()
-            .any(|w| w.contains("annual.pdf") && w.contains("text_max_mb")),
-        "{warnings:#?}"
-    );
+    set_limits(dir.path(), "text_max_mb = 0");
+    assert!(warns(dir.path(), "annual.pdf", "text_max_mb"));
     assert_eq!(search(dir.path(), query("hangar")).total, 0);
-
     // No time at all: the file is published, its words are not read, and
     // the next build with time reads them (the cut-short text it kept is
     // not reused under a longer limit).
-    let toml = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        toml.replace("text_max_mb = 0", "text_max_seconds = 0"),
-    )
-    .unwrap();
-    let report = build_ok(dir.path());
-    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
-    assert!(
-        warnings
-            .iter()
-            .any(|w| w.contains("annual.pdf") && w.contains("text_max_seconds")),
-        "{warnings:#?}"
-    );
+    set_limits(dir.path(), "text_max_seconds = 0");
+    assert!(warns(dir.path(), "annual.pdf", "text_max_seconds"));
     assert_eq!(search(dir.path(), query("hangar")).total, 0);
-    let toml = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        toml.replace("text_max_seconds = 0", "text_max_seconds = 30"),
-    )
-    .unwrap();
-    build_ok(dir.path());
+    set_limits(dir.path(), "text_max_seconds = 30");
+    assert!(!warns(dir.path(), "annual.pdf", "text_max_seconds"));
     assert_eq!(search(dir.path(), query("hangar")).total, 1);
 }
 
