@@ -111,11 +111,11 @@ fn archive(root: &Path, pdfs: &[Vec<u8>]) {
         }
         let n = i % ITEMS_PER_MEETING + 1;
         write(
-            &format!("{meeting}/{n:02}-report.md"),
+            &format!("{meeting}/{n:02}-report-{i}.md"),
             &format!("---\ntitle: Report {i}\n---\n\nThe report was noted.\n"),
         );
         if let Some(pdf) = pdfs.get(i) {
-            let path = root.join(format!("{meeting}/{n:02}-report/report.pdf"));
+            let path = root.join(format!("{meeting}/{n:02}-report-{i}/report.pdf"));
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
             std::fs::write(path, pdf).expect("write");
         }
@@ -133,6 +133,9 @@ fn build(root: &Path) -> Duration {
     options.today =
         quorum::build::Today::Date(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date"));
     let started = Instant::now();
-    quorum::build::build(&options).expect("the bench archive builds");
+    if let Err(failure) = quorum::build::build(&options) {
+        let first = failure.diagnostics.iter().next().map(ToString::to_string);
+        panic!("the bench archive does not build: {first:?}");
+    }
     started.elapsed()
 }

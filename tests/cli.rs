@@ -69,15 +69,15 @@ fn search_prints_json_with_hits_and_facets() {
 }
 
 #[test]
-fn malformed_queries_exit_2_with_a_json_error() {
+fn malformed_queries_exit_2_with_a_json_error_when_strict() {
     let dir = fixture("basic");
     let root = dir.path().to_str().unwrap();
     assert!(quorum(&["build", "--root", root]).status.success());
-    let out = quorum(&["search", "--root", root, "--json", "title:("]);
+    let out = quorum(&["search", "--root", root, "--json", "--strict", "title:("]);
     assert_eq!(out.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json error object");
     assert!(v["error"].as_str().unwrap().contains("never closed"));
-    let plain = quorum(&["search", "--root", root, "title:("]);
+    let plain = quorum(&["search", "--root", root, "--strict", "title:("]);
     assert_eq!(plain.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&plain.stderr).contains("never closed"));
 }

@@ -246,10 +246,9 @@ fn set_limits(root: &Path, settings: &str) {
 /// Whether a build of `root` warns about `file`, naming `setting`.
 fn warns(root: &Path, file: &str, setting: &str) -> bool {
     let report = build_ok(root);
-    let found = (report.diagnostics.iter())
+    (report.diagnostics.iter())
         .map(|d| d.to_string())
-        .any(|w| w.contains(file) && w.contains(setting));
-    found
+        .any(|w| w.contains(file) && w.contains(setting))
 }
 
 #[test]

@@ -388,10 +388,17 @@ fn malformed_queries_and_options_are_rejected_cleanly() {
     build_ok(dir.path());
     let index = open_index(dir.path());
     for q in ["title:(", "\"unclosed", "OR", "a OR", "nofield:x", ")"] {
-        match index.search(&query(q)) {
+        let strict = SearchRequest {
+            strict: true,
+            ..query(q)
+        };
+        match index.search(&strict) {
             Err(e @ SearchError::Query(_)) => assert!(e.is_bad_request()),
             other => panic!("{q}: expected a query error, got {other:?}"),
         }
+        // Not strict, each is answered, and the answer says how it was read.
+        let answer = index.search(&query(q)).expect(q);
+        assert!(answer.notice.is_some(), "{q}");
     }
     let mut r = query("budget");
     r.limit = 0;

@@ -186,7 +186,7 @@ fn the_api_answers_like_the_cli() {
 fn bad_requests_get_400s_and_oversized_ones_are_refused() {
     let dir = fixture("basic");
     let server = Server::start(dir.path(), &["--no-watch"]);
-    let api = server.get("/api/search?q=title%3A(");
+    let api = server.get("/api/search?q=title%3A(&strict=1");
     assert_eq!(api.status, 400);
     assert!(
         api.json()["error"]
@@ -194,7 +194,7 @@ fn bad_requests_get_400s_and_oversized_ones_are_refused() {
             .unwrap()
             .contains("never closed")
     );
-    let page = server.get("/search/?q=title%3A(");
+    let page = server.get("/search/?q=title%3A(&strict=1");
     assert_eq!(page.status, 400);
     assert!(
         page.text().contains("never closed"),

@@ -45,6 +45,10 @@ pub struct Args {
     /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
+    /// A query that cannot be read as the language says is an error (exit
+    /// 2) instead of being searched as plain words
+    #[arg(long)]
+    pub strict: bool,
     /// The query: words, "phrases", OR, -word, title:, topic:, committee:, person:
     #[arg(required = true, num_args = 1..)]
     pub query: Vec<String>,
@@ -72,6 +76,7 @@ pub fn run(args: Args) -> ExitCode {
         },
         limit: args.limit,
         page: args.page,
+        strict: args.strict,
     };
     let index_dir = args.index.clone().unwrap_or_else(|| {
         let options = BuildOptions::new(&args.root);
@@ -137,6 +142,9 @@ fn print_results(out: &mut impl Write, results: &SearchResults) -> std::io::Resu
             "No results for `{}`; showing results for `{}`.",
             c.from, c.to
         )?;
+    }
+    if let Some(notice) = &results.notice {
+        writeln!(out, "{notice}")?;
     }
     if results.hits.is_empty() {
         return writeln!(out, "No results for {:?}.", results.query);

@@ -677,6 +677,8 @@ pub struct SearchResultsView {
     pub hits: Vec<crate::search::Hit>,
     /// Words that matched nothing, and the spelling searched instead.
     pub corrections: Vec<crate::search::Correction>,
+    /// How the query was read, when that differs from what was typed.
+    pub notice: Option<String>,
     pub facets: Vec<FacetGroup>,
     /// Filters in force, each with a link that removes it.
     pub filters: Vec<Link>,

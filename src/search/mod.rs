@@ -113,6 +113,9 @@ pub struct SearchRequest {
     pub limit: usize,
     /// 1-based.
     pub page: usize,
+    /// A query that cannot be parsed is an error, not plain words; and no
+    /// wider search is made when nothing matches.
+    pub strict: bool,
 }
 
 impl Default for SearchRequest {
@@ -128,6 +131,7 @@ impl Default for SearchRequest {
             sort: Sort::Relevance,
             limit: 10,
             page: 1,
+            strict: false,
         }
     }
 }
@@ -193,6 +197,35 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     pub facets: Facets,
     pub corrections: Vec<Correction>,
+    /// How the query was read, when that differs from what was typed (an
+    /// unclosed quote read as words, any of the words searched when none
+    /// had all): one plain sentence.
+    pub notice: Option<String>,
+}
+
+/// What a query found: the query, the corrections made to its words, the
+/// counts of its matches and the page of hits asked for.
+struct Found {
+    main: Box<dyn Query>,
+    corrections: Vec<Correction>,
+    counts: MatchCounts,
+    top: Vec<(f32, DocAddress)>,
+}
+
+/// `expr` with its words joined by OR instead of AND (its exclusions
+/// kept), when it has two or more.
+fn any_of(expr: &Expr) -> Option<Expr> {
+    let Expr::And(parts) = expr else {
+        return None;
+    };
+    let (excluded, wanted): (Vec<&Expr>, Vec<&Expr>) =
+        parts.iter().partition(|p| matches!(p, Expr::Not(_)));
+    if wanted.len() < 2 {
+        return None;
+    }
+    let mut any = vec![Expr::Or(wanted.into_iter().cloned().collect())];
+    any.extend(excluded.into_iter().cloned());
+    Some(Expr::And(any))
 }
 
 /// An open index, ready to answer queries from many threads.
@@ -323,7 +356,38 @@ impl SearchIndex {
                 "page must be between 1 and {MAX_PAGE}"
             )));
         }
-        let expr = query::parse(&request.query)?;
+        let reading = if request.strict {
+            query::Reading {
+                expr: query::parse(&request.query)?,
+                notice: None,
+            }
+        } else {
+            query::read(&request.query)
+        };
+        let mut found = self.run(request, &reading.expr)?;
+        let mut notice = reading.notice;
+        // No hit for all the words is no dead end: the hits for any of
+        // them, which rank those that match more of them first.
+        if found.counts.total == 0
+            && !request.strict
+            && let Some(any) = any_of(&reading.expr)
+        {
+            let wider = self.run(request, &any)?;
+            if wider.counts.total > 0 {
+                let said = "No results have all of the words: these have some of them, \
+                            those with most first.";
+                notice = Some(match notice {
+                    Some(first) => format!("{first} {said}"),
+                    None => said.to_owned(),
+                });
+                found = wider;
+            }
+        }
+        self.results(request, found, notice)
+    }
+
+    /// Compiles `expr` with the request's filters and finds its hits.
+    fn run(&self, request: &SearchRequest, expr: &Expr) -> Result<Found, SearchError> {
         let searcher = &self.searcher;
         let mut compiler = Compiler {
             fields: &self.fields,
@@ -334,7 +398,7 @@ impl SearchIndex {
             scored: request.sort == Sort::Relevance,
             spelling: &self.spelling,
         };
-        let main = compiler.compile(&expr);
+        let main = compiler.compile(expr);
         let corrections = std::mem::take(&mut compiler.corrections);
         let filters = self.filters(request)?;
         // Filters only narrow what matches: the query and the filters are
@@ -357,12 +421,30 @@ impl SearchIndex {
         };
         let Scanned { counts, top } =
             scan::scan(searcher, &full, &counter, rank, offset + request.limit)?;
-        let addresses: Vec<(f32, DocAddress)> = top.into_iter().skip(offset).collect();
+        Ok(Found {
+            main,
+            corrections,
+            counts,
+            top: top.into_iter().skip(offset).collect(),
+        })
+    }
 
-        let passages = Passages::new(searcher, &*main, &self.fields, self.meta.bodies(&self.dir))?;
+    /// The page of results `found` gives, with their passages.
+    fn results(
+        &self,
+        request: &SearchRequest,
+        found: Found,
+        notice: Option<String>,
+    ) -> Result<SearchResults, SearchError> {
+        let searcher = &self.searcher;
+        let passages = Passages::new(
+            searcher,
+            &*found.main,
+            &self.fields,
+            self.meta.bodies(&self.dir),
+        )?;
         // Finding a passage means analysing each hit's text: in parallel.
-        let hits = addresses
-            .into_par_iter()
+        let hits = (found.top.into_par_iter())
             .map(|(score, address)| {
                 let doc: TantivyDocument = searcher.doc(address)?;
                 Ok(self.hit(&doc, score, &passages))
@@ -370,12 +452,13 @@ impl SearchIndex {
             .collect::<Result<Vec<Hit>, SearchError>>()?;
         Ok(SearchResults {
             query: request.query.clone(),
-            total: counts.total,
+            total: found.counts.total,
             page: request.page,
             limit: request.limit,
             hits,
-            facets: self.facets(&counts),
-            corrections,
+            facets: self.facets(&found.counts),
+            corrections: found.corrections,
+            notice,
         })
     }
 

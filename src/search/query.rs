@@ -1,8 +1,15 @@
 //! The members' query language: words (all must match), `"exact
-//! phrases"`, `OR`, `-excluded`, `(groups)` and the field filters `title:`,
-//! `topic:`, `committee:` and `person:`.
+//! phrases"`, `OR`, `-excluded` (or `NOT excluded`), `(groups)` and the
+//! field filters `title:`, `topic:`, `committee:` and `person:`; `AND` is
+//! what words do anyway.
 //!
 //! Parsed here into a small tree; `search` compiles it to tantivy queries.
+//!
+//! Members type as they type everywhere else, so every input is answered:
+//! [`read`] takes what cannot be parsed (an unclosed quote or bracket, a
+//! dangling `OR` or `-`, an unknown `field:`, a pasted address) as plain
+//! words, and says so. [`parse`] is the strict reading, for scripts that
+//! want an error instead (`--strict`, `strict=1`).
 
 use std::fmt;
 
@@ -62,6 +69,82 @@ impl fmt::Display for QueryError {
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
 
+/// A query as it is searched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub expr: Expr,
+    /// How the query was read, when that differs from what was typed: one
+    /// plain sentence for the member.
+    pub notice: Option<String>,
+}
+
+/// Reads `input` forgivingly: as the language says where it can, else as
+/// its plain words (a query over the length limit is cut to it).
+pub fn read(input: &str) -> Reading {
+    let cut = input.chars().count() > MAX_QUERY_CHARS;
+    let input: String = input.chars().take(MAX_QUERY_CHARS).collect();
+    match parse(&input) {
+        Ok(expr) => Reading {
+            expr,
+            notice: cut.then(|| {
+                format!("Searched for the first {MAX_QUERY_CHARS} characters of the query.")
+            }),
+        },
+        Err(e) => {
+            let words = plain_words(&input);
+            let notice = if words.is_empty() {
+                format!(
+                    "“{}” has no words to search for, so everything is shown.",
+                    input.trim()
+                )
+            } else {
+                format!(
+                    "Searched for {} as plain words: {}.",
+                    quoted_list(&words),
+                    e.reason()
+                )
+            };
+            let expr = Expr::And(
+                (words.into_iter())
+                    .map(|text| Expr::Word { scope: None, text })
+                    .collect(),
+            );
+            Reading {
+                expr,
+                notice: Some(notice),
+            }
+        }
+    }
+}
+
+/// The words of `input`, without the language's signs: what a query that
+/// cannot be parsed is searched as. A `field:` prefix and the parts of a
+/// web address count as words.
+fn plain_words(input: &str) -> Vec<String> {
+    (input.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’'))
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty() && !matches!(*w, "OR" | "AND" | "NOT"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// “a”, “b” and “c”.
+fn quoted_list(words: &[String]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("“{w}”")).collect();
+    match quoted.as_slice() {
+        [] => "nothing".to_owned(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+impl QueryError {
+    /// Why the query could not be read as written, in a member's words.
+    fn reason(&self) -> String {
+        format!("{} (at character {})", self.message, self.position + 1).replace('`', "")
+    }
+}
+
 /// Parses `input`. An empty query gives an empty `And` (matches everything).
 pub fn parse(input: &str) -> Result<Expr, QueryError> {
     let chars: Vec<char> = input.chars().collect();
@@ -111,12 +194,31 @@ impl Parser {
     }
 
     fn at_or(&self) -> bool {
-        let rest: String = self.chars[self.pos..].iter().take(3).collect();
-        rest.starts_with("OR")
+        self.at_keyword("OR") || self.at_keyword("||")
+    }
+
+    /// Whether `keyword` (upper case, as the language writes it) stands
+    /// here as a word of its own.
+    fn at_keyword(&self, keyword: &str) -> bool {
+        let n = keyword.chars().count();
+        let rest: String = self.chars[self.pos..].iter().take(n + 1).collect();
+        rest.starts_with(keyword)
             && rest
                 .chars()
-                .nth(2)
+                .nth(n)
                 .is_none_or(|c| c.is_whitespace() || c == '(' || c == '"')
+    }
+
+    /// Skips an `AND` (or `&&`): words must all match anyway.
+    fn skip_and(&mut self) -> bool {
+        for keyword in ["AND", "&&"] {
+            if self.at_keyword(keyword) {
+                self.pos += keyword.len();
+                self.skip_space();
+                return true;
+            }
+        }
+        false
     }
 
     /// Clauses until the end or a closing `)`.
@@ -131,6 +233,12 @@ impl Parser {
             if self.at_or() {
                 return Err(self.error("`OR` needs a word on both sides"));
             }
+            if self.skip_and() {
+                if matches!(self.peek(), None | Some(')')) || self.at_or() {
+                    return Err(self.error("`AND` needs a word on both sides"));
+                }
+                continue;
+            }
             let mut alternatives = vec![self.unary(scope)?];
             loop {
                 self.skip_space();
@@ -139,7 +247,7 @@ impl Parser {
                 }
                 self.pos += 2;
                 self.skip_space();
-                if matches!(self.peek(), None | Some(')')) || self.at_or() {
+                if matches!(self.peek(), None | Some(')')) || self.at_or() || self.skip_and() {
                     return Err(self.error("`OR` needs a word on both sides"));
                 }
                 alternatives.push(self.unary(scope)?);
@@ -158,9 +266,17 @@ impl Parser {
     }
 
     fn unary(&mut self, scope: Option<Scope>) -> Result<Expr, QueryError> {
-        if self.peek() == Some('-') {
+        if self.at_keyword("NOT") {
+            self.pos += 3;
+            self.skip_space();
+            if matches!(self.peek(), None | Some(')')) || self.at_or() {
+                return Err(self.error("`NOT` must be followed by the word to exclude"));
+            }
+            return Ok(Expr::Not(Box::new(self.atom(scope)?)));
+        }
+        if matches!(self.peek(), Some('-' | '!')) {
             self.pos += 1;
-            if matches!(self.peek(), None | Some(' ')) {
+            if self.peek().is_none_or(char::is_whitespace) {
                 return Err(self.error("`-` must be followed by the word to exclude, e.g. -budget"));
             }
             return Ok(Expr::Not(Box::new(self.atom(scope)?)));
@@ -243,7 +359,7 @@ impl Parser {
             match self.peek() {
                 None => {
                     return Err(QueryError {
-                        message: "the phrase opened here is never closed with `\"`".into(),
+                        message: "the `\"` that opens a phrase is never closed".into(),
                         position: open,
                     });
                 }
@@ -277,7 +393,7 @@ impl Parser {
         self.depth -= 1;
         if self.peek() != Some(')') {
             return Err(QueryError {
-                message: "the `(` opened here is never closed".into(),
+                message: "a `(` is never closed".into(),
                 position: open,
             });
         }
@@ -362,6 +478,85 @@ mod tests {
         }
         assert!(parse(&"a ".repeat(600)).is_err());
         assert!(parse(&"(".repeat(100)).is_err());
+    }
+
+    #[test]
+    fn and_and_not_work_as_people_expect() {
+        let not_budget = Expr::Not(Box::new(word("budget")));
+        assert_eq!(
+            parse("ofsted AND NOT budget").unwrap(),
+            Expr::And(vec![word("ofsted"), not_budget.clone()])
+        );
+        assert_eq!(
+            parse("ofsted && !budget").unwrap(),
+            Expr::And(vec![word("ofsted"), not_budget.clone()])
+        );
+        assert_eq!(parse("NOT budget").unwrap(), not_budget);
+        // As words inside others, and in lower case, they are words.
+        assert_eq!(
+            parse("NOTICE and not").unwrap(),
+            Expr::And(vec![word("NOTICE"), word("and"), word("not")])
+        );
+        assert!(parse("a AND").is_err() && parse("a NOT").is_err());
+    }
+
+    #[test]
+    fn what_cannot_be_parsed_is_read_as_plain_words_and_said() {
+        for (typed, words) in [
+            ("\"home to school", &["home", "to", "school"][..]),
+            ("(CAMHS", &["CAMHS"]),
+            ("fostering OR", &["fostering"]),
+            ("budget -", &["budget"]),
+            ("Item 8: CAMHS", &["Item", "8", "CAMHS"]),
+            ("colour:red", &["colour", "red"]),
+            (
+                "https://www.blackpool.gov.uk/minutes?id=7",
+                &[
+                    "https",
+                    "www",
+                    "blackpool",
+                    "gov",
+                    "uk",
+                    "minutes",
+                    "id",
+                    "7",
+                ],
+            ),
+            ("children's OR", &["children's"]),
+        ] {
+            let reading = read(typed);
+            let expected = Expr::And(
+                (words.iter())
+                    .map(|w| Expr::Word {
+                        scope: None,
+                        text: (*w).to_owned(),
+                    })
+                    .collect(),
+            );
+            // "Item 8: CAMHS" parses as it is: `8:` is no field name.
+            if parse(typed).is_ok() {
+                assert_eq!(reading.notice, None, "{typed}");
+                continue;
+            }
+            assert_eq!(reading.expr, expected, "{typed}");
+            let notice = reading.notice.expect("a notice");
+            assert!(notice.starts_with("Searched for “"), "{notice}");
+        }
+        assert_eq!(
+            read(" OR ").notice.as_deref(),
+            Some("“OR” has no words to search for, so everything is shown.")
+        );
+        let notice = read("\"home to school").notice.unwrap();
+        assert_eq!(
+            notice,
+            "Searched for “home”, “to” and “school” as plain words: \
+             the \" that opens a phrase is never closed (at character 1)."
+        );
+        assert_eq!(read("plain words").notice, None);
+        assert_eq!(
+            read(&"a ".repeat(600)).notice.as_deref(),
+            Some("Searched for the first 1000 characters of the query.")
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ const PARAMS: &[&str] = &[
     "sort",
     "page",
     "limit",
+    "strict",
 ];
 
 /// The parameters as given, for rebuilding links.
@@ -105,6 +106,11 @@ pub fn parse(pairs: Vec<(String, String)>) -> Result<(SearchRequest, Params), St
         },
         limit: number("limit", 10)?,
         page: number("page", 1)?,
+        strict: match params.get("strict") {
+            None | Some("0" | "false" | "no") => false,
+            Some("1" | "true" | "yes") => true,
+            Some(other) => return Err(format!("`strict` must be 1 or 0, not `{other}`")),
+        },
     };
     Ok((request, params))
 }
@@ -113,7 +119,7 @@ pub fn parse(pairs: Vec<(String, String)>) -> Result<(SearchRequest, Params), St
 pub fn is_search(params: &Params) -> bool {
     PARAMS
         .iter()
-        .any(|k| *k != "sort" && *k != "limit" && params.get(k).is_some())
+        .any(|k| !matches!(*k, "sort" | "limit" | "strict") && params.get(k).is_some())
 }
 
 /// The results part of the search page.
@@ -186,6 +192,7 @@ pub fn view(results: SearchResults, params: &Params, prefix: &str) -> SearchResu
         last: first + results.hits.len().saturating_sub(1),
         hits: results.hits,
         corrections: results.corrections,
+        notice: results.notice,
         facets,
         filters,
         pager,
