@@ -133,3 +133,50 @@ fn the_command_line_the_api_and_the_page_answer_and_say_how() {
         "{page}"
     );
 }
+
+/// The basic fixture with items that mention a query's words in passing,
+/// or in other forms, beside those that are about them.
+fn ranking_fixture() -> tempfile::TempDir {
+    let dir = fixture("basic");
+    let meeting = "content/children/2024-02-01";
+    write(
+        dir.path(),
+        &format!("{meeting}/05-care-leavers.md"),
+        "---\ntitle: Housing for care leavers\ntopics: [Looked after children]\n---\n\n\
+         Members heard how young people leaving care were housed.\n",
+    );
+    write(
+        dir.path(),
+        &format!("{meeting}/06-garden.md"),
+        "---\ntitle: Garden party\n---\n\n\
+         The children looked after the garden. Children were looked at by parents \
+         after the party, and the children looked happy after lunch.\n",
+    );
+    write(
+        dir.path(),
+        &format!("{meeting}/07-inspection.md"),
+        "---\ntitle: Review of the year\n---\n\nThe inspection of the service was passed.\n",
+    );
+    write(
+        dir.path(),
+        &format!("{meeting}/08-inspecting.md"),
+        "---\ntitle: Review of the staff\n---\n\nOfficers inspecting the service found it good.\n",
+    );
+    dir
+}
+
+#[test]
+fn an_item_about_the_words_outranks_a_passing_mention() {
+    let dir = ranking_fixture();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let first = |q: &str| index.search(&query(q)).unwrap().hits[0].url.clone();
+    // Filed under the topic, though its text says the words less often.
+    assert_eq!(
+        first("looked after children"),
+        "/children/2024-02-01/care-leavers/"
+    );
+    // The form typed outranks another form of the word.
+    assert_eq!(first("inspection"), "/children/2024-02-01/inspection/");
+    assert_eq!(first("inspecting"), "/children/2024-02-01/inspecting/");
+}

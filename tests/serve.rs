@@ -708,3 +708,51 @@ fn symlinks_out_of_the_output_folder_are_not_followed() {
         "links inside are fine"
     );
 }
+
+#[test]
+fn the_search_page_offers_every_filter_and_writes_as_the_other_pages() {
+    let dir = fixture("basic");
+    let server = Server::start(dir.path(), &["--no-watch"]);
+    let page = server.get("/search/?q=budget").text();
+    // The form: committee (by name), person, a date range, kind, order.
+    for field in [
+        r#"<option value="finance">Finance Committee</option>"#,
+        r#"<input id="person" name="person" type="text""#,
+        r#"<input id="from" name="from" type="date""#,
+        r#"<input id="to" name="to" type="date""#,
+        r#"<option value="attachment">Attached files</option>"#,
+        r#"<option value="oldest">Oldest first</option>"#,
+    ] {
+        assert!(page.contains(field), "{field} not in\n{page}");
+    }
+    // Kinds as people call them, dates as every page writes them, and the
+    // filters before the results (a phone shows them first).
+    assert!(page.contains("Agenda items</a>"), "{page}");
+    assert!(page.contains(r#"<time datetime="2024-01-10">10 January 2024</time> · Agenda item"#));
+    let filters = page.find(r#"<details class="facets">"#).expect("filters");
+    let hits = page.find(r#"<ol class="hits""#).expect("hits");
+    assert!(filters < hits);
+    // The chosen values stay chosen.
+    let page = server
+        .get("/search/?q=budget&committee=finance&from=2024-01-01&sort=oldest")
+        .text();
+    assert!(page.contains(r#"<option value="finance" selected>"#));
+    assert!(page.contains(r#"<input id="from" name="from" type="date" value="2024-01-01">"#));
+    assert!(page.contains(r#"<option value="oldest" selected>"#));
+    // Oldest first is the reverse of newest first.
+    let dates = |sort: &str| -> Vec<String> {
+        let json = server
+            .get(&format!("/api/search?q=budget&sort={sort}"))
+            .json();
+        (json["hits"].as_array().unwrap().iter())
+            .map(|h| h["date"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (newest, oldest) = (dates("newest"), dates("oldest"));
+    assert!(
+        newest.len() > 1 && newest.windows(2).all(|w| w[0] >= w[1]),
+        "{newest:?}"
+    );
+    assert!(oldest.windows(2).all(|w| w[0] <= w[1]), "{oldest:?}");
+    assert_eq!(newest.first(), oldest.last());
+}

@@ -33,8 +33,8 @@ pub struct Args {
     /// Up to this date (YYYY-MM-DD)
     #[arg(long, value_parser = parse_date)]
     pub to: Option<NaiveDate>,
-    /// relevance (default) or newest
-    #[arg(long, default_value = "relevance", value_parser = ["relevance", "newest"])]
+    /// relevance (default), newest or oldest
+    #[arg(long, default_value = "relevance", value_parser = ["relevance", "newest", "oldest"])]
     pub sort: String,
     /// Hits per page
     #[arg(long, default_value_t = 10)]
@@ -69,11 +69,7 @@ pub fn run(args: Args) -> ExitCode {
         kind: args.kind.clone(),
         from: args.from,
         to: args.to,
-        sort: if args.sort == "newest" {
-            Sort::Newest
-        } else {
-            Sort::Relevance
-        },
+        sort: Sort::from_name(&args.sort).unwrap_or_default(),
         limit: args.limit,
         page: args.page,
         strict: args.strict,

@@ -662,9 +662,79 @@ pub struct CommitteeFilter {
 pub struct SearchPage {
     pub server: bool,
     pub query: String,
+    /// The form's options and what is chosen of them.
+    pub form: SearchForm,
     /// A malformed query or option, to show beside the form.
     pub error: Option<String>,
     pub results: Option<SearchResultsView>,
+}
+
+/// The search form's options beyond the words: committee, person, dates,
+/// kind and order.
+#[derive(Debug, Serialize, Default, Clone)]
+pub struct SearchForm {
+    pub committees: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub sorts: Vec<Choice>,
+    pub person: String,
+    /// YYYY-MM-DD, as a date input gives it.
+    pub from: String,
+    pub to: String,
+    /// Whether any option is chosen.
+    pub open: bool,
+}
+
+/// One option of a list.
+#[derive(Debug, Serialize, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+impl SearchForm {
+    /// The form with `committees` (slug, name) to choose from, and the
+    /// values `chosen` gives for `committee`, `person`, `from`, `to`, `kind`
+    /// and `sort`.
+    pub fn new(committees: &[(String, String)], chosen: &dyn Fn(&str) -> Option<String>) -> Self {
+        let choices = |key: &str, options: Vec<(String, String)>| {
+            let current = chosen(key).unwrap_or_default();
+            (options.into_iter())
+                .map(|(value, name)| Choice {
+                    selected: value == current,
+                    value,
+                    name,
+                })
+                .collect::<Vec<_>>()
+        };
+        let any = |name: &str| vec![(String::new(), name.to_owned())];
+        let kinds = (crate::search::KINDS.iter())
+            .map(|k| (k.to_string(), crate::search::kind_label(k).to_owned()));
+        let sorts = [
+            ("", "Best match"),
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+        ]
+        .map(|(v, n)| (v.to_owned(), n.to_owned()));
+        let keys = ["committee", "person", "from", "to", "kind", "sort"];
+        SearchForm {
+            committees: choices(
+                "committee",
+                any("Any committee")
+                    .into_iter()
+                    .chain(committees.iter().cloned())
+                    .collect(),
+            ),
+            kinds: choices("kind", any("Anything").into_iter().chain(kinds).collect()),
+            sorts: choices("sort", sorts.into_iter().collect()),
+            person: chosen("person").unwrap_or_default(),
+            from: chosen("from").unwrap_or_default(),
+            to: chosen("to").unwrap_or_default(),
+            open: keys
+                .iter()
+                .any(|k| chosen(k).is_some_and(|v| v != "relevance")),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -560,7 +560,10 @@ impl PageBuilder<'_> {
         kind: &'static str,
     ) -> RenderResult {
         let page = self.meta(title, path, kind);
-        let data = SearchPage::default();
+        let data = SearchPage {
+            form: SearchForm::new(&self.committee_choices(), &|_| None),
+            ..SearchPage::default()
+        };
         self.finish(theme, template, page, vec![self.home_crumb()], None, &data)
     }
 

@@ -39,15 +39,23 @@ impl<'a> Views<'a> {
     }
 
     /// The search page with a server's answer, for `quorum serve`.
-    pub fn search_page(&self, theme: &Theme, data: &SearchPage) -> Result<String, tera::Error> {
+    /// The search page, its form's committees filled in from the archive
+    /// and its chosen values from `chosen` (the request's parameters).
+    pub fn search_page(
+        &self,
+        theme: &Theme,
+        mut data: SearchPage,
+        chosen: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<String, tera::Error> {
+        let b = PageBuilder::new(self);
+        data.form = SearchForm::new(&b.committee_choices(), chosen);
         let title = if data.query.is_empty() {
             "Search".to_owned()
         } else {
             format!("Search: {}", data.query)
         };
-        let b = PageBuilder::new(self);
         let common = b.common(b.meta(&title, "/search/", "search"), vec![b.home_crumb()]);
-        theme.render("search.html", &common, data)
+        theme.render("search.html", &common, &data)
     }
 
     /// The themed 404 page, for the server.
@@ -56,6 +64,15 @@ impl<'a> Views<'a> {
         let meta = b.meta("Page not found", "/404.html", "404");
         let common = b.common(meta, vec![b.home_crumb()]);
         theme.render("404.html", &common, &SearchPage::default())
+    }
+}
+
+impl PageBuilder<'_> {
+    /// The committees a search may be narrowed to: (slug, name).
+    pub(super) fn committee_choices(&self) -> Vec<(String, String)> {
+        (self.r.committees().iter())
+            .map(|c| (c.slug.clone(), c.title.clone()))
+            .collect()
     }
 }
 

@@ -93,6 +93,25 @@ pub enum Sort {
     #[default]
     Relevance,
     Newest,
+    Oldest,
+}
+
+impl Sort {
+    /// As a request names it (`sort=newest`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+        }
+    }
+
+    /// From its name.
+    pub fn from_name(name: &str) -> Option<Sort> {
+        [Sort::Relevance, Sort::Newest, Sort::Oldest]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
 }
 
 /// One search, as the CLI or the server asks it.
@@ -140,13 +159,41 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_PAGE: usize = 1000;
 pub const KINDS: &[&str] = &["item", "document", "meeting", "attachment"];
 
+/// One result of a kind, as people call it ("Agenda item").
+pub fn kind_name(kind: &str) -> &'static str {
+    match kind {
+        "item" => "Agenda item",
+        "document" => "Supporting document",
+        "meeting" => "Meeting",
+        "attachment" => "Attached file",
+        _ => "Other",
+    }
+}
+
+/// A kind of result as people call it ("Agenda items").
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "item" => "Agenda items",
+        "document" => "Supporting documents",
+        "meeting" => "Meetings",
+        "attachment" => "Attached files",
+        _ => "Other",
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Hit {
     pub title: String,
     pub url: String,
+    /// YYYY-MM-DD.
     pub date: String,
+    /// As the pages write dates: "7 December 2017".
+    pub date_text: String,
     pub committee: String,
+    /// "item", "document", "meeting" or "attachment".
     pub kind: String,
+    /// The kind as people call one ("Agenda item").
+    pub kind_name: &'static str,
     pub topics: Vec<String>,
     pub score: f32,
     /// HTML: the best passage, query terms in `<mark>`, the rest escaped.
@@ -418,6 +465,7 @@ impl SearchIndex {
         let rank = match request.sort {
             Sort::Relevance => Rank::Score,
             Sort::Newest => Rank::Date,
+            Sort::Oldest => Rank::OldestFirst,
         };
         let Scanned { counts, top } =
             scan::scan(searcher, &full, &counter, rank, offset + request.limit)?;
@@ -540,8 +588,12 @@ impl SearchIndex {
         Hit {
             title: text(f.title),
             url,
+            date_text: crate::dates::parse_iso(&text(f.date_iso))
+                .map(|d| crate::dates::DateView::new(d).long)
+                .unwrap_or_default(),
             date: text(f.date_iso),
             committee: text(f.committee_display),
+            kind_name: kind_name(&text(f.kind)),
             kind: text(f.kind),
             topics: doc
                 .get_all(f.topics_display)
@@ -585,7 +637,7 @@ impl SearchIndex {
                     .unwrap_or_else(|| s.to_owned())
             }),
             year,
-            kind: collect("kind", &|k| k.to_owned()),
+            kind: collect("kind", &|k| kind_label(k).to_owned()),
         }
     }
 
@@ -614,8 +666,15 @@ impl Compiler<'_> {
         let f = self.fields;
         match scope {
             // A title's words weigh more than the body's: in `text` a long
-            // body would dilute them, so the title is also scored alone.
-            None if self.scored => vec![(f.text, 1.0), (f.title, schema::TITLE_BOOST)],
+            // body would dilute them, so the title is also scored alone;
+            // so are the topics an item is filed under (their names and
+            // aliases), which say what it is about more surely than a
+            // passing mention does.
+            None if self.scored => vec![
+                (f.text, 1.0),
+                (f.title, schema::TITLE_BOOST),
+                (f.topic, schema::TOPIC_BOOST),
+            ],
             None => vec![(f.text, 1.0)],
             Some(Scope::Title) => vec![(f.title, 1.0)],
             Some(Scope::Topic) => vec![(f.topic, 1.0)],
@@ -704,7 +763,9 @@ impl Compiler<'_> {
         // The first field holds every word searched; the others are parts
         // of it that weigh more, so they add to the score of a match
         // without making one (and are only looked at for matches).
-        self.scope_fields(scope)
+        let mut clauses = self.exact_form(scope, text);
+        let fields = self
+            .scope_fields(scope)
             .into_iter()
             .enumerate()
             .map(|(i, (field, boost))| {
@@ -719,8 +780,28 @@ impl Compiler<'_> {
                     Box::new(BoostQuery::new(q, boost))
                 };
                 (if i == 0 { Occur::Must } else { Occur::Should }, q)
-            })
-            .collect()
+            });
+        clauses.splice(0..0, fields);
+        clauses
+    }
+
+    /// A bare word as it was typed: found unstemmed, it adds to the score,
+    /// so that "inspection" ranks a text saying *inspection* above one
+    /// that only says *inspecting*.
+    fn exact_form(&mut self, scope: Option<Scope>, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
+        if scope.is_some() || !self.scored {
+            return Vec::new();
+        }
+        let tokens = schema::tokens(&mut self.plain, text);
+        let [word] = tokens.as_slice() else {
+            return Vec::new();
+        };
+        let term = Term::from_field_text(self.fields.spelling, word);
+        let exact = TermQuery::new(term, IndexRecordOption::Basic);
+        vec![(
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(exact), schema::EXACT_BOOST)),
+        )]
     }
 
     /// A phrase of `text`: a connective triple is one term of `text`; any

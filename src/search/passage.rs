@@ -214,10 +214,40 @@ impl Fragment {
         }
     }
 
-    /// The passage as HTML: escaped, its words in `<mark>`.
+    /// Where the passage is shown from: after the last end of a sentence
+    /// or clause before its first marked word (so that it reads from a
+    /// beginning), else where it starts; and whether that is inside a
+    /// sentence (shown with an ellipsis).
+    fn shown_start(&self, text: &str) -> (usize, bool) {
+        if self.start == 0 {
+            return (0, false);
+        }
+        let first = self.marked.first().map_or(self.end, |w| w.start);
+        let before = &text[self.start..first];
+        let boundary = [". ", "? ", "! ", "; ", ": ", "\n"]
+            .iter()
+            .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
+            .max();
+        match boundary {
+            Some(i) => {
+                let rest = &before[i..];
+                (
+                    self.start + i + (rest.len() - rest.trim_start().len()),
+                    false,
+                )
+            }
+            None => (self.start, true),
+        }
+    }
+
+    /// The passage as HTML: escaped, its words in `<mark>`, from a
+    /// sentence's beginning where it can be.
     fn html(&self, text: &str) -> String {
         let mut out = String::with_capacity(self.end - self.start + 32);
-        let mut at = self.start;
+        let (mut at, inside) = self.shown_start(text);
+        if inside {
+            out.push('…');
+        }
         for word in &self.marked {
             // (Words are marked in order and never overlap.)
             if word.start < at {
@@ -401,6 +431,37 @@ mod tests {
             found.html(text),
             "Grants &amp; &lt;b&gt;<mark>payments</mark>&lt;/b&gt;: \
              &quot;<mark>payments</mark>&quot; were made"
+        );
+    }
+
+    #[test]
+    fn a_passage_is_shown_from_the_start_of_its_sentence() {
+        let finder = Finder {
+            place: Place::Body,
+            weights: [("ofst".to_owned(), 1.0)].into_iter().collect(),
+            gate: StemGate::new(["ofst"]),
+        };
+        let long = "The panel met in the spring and heard from many officers about \
+                    budgets, buildings and the roads, at great length and in detail, \
+                    with questions from members on each point, and answers from the \
+                    director, the treasurer, the head of legal services and the chief \
+                    executive, who spoke last. Then Ofsted was discussed; the inspection went well.";
+        let found = finder.find(long).expect("a passage");
+        assert!(found.start > 0, "the passage starts inside the text");
+        assert!(
+            found
+                .html(long)
+                .starts_with("Then <mark>Ofsted</mark> was discussed"),
+            "{}",
+            found.html(long)
+        );
+        // With no boundary before the word, an ellipsis says it is cut.
+        let run_on = "word ".repeat(60) + "Ofsted";
+        let found = finder.find(&run_on).expect("a passage");
+        assert!(
+            found.html(&run_on).starts_with('…'),
+            "{}",
+            found.html(&run_on)
         );
     }
 }

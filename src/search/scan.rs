@@ -24,6 +24,8 @@ pub enum Rank {
     Score,
     /// Newest first (ties: the earlier document first).
     Date,
+    /// Oldest first (ties likewise).
+    OldestFirst,
 }
 
 /// A query's matches: how many, per facet, and the best `keep` of them.
@@ -46,7 +48,7 @@ pub fn scan(
 ) -> tantivy::Result<Scanned> {
     let scoring = match rank {
         Rank::Score => EnableScoring::enabled_from_searcher(searcher),
-        Rank::Date => EnableScoring::disabled_from_searcher(searcher),
+        Rank::Date | Rank::OldestFirst => EnableScoring::disabled_from_searcher(searcher),
     };
     let weight = query.weight(scoring)?;
     // The work is all CPU: ranges for the cores, not for every thread of
@@ -92,7 +94,7 @@ pub fn scan(
             .map(|r| {
                 let score = match rank {
                     Rank::Score => r.key as f32,
-                    Rank::Date => 0.0,
+                    Rank::Date | Rank::OldestFirst => 0.0,
                 };
                 (score, r.address)
             })
@@ -123,6 +125,8 @@ fn scan_range(
         if is_alive {
             let key = match rank {
                 Rank::Date => counting.date(doc) as f64,
+                // The best key is the highest: the earliest date, negated.
+                Rank::OldestFirst => -(counting.date(doc) as f64),
                 Rank::Score => f64::from(scorer.score()),
             };
             kept.offer(key, DocAddress::new(ord, doc));

@@ -90,6 +90,12 @@ pub struct Fields {
 /// The title's own score's weight beside `text`'s, for bare words.
 pub const TITLE_BOOST: f32 = 2.0;
 
+/// The weight of a word found among an item's topics (names and aliases).
+pub const TOPIC_BOOST: f32 = 2.0;
+
+/// The weight of a word found in the form it was typed in (unstemmed).
+pub const EXACT_BOOST: f32 = 0.5;
+
 pub fn build() -> (Schema, Fields) {
     let mut s = Schema::builder();
     let indexed = |tokenizer: &str, record: IndexRecordOption| {

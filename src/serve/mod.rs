@@ -494,6 +494,7 @@ async fn search_html(
         )
     };
     let prefix = state.prefix.clone();
+    let chosen = search_page::Params::from(pairs.clone());
     let outcome = tokio::task::spawn_blocking(move || -> (StatusCode, SearchPage) {
         let mut page = SearchPage {
             server: true,
@@ -540,7 +541,7 @@ async fn search_html(
         Ok(o) => o,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     };
-    match Views::new(&archive).search_page(&theme, &page) {
+    match Views::new(&archive).search_page(&theme, page, &|key| chosen.value(key)) {
         Ok(html) => (
             status,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

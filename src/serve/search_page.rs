@@ -26,7 +26,18 @@ const PARAMS: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Params(Vec<(String, String)>);
 
+impl From<Vec<(String, String)>> for Params {
+    fn from(pairs: Vec<(String, String)>) -> Self {
+        Params(pairs)
+    }
+}
+
 impl Params {
+    /// The value given for `key`, if any (and not empty).
+    pub fn value(&self, key: &str) -> Option<String> {
+        self.get(key).map(str::to_owned)
+    }
+
     fn get(&self, key: &str) -> Option<&str> {
         self.0
             .iter()
@@ -97,11 +108,14 @@ pub fn parse(pairs: Vec<(String, String)>) -> Result<(SearchRequest, Params), St
         kind: params.get("kind").map(str::to_owned),
         from: date("from")?,
         to: date("to")?,
-        sort: match params.get("sort") {
-            None | Some("relevance") => Sort::Relevance,
-            Some("newest") => Sort::Newest,
-            Some(other) => {
-                return Err(format!("`sort` must be relevance or newest, not `{other}`"));
+        sort: match params.get("sort").map(Sort::from_name) {
+            None => Sort::Relevance,
+            Some(Some(sort)) => sort,
+            Some(None) => {
+                let other = params.get("sort").unwrap_or_default();
+                return Err(format!(
+                    "`sort` must be relevance, newest or oldest, not `{other}`"
+                ));
             }
         },
         limit: number("limit", 10)?,
@@ -167,7 +181,10 @@ pub fn view(results: SearchResults, params: &Params, prefix: &str) -> SearchResu
         .iter()
         .filter_map(|&k| {
             params.get(k).map(|v| Link {
-                title: format!("{k}: {v}"),
+                title: match k {
+                    "kind" => format!("kind: {}", crate::search::kind_label(v)),
+                    _ => format!("{k}: {v}"),
+                },
                 url: params.with(prefix, &[(k, None)]),
             })
         })
@@ -184,7 +201,10 @@ pub fn view(results: SearchResults, params: &Params, prefix: &str) -> SearchResu
         url
     };
     let pager = Pager::new(results.page, pages, page_url);
-    let newest = params.get("sort") == Some("newest");
+    let sort = params
+        .get("sort")
+        .and_then(Sort::from_name)
+        .unwrap_or_default();
     let first = (results.page - 1) * results.limit + 1;
     SearchResultsView {
         total: results.total,
@@ -196,16 +216,20 @@ pub fn view(results: SearchResults, params: &Params, prefix: &str) -> SearchResu
         facets,
         filters,
         pager,
-        sort: if newest { "newest first" } else { "relevance" },
+        sort: match sort {
+            Sort::Relevance => "best match",
+            Sort::Newest => "newest first",
+            Sort::Oldest => "oldest first",
+        },
         other_sort: Link {
-            title: if newest {
-                "Sort by relevance".into()
-            } else {
+            title: if sort == Sort::Relevance {
                 "Sort newest first".into()
+            } else {
+                "Sort by best match".into()
             },
             url: params.with(
                 prefix,
-                &[("sort", if newest { None } else { Some("newest") })],
+                &[("sort", (sort == Sort::Relevance).then_some("newest"))],
             ),
         },
     }
