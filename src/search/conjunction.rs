@@ -398,10 +398,13 @@ mod tests {
             let ours = Conjunction::new(parts.iter().map(|p| p.box_clone()).collect());
             let theirs = BooleanQuery::intersection(parts);
             let (total, top) = searcher
-                .search(&ours, &(Count, TopDocs::with_limit(6_000)))
+                .search(&ours, &(Count, TopDocs::with_limit(6_000).order_by_score()))
                 .unwrap();
             let (expected_total, expected_top) = searcher
-                .search(&theirs, &(Count, TopDocs::with_limit(6_000)))
+                .search(
+                    &theirs,
+                    &(Count, TopDocs::with_limit(6_000).order_by_score()),
+                )
                 .unwrap();
             assert_eq!(total, expected_total, "{ours:?}");
             assert_eq!(top.len(), expected_top.len(), "{ours:?}");

@@ -5,6 +5,16 @@
 //! members' query language; [`SearchIndex::search`] runs a request and
 //! returns hits with highlighted snippets, facet counts and any spelling
 //! corrections it made.
+//!
+//! How hits rank: every word is looked up stemmed in one field holding all
+//! of a page's words (BM25), which decides what matches. What only adds to
+//! a match's score, so that what a page is *about* outranks a passing
+//! mention: the words in its title ([`schema::TITLE_BOOST`]) and among the
+//! topics it is filed under, names and aliases ([`schema::TOPIC_BOOST`]),
+//! and each word found in the very form it was typed, unstemmed
+//! ([`schema::EXACT_BOOST`]), so that *inspection* puts "the inspection"
+//! before "inspecting". No hit for all the words is no dead end: the
+//! hits for any of them are given, with a notice.
 
 mod conjunction;
 pub mod document;

@@ -358,7 +358,7 @@ mod tests {
         for query in &queries {
             let ours = scan(&searcher, &**query, &counter, Rank::Score, 25).unwrap();
             let (total, theirs) = searcher
-                .search(&**query, &(Count, TopDocs::with_limit(25)))
+                .search(&**query, &(Count, TopDocs::with_limit(25).order_by_score()))
                 .unwrap();
             assert_eq!(ours.counts.total, total);
             let mut facets = FacetCollector::for_field("facets");
@@ -394,7 +394,7 @@ mod tests {
                     .first(a.doc_id)
             };
             let ours: Vec<_> = ours.top.iter().map(|(_, a)| date(*a)).collect();
-            let theirs: Vec<_> = theirs.iter().map(|(d, _)| Some(*d)).collect();
+            let theirs: Vec<_> = theirs.iter().map(|(d, _)| *d).collect();
             assert_eq!(ours, theirs);
         }
     }
