@@ -170,7 +170,7 @@ impl PageBuilder<'_> {
             DataFile::Index => return self.data_page(theme),
             DataFile::Items | DataFile::Meetings | DataFile::Documents => self.ndjson(file),
             DataFile::Popolo => Contents::Text(self.popolo()),
-            DataFile::Events => Contents::Text(self.events()),
+            DataFile::Events => self.events(),
             DataFile::Schema(shape) => Contents::Text(schema::json(shape)),
         };
         Ok(RenderedPage {
