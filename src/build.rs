@@ -31,6 +31,9 @@ pub struct BuildOptions {
     pub force: bool,
     /// What date the build takes as today.
     pub today: Today,
+    /// The `quorum` program, to read each attached PDF in a process of
+    /// its own (see `load::text`); `None` reads them on threads.
+    pub pdf_reader: Option<PathBuf>,
 }
 
 /// Where a build's date comes from: meetings after it are upcoming, and
@@ -55,6 +58,7 @@ impl BuildOptions {
             base_url: None,
             force: false,
             today: Today::Clock,
+            pdf_reader: None,
         }
     }
 
@@ -183,7 +187,10 @@ pub fn load_options(options: &BuildOptions, config: &Config) -> LoadOptions {
     LoadOptions {
         drafts: options.drafts,
         prefix: config.path_prefix(),
-        text: TextOptions::new(&config.attachments, Some(cache)),
+        text: TextOptions {
+            reader: options.pdf_reader.clone(),
+            ..TextOptions::new(&config.attachments, Some(cache))
+        },
     }
 }
 

@@ -53,6 +53,9 @@ enum Command {
     Search(cmd::search::Args),
     /// Build, serve, and rebuild on every change (live preview and search server)
     Serve(cmd::serve::Args),
+    /// Reads one attached PDF for a build (not for people)
+    #[command(name = "read-pdf-text", hide = true)]
+    ReadPdfText { max_ms: u64 },
 }
 
 fn main() -> ExitCode {
@@ -71,5 +74,6 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(args),
         Command::Search(args) => cmd::search::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::ReadPdfText { max_ms } => cmd::read_pdf_text(max_ms),
     }
 }

@@ -269,6 +269,42 @@ fn limits_on_size_and_time_are_warnings() {
 }
 
 #[test]
+fn a_pdf_encrypted_without_a_password_is_read() {
+    for (name, data) in [
+        ("aes.pdf", pdf::encrypted("")),
+        ("rc4.pdf", pdf::encrypted_rc4("")),
+    ] {
+        let text = quorum::load::text::read_pdf(data, std::time::Duration::from_secs(10));
+        assert_eq!(text.problem, None, "{name}");
+        assert!(
+            text.pages[0].contains("Locked words."),
+            "{name}: {:?}",
+            text.pages
+        );
+    }
+}
+
+#[test]
+fn a_drawing_that_contains_itself_is_a_warning_not_a_crash() {
+    // Read in a process of its own, as `quorum build` reads PDFs: on a
+    // thread, the reader's endless recursion would abort the build.
+    let dir = with_reports();
+    let folder = dir.path().join("content/finance/2024-01-10/01-budget");
+    std::fs::write(folder.join("loop.pdf"), pdf::drawing_in_itself()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["build", "--root", dir.path().to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run quorum");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("loop.pdf"), "{stderr}");
+    assert!(stderr.contains("could not be read as a PDF"), "{stderr}");
+    // The other PDFs were read in their processes.
+    assert_eq!(search(dir.path(), query("hangar")).total, 1);
+}
+
+#[test]
 fn a_protected_pdf_is_a_warning() {
     let dir = with_reports();
     let folder = dir.path().join("content/finance/2024-01-10/01-budget");
@@ -423,4 +459,16 @@ fn the_page_the_api_and_the_command_line_give_the_page_and_the_item() {
         stdout.contains("page 3 of a file attached to Budget Monitoring"),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_text_file_hit_has_no_page() {
+    let dir = with_reports();
+    build_ok(dir.path());
+    let results = search(dir.path(), query("1000000"));
+    let hit = (results.hits.iter())
+        .find(|h| h.kind == "attachment")
+        .expect("the CSV file");
+    assert_eq!(hit.page, None);
+    assert!(hit.url.ends_with("budget%20sheet.csv"), "{}", hit.url);
 }

@@ -162,6 +162,11 @@ fn ranking_fixture() -> tempfile::TempDir {
         &format!("{meeting}/08-inspecting.md"),
         "---\ntitle: Review of the staff\n---\n\nOfficers inspecting the service found it good.\n",
     );
+    write(
+        dir.path(),
+        &format!("{meeting}/09-outing.md"),
+        "---\ntitle: Summer outing\n---\n\nThe children planned the day carefully.\n",
+    );
     dir
 }
 
@@ -179,4 +184,31 @@ fn an_item_about_the_words_outranks_a_passing_mention() {
     // The form typed outranks another form of the word.
     assert_eq!(first("inspection"), "/children/2024-02-01/inspection/");
     assert_eq!(first("inspecting"), "/children/2024-02-01/inspecting/");
+}
+
+#[test]
+fn a_word_that_only_shares_a_stem_is_no_match() {
+    let dir = ranking_fixture();
+    build_ok(dir.path());
+    let index = open_index(dir.path());
+    let urls = |q: &str| -> Vec<String> {
+        let request = quorum::search::SearchRequest {
+            limit: 50,
+            ..query(q)
+        };
+        (index.search(&request).unwrap().hits.into_iter())
+            .map(|h| h.url)
+            .collect()
+    };
+    let outing = "/children/2024-02-01/outing/".to_owned();
+    // "carefully" shares the stem of "care", not its meaning.
+    assert!(!urls("care").contains(&outing));
+    assert!(!urls("children care").contains(&outing));
+    assert!(urls("carefully").contains(&outing));
+    // The word's own forms still match: "leaving care", and "care leavers".
+    assert!(urls("care").contains(&"/children/2024-02-01/care-leavers/".to_owned()));
+    assert!(
+        urls("planning").contains(&outing),
+        "planned and planning are one word"
+    );
 }

@@ -37,6 +37,7 @@ impl Args {
             base_url: self.base_url.clone(),
             force: self.force,
             today: self.today.today()?,
+            pdf_reader: super::pdf_reader(),
         })
     }
 }

@@ -17,6 +17,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitCode {
     let mut options = BuildOptions::new(args.root);
+    options.pdf_reader = super::pdf_reader();
     options.drafts = args.drafts;
     options.today = match args.today.today() {
         Ok(today) => today,

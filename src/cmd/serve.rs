@@ -42,6 +42,7 @@ pub fn run(args: Args) -> ExitCode {
             base_url: None,
             force: false,
             today,
+            pdf_reader: super::pdf_reader(),
         },
         bind: args.bind,
         watch: !args.no_watch,

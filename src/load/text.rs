@@ -34,7 +34,7 @@ use crate::diagnostic::Diagnostic;
 
 pub use cache::Cache;
 pub use pdf::THREAD_NAME as PDF_THREAD;
-pub use pdf::read as read_pdf;
+pub use pdf::{READER_COMMAND, read as read_pdf, serve_one as read_pdf_for_a_build};
 
 /// How attached files are read.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +48,9 @@ pub struct TextOptions {
     pub max_bytes: u64,
     /// Reading one file stops after this long.
     pub max_time: Duration,
+    /// The `quorum` program, to read each PDF in a process of its own
+    /// (`None`: on a thread; see `pdf`).
+    pub reader: Option<PathBuf>,
 }
 
 impl TextOptions {
@@ -58,6 +61,7 @@ impl TextOptions {
             keep: true,
             max_bytes: config.text_max_mb.saturating_mul(1_000_000),
             max_time: Duration::from_secs(config.text_max_seconds),
+            reader: None,
         }
     }
 }
@@ -97,6 +101,10 @@ pub enum Problem {
     Damaged {
         detail: String,
     },
+    /// Not readable at all (moved, or no permission).
+    Unreadable {
+        detail: String,
+    },
     TooLarge {
         bytes: u64,
         limit: u64,
@@ -120,8 +128,12 @@ impl Problem {
                 format!("this PDF is protected by a password: {searchable}"),
                 "attach a copy saved without a password".to_owned(),
             ),
+            Problem::Unreadable { detail } => (
+                format!("this file could not be read ({detail}), so its words cannot be searched"),
+                "check that the file is there and can be read, then build again".to_owned(),
+            ),
             Problem::Damaged { detail } if pages > 0 => (
-                format!("only the first {pages} pages of this PDF could be read ({detail})"),
+                format!("reading this PDF stopped on page {pages} ({detail}): the pages before can be searched"),
                 "open the file and save (or print) it again as PDF, and attach that".to_owned(),
             ),
             Problem::Damaged { detail } => (
@@ -224,13 +236,18 @@ fn read_one(
         };
         return Some((with_problem(problem), false));
     }
-    let data = match std::fs::read(path) {
+    let data = match read_file(path, options.max_bytes) {
         Ok(data) => data,
-        Err(e) => {
-            let detail = format!("it could not be read: {e}");
-            return Some((with_problem(Problem::Damaged { detail }), false));
-        }
+        Err(detail) => return Some((with_problem(Problem::Unreadable { detail }), false)),
     };
+    if data.len() as u64 > options.max_bytes {
+        // It grew since the walk measured it.
+        let problem = Problem::TooLarge {
+            bytes: data.len() as u64,
+            limit: options.max_bytes,
+        };
+        return Some((with_problem(problem), false));
+    }
     Some(match kind {
         Kind::Plain => (plain(&data), false),
         Kind::Pdf => {
@@ -238,13 +255,25 @@ fn read_one(
             if let Some(text) = cache.and_then(|c| c.get(&key, options.max_time)) {
                 return Some((text, true));
             }
-            let text = pdf::read(data, options.max_time);
-            if let Some(c) = cache.filter(|_| options.keep) {
-                c.put(&key, &text, options.max_time);
+            let read = pdf::read_with(data, options.max_time, options.reader.as_deref());
+            if let Some(c) = cache.filter(|_| options.keep && read.of_the_file) {
+                c.put(&key, &read.text, options.max_time);
             }
-            (text, false)
+            (read.text, false)
         }
     })
+}
+
+/// The file at `path`, through `source` (which refuses a link or a pipe
+/// put there since the walk), and no more than `max_bytes` of it.
+fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = crate::source::open(path).map_err(|e| e.to_string())?;
+    let mut data = Vec::new();
+    (file.take(max_bytes.saturating_add(1)))
+        .read_to_end(&mut data)
+        .map_err(|e| e.to_string())?;
+    Ok(data)
 }
 
 fn with_problem(problem: Problem) -> FileText {

@@ -680,8 +680,6 @@ pub struct SearchForm {
     /// YYYY-MM-DD, as a date input gives it.
     pub from: String,
     pub to: String,
-    /// Whether any option is chosen.
-    pub open: bool,
 }
 
 /// One option of a list.
@@ -716,7 +714,6 @@ impl SearchForm {
             ("oldest", "Oldest first"),
         ]
         .map(|(v, n)| (v.to_owned(), n.to_owned()));
-        let keys = ["committee", "person", "from", "to", "kind", "sort"];
         SearchForm {
             committees: choices(
                 "committee",
@@ -730,9 +727,6 @@ impl SearchForm {
             person: chosen("person").unwrap_or_default(),
             from: chosen("from").unwrap_or_default(),
             to: chosen("to").unwrap_or_default(),
-            open: keys
-                .iter()
-                .any(|k| chosen(k).is_some_and(|v| v != "relevance")),
         }
     }
 }

@@ -421,16 +421,20 @@ fn attachment_fields<'a>(
 ) -> (Id, NaiveDate, &'a [Id]) {
     add_title(f, d, attachment_title(file, text));
     let mut words = String::with_capacity(text.pages.iter().map(|p| p.len() + 2).sum());
+    // Pages of a PDF are numbered for its hits; a text file's one page is
+    // not a page of anything.
+    let paged = file.name.to_ascii_lowercase().ends_with(".pdf");
     for page in &text.pages {
         if !words.is_empty() {
             words.push_str("\n\n");
         }
-        d.add_u64(f.page_starts, words.len() as u64);
+        if paged {
+            d.add_u64(f.page_starts, words.len() as u64);
+        }
         words.push_str(page);
     }
     let words = d.hold(words);
     add_words(f, d, words);
-    d.add(f.spelling, words);
     d.add(f.file_text, words);
     let item = r.item(file.item);
     d.add_text(f.parent_title, item.title.as_str());
@@ -464,13 +468,11 @@ fn item_fields(r: &Reader, f: &Fields, d: &mut PageDoc, item: &Item) -> Result<(
         let p = d.hold(crate::load::markdown::plain_text(purpose));
         add_words(f, d, p);
         d.add(f.purpose, p);
-        d.add(f.spelling, p);
     }
     add_body(r.archive, f, d, &item.minutes)?;
     for decision in &item.decisions {
         let text = d.hold(crate::load::markdown::plain_text(&decision.text));
         add_words(f, d, text);
-        d.add(f.spelling, text);
         d.add(f.decisions, text);
     }
     for action in &item.actions {
@@ -489,10 +491,13 @@ fn item_fields(r: &Reader, f: &Fields, d: &mut PageDoc, item: &Item) -> Result<(
     Ok(())
 }
 
-/// Words searched as themselves and in phrases.
+/// Words searched as themselves and in phrases, and kept unstemmed: for
+/// spelling suggestions, and to tell a word's real forms from those its
+/// stem only happens to share (see `Compiler::stem_guard`).
 fn add_words(f: &Fields, d: &mut PageDoc, text: Held) {
     d.add(f.text, text);
     d.add(f.pairs, text);
+    d.add(f.spelling, text);
 }
 
 fn add_title(f: &Fields, d: &mut PageDoc, title: impl Into<String>) {
@@ -504,7 +509,6 @@ fn add_title(f: &Fields, d: &mut PageDoc, title: impl Into<String>) {
 /// A body's words, and where to find them again for a passage.
 fn add_body(a: &Archive, f: &Fields, d: &mut PageDoc, body: &Body) -> Result<(), SearchError> {
     let text = d.hold(a.bodies.text(body)?);
-    d.add(f.spelling, text);
     add_words(f, d, text);
     if let Some(source) = &body.source {
         d.add_text(f.body_source, source.as_str());

@@ -260,6 +260,13 @@ pub struct SearchResults {
     pub notice: Option<String>,
 }
 
+/// Stems shorter than this (less a final letter) are not guarded: a short
+/// stem is the start of too many words to walk.
+const GUARD_MIN_PREFIX: usize = 3;
+
+/// Words of the index walked at most to guard one stem.
+const GUARD_MAX_FORMS: usize = 2_000;
+
 /// What a query found: the query, the corrections made to its words, the
 /// counts of its matches and the page of hits asked for.
 struct Found {
@@ -774,6 +781,9 @@ impl Compiler<'_> {
         // of it that weigh more, so they add to the score of a match
         // without making one (and are only looked at for matches).
         let mut clauses = self.exact_form(scope, text);
+        if let Some(guard) = self.stem_guard(scope, text) {
+            clauses.push((Occur::Must, guard));
+        }
         let fields = self
             .scope_fields(scope)
             .into_iter()
@@ -793,6 +803,72 @@ impl Compiler<'_> {
             });
         clauses.splice(0..0, fields);
         clauses
+    }
+
+    /// For a bare word whose stem is shared by forms of another meaning
+    /// (*care* by *careful* and *carefully*), a clause that a match must
+    /// also meet: one of the word's own forms is in the page. `None` when
+    /// every indexed form with the stem is the word's own (nearly always:
+    /// the check costs a walk over the few words of the index that begin
+    /// like the stem).
+    fn stem_guard(&mut self, scope: Option<Scope>, text: &str) -> Option<Box<dyn Query>> {
+        if scope.is_some() {
+            return None;
+        }
+        let typed = schema::tokens(&mut self.plain, text);
+        let stemmed = schema::tokens(&mut self.stemmed, text);
+        let ([typed], [stem]) = (typed.as_slice(), stemmed.as_slice()) else {
+            return None;
+        };
+        // A stem may have lost a final e ("car" of "caring" for "care").
+        let prefix: String = stem.chars().take(stem.chars().count() - 1).collect();
+        if prefix.chars().count() < GUARD_MIN_PREFIX {
+            return None;
+        }
+        let mut own: Vec<String> = Vec::new();
+        let mut other_meaning = false;
+        let mut seen = 0;
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.spelling).ok()?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()
+                .ok()?;
+            while stream.advance() && stream.key().starts_with(prefix.as_bytes()) {
+                seen += 1;
+                if seen > GUARD_MAX_FORMS {
+                    return None;
+                }
+                let Ok(form) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if schema::tokens(&mut self.stemmed, form).as_slice() != [stem.as_str()] {
+                    continue;
+                }
+                if schema::another_meaning(form, typed) {
+                    other_meaning = true;
+                } else if !own.iter().any(|o| o == form) {
+                    own.push(form.to_owned());
+                }
+            }
+        }
+        if !other_meaning {
+            return None;
+        }
+        let forms: Vec<(Occur, Box<dyn Query>)> = (own.iter())
+            .map(|form| {
+                let term = Term::from_field_text(self.fields.spelling, form);
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        Some(if forms.is_empty() {
+            Box::new(EmptyQuery)
+        } else {
+            Box::new(BooleanQuery::new(forms))
+        })
     }
 
     /// A bare word as it was typed: found unstemmed, it adds to the score,

@@ -149,7 +149,9 @@ impl Passages {
                 // The page of its first marked word (a passage may begin
                 // on the page before).
                 let first = found.marked.first().map_or(found.start, |w| w.start);
-                let page = (finder.place == Place::FileText).then(|| page_at(doc, f, first));
+                let page = (finder.place == Place::FileText)
+                    .then(|| page_at(doc, f, first))
+                    .flatten();
                 return Passage {
                     html: found.html(text),
                     page,
@@ -176,13 +178,21 @@ pub(super) struct Passage {
     pub page: Option<u32>,
 }
 
-/// The page (1-based) of an attached file's words that `offset` is on.
-fn page_at(doc: &TantivyDocument, f: &Fields, offset: usize) -> u32 {
-    let before = (doc.get_all(f.page_starts))
+/// The page (1-based) of an attached file's words that `offset` is on;
+/// `None` for a file without pages (text, CSV).
+fn page_at(doc: &TantivyDocument, f: &Fields, offset: usize) -> Option<u32> {
+    let starts: Vec<u64> = doc
+        .get_all(f.page_starts)
         .filter_map(|v| v.as_u64())
-        .take_while(|&start| start <= offset as u64)
+        .collect();
+    if starts.is_empty() {
+        return None;
+    }
+    let before = starts
+        .iter()
+        .take_while(|&&start| start <= offset as u64)
         .count();
-    u32::try_from(before.max(1)).unwrap_or(u32::MAX)
+    Some(u32::try_from(before.max(1)).unwrap_or(u32::MAX))
 }
 
 /// A candidate passage: a stretch of the text, its score and the words

@@ -91,22 +91,28 @@ pub fn read(input: &str) -> Reading {
             }),
         },
         Err(e) => {
-            let words = plain_words(&input);
-            let notice = if words.is_empty() {
+            let (words, excluded) = plain_words(&input);
+            let notice = if words.is_empty() && excluded.is_empty() {
                 format!(
                     "“{}” has no words to search for, so everything is shown.",
                     input.trim()
                 )
             } else {
+                let without = if excluded.is_empty() {
+                    String::new()
+                } else {
+                    format!(" without {}", quoted_list(&excluded))
+                };
                 format!(
-                    "Searched for {} as plain words: {}.",
+                    "Searched for {}{without} as plain words: {}.",
                     quoted_list(&words),
                     e.reason()
                 )
             };
+            let word = |text| Expr::Word { scope: None, text };
             let expr = Expr::And(
-                (words.into_iter())
-                    .map(|text| Expr::Word { scope: None, text })
+                (words.into_iter().map(word))
+                    .chain(excluded.into_iter().map(|w| Expr::Not(Box::new(word(w)))))
                     .collect(),
             );
             Reading {
@@ -118,14 +124,30 @@ pub fn read(input: &str) -> Reading {
 }
 
 /// The words of `input`, without the language's signs: what a query that
-/// cannot be parsed is searched as. A `field:` prefix and the parts of a
-/// web address count as words.
-fn plain_words(input: &str) -> Vec<String> {
-    (input.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’'))
-        .map(|w| w.trim_matches(|c| c == '\'' || c == '’'))
-        .filter(|w| !w.is_empty() && !matches!(*w, "OR" | "AND" | "NOT"))
-        .map(str::to_owned)
-        .collect()
+/// cannot be parsed is searched as; and the words to exclude (after `-`,
+/// `!` or `NOT`), which stay excluded. A `field:` prefix and the parts of
+/// a web address count as words.
+fn plain_words(input: &str) -> (Vec<String>, Vec<String>) {
+    let (mut words, mut excluded) = (Vec::new(), Vec::new());
+    let mut negate_next = false;
+    for chunk in input.split_whitespace() {
+        if chunk == "NOT" {
+            negate_next = true;
+            continue;
+        }
+        let negated = std::mem::take(&mut negate_next)
+            || chunk.trim_start_matches(['(', '"']).starts_with(['-', '!']);
+        let parts = (chunk.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’'))
+            .map(|w| w.trim_matches(|c| c == '\'' || c == '’'))
+            .filter(|w| !w.is_empty() && !matches!(*w, "OR" | "AND" | "NOT"))
+            .map(str::to_owned);
+        if negated {
+            excluded.extend(parts);
+        } else {
+            words.extend(parts);
+        }
+    }
+    (words, excluded)
 }
 
 /// “a”, “b” and “c”.
@@ -206,7 +228,7 @@ impl Parser {
             && rest
                 .chars()
                 .nth(n)
-                .is_none_or(|c| c.is_whitespace() || c == '(' || c == '"')
+                .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | ')' | '"'))
     }
 
     /// Skips an `AND` (or `&&`): words must all match anyway.
@@ -274,10 +296,12 @@ impl Parser {
             }
             return Ok(Expr::Not(Box::new(self.atom(scope)?)));
         }
-        if matches!(self.peek(), Some('-' | '!')) {
+        if let Some(sign @ ('-' | '!')) = self.peek() {
             self.pos += 1;
             if self.peek().is_none_or(char::is_whitespace) {
-                return Err(self.error("`-` must be followed by the word to exclude, e.g. -budget"));
+                return Err(self.error(&format!(
+                    "`{sign}` must be followed by the word to exclude, e.g. {sign}budget"
+                )));
             }
             return Ok(Expr::Not(Box::new(self.atom(scope)?)));
         }
@@ -542,6 +566,20 @@ mod tests {
             let notice = reading.notice.expect("a notice");
             assert!(notice.starts_with("Searched for “"), "{notice}");
         }
+        // Exclusions stay exclusions.
+        let reading = read("fostering -(agency");
+        assert_eq!(
+            reading.expr,
+            Expr::And(vec![word("fostering"), Expr::Not(Box::new(word("agency")))])
+        );
+        assert!((reading.notice.unwrap()).starts_with("Searched for “fostering” without “agency”"));
+        assert_eq!(
+            read("ofsted NOT \"budget").expr,
+            Expr::And(vec![word("ofsted"), Expr::Not(Box::new(word("budget")))])
+        );
+        // Keywords before a closing bracket are keywords.
+        assert!(parse("(fostering OR)").is_err() && parse("(a AND)").is_err());
+        assert!(parse("budget !").unwrap_err().message.contains("`!`"));
         assert_eq!(
             read(" OR ").notice.as_deref(),
             Some("“OR” has no words to search for, so everything is shown.")

@@ -87,6 +87,25 @@ pub struct Fields {
     pub spelling: Field,
 }
 
+/// Endings that make another word of the same stem: the stemmer folds
+/// *careful* and *carefully* into *care*, *useless* into *use*, but a
+/// search for *care* is not one for *carefully*.
+const ANOTHER_MEANING: &[&str] = &["ful", "fully", "fulness", "less", "lessly", "lessness"];
+
+/// Whether `form`, a word with the stem of `typed`, means something else:
+/// it has an ending of [`ANOTHER_MEANING`] that `typed` has not (or the
+/// other way round).
+pub fn another_meaning(form: &str, typed: &str) -> bool {
+    let ending = |word: &str| {
+        ANOTHER_MEANING
+            .iter()
+            .rev()
+            .find(|e| word.ends_with(**e))
+            .copied()
+    };
+    ending(form) != ending(typed)
+}
+
 /// The title's own score's weight beside `text`'s, for bare words.
 pub const TITLE_BOOST: f32 = 2.0;
 
@@ -833,6 +852,18 @@ pub fn positioned_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endings_that_make_another_word_are_told_apart() {
+        assert!(another_meaning("carefully", "care"));
+        assert!(another_meaning("careful", "care"));
+        assert!(another_meaning("useless", "use"));
+        assert!(another_meaning("care", "careful"));
+        assert!(!another_meaning("cares", "care"));
+        assert!(!another_meaning("caring", "care"));
+        assert!(!another_meaning("carefully", "carefully"));
+        assert!(!another_meaning("inspections", "inspection"));
+    }
 
     use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer};
 

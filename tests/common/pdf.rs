@@ -88,8 +88,17 @@ pub fn scan(pages: usize) -> Vec<u8> {
     pdf(None, &blank)
 }
 
-/// A one-page PDF that opens only with `password`.
+/// A one-page PDF that opens only with `password`, encrypted with AES
+/// (RC4 with `rc4`).
 pub fn encrypted(password: &str) -> Vec<u8> {
+    encrypted_with(password, false)
+}
+
+pub fn encrypted_rc4(password: &str) -> Vec<u8> {
+    encrypted_with(password, true)
+}
+
+fn encrypted_with(password: &str, rc4: bool) -> Vec<u8> {
     use lopdf::encryption::crypt_filters::{Aes128CryptFilter, CryptFilter};
     use lopdf::{EncryptionState, EncryptionVersion, Permissions};
     use std::collections::BTreeMap;
@@ -100,19 +109,73 @@ pub fn encrypted(password: &str) -> Vec<u8> {
     let id = Object::string_literal("quorum-test-file-id");
     doc.trailer.set("ID", vec![id.clone(), id]);
     let filter: Arc<dyn CryptFilter> = Arc::new(Aes128CryptFilter);
-    let version = EncryptionVersion::V4 {
-        document: &doc,
-        encrypt_metadata: true,
-        crypt_filters: BTreeMap::from([(b"StdCF".to_vec(), filter)]),
-        stream_filter: b"StdCF".to_vec(),
-        string_filter: b"StdCF".to_vec(),
-        owner_password: password,
-        user_password: password,
-        permissions: Permissions::all(),
+    let version = if rc4 {
+        EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: password,
+            user_password: password,
+            key_length: 128,
+            permissions: Permissions::all(),
+        }
+    } else {
+        EncryptionVersion::V4 {
+            document: &doc,
+            encrypt_metadata: true,
+            crypt_filters: BTreeMap::from([(b"StdCF".to_vec(), filter)]),
+            stream_filter: b"StdCF".to_vec(),
+            string_filter: b"StdCF".to_vec(),
+            owner_password: password,
+            user_password: password,
+            permissions: Permissions::all(),
+        }
     };
     let state = EncryptionState::try_from(version).expect("encryption");
     doc.encrypt(&state).expect("encrypt");
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("save");
     out
+}
+
+/// A PDF whose page draws a drawing (a form XObject) that draws itself:
+/// a reader that follows it recurses without end.
+pub fn drawing_in_itself() -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let form_id = doc.new_object_id();
+    let draw = Content {
+        operations: vec![Operation::new("Do", vec!["X1".into()])],
+    }
+    .encode()
+    .expect("content");
+    let form = Stream::new(
+        dictionary! {
+            "Type" => "XObject",
+            "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+            "Resources" => dictionary! { "XObject" => dictionary! { "X1" => form_id } },
+        },
+        draw.clone(),
+    );
+    doc.objects.insert(form_id, Object::Stream(form));
+    let content_id = doc.add_object(Stream::new(dictionary! {}, draw));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content_id,
+        "Resources" => dictionary! { "XObject" => dictionary! { "X1" => form_id } },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![page.into()],
+            "Count" => 1,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+    bytes
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{FileText, Problem};
 
 /// Bumped whenever the same bytes would read differently.
-const READER_VERSION: &str = "pdf-extract-0.10-v1";
+const READER_VERSION: &str = "pdf-extract-0.10-v2";
 
 /// The cache in one folder.
 #[derive(Debug, Clone)]

@@ -1,7 +1,19 @@
-//! A PDF's words, page by page, read on a thread of its own against a
-//! deadline.
+//! A PDF's words, page by page, read against a deadline: in a process of
+//! its own when the `quorum` program is at hand, else on a thread.
+//!
+//! A PDF reader can be made to fail in ways a thread does not contain: a
+//! drawing that contains itself recurses until the stack overflows, which
+//! aborts the whole process, and a compressed stream can expand to
+//! gigabytes. In a child process (`quorum read-pdf-text`, which reads the
+//! PDF on its standard input and writes its words as JSON) with a memory
+//! limit and killed at the deadline, such a file is a warning, and the
+//! build or `quorum serve` goes on. Starting a process costs about a
+//! millisecond a PDF, and only PDFs not in the cache are read.
 
 use std::cell::RefCell;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -14,39 +26,186 @@ use super::{FileText, Problem};
 /// the PDF reader on them off the terminal (each is a warning instead).
 pub const THREAD_NAME: &str = "quorum-pdf-text";
 
-/// How long past its own deadline a reading thread is waited for: the
-/// deadline is checked between characters, and a reader stuck before the
-/// first one (parsing a damaged file) is given up on after this.
+/// The subcommand of `quorum` that reads one PDF (hidden from its help).
+pub const READER_COMMAND: &str = "read-pdf-text";
+
+/// How long past its own deadline a reader is waited for: the deadline is
+/// checked between characters, and a reader stuck before the first one
+/// (parsing a damaged file) is given up on after this.
 const GRACE: Duration = Duration::from_secs(2);
 
-/// Reads `data` as a PDF, in at most `max_time` (and [`GRACE`]).
+/// The longest a reading may be given (a larger setting is this).
+const MAX_TIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The memory a reading process may take, besides twice the file.
+const READER_MEMORY: u64 = 2 << 30;
+
+/// What a reading gave, and whether it says something of the file (and
+/// may be kept): a reader that could not be started, or was waited for
+/// in vain, says nothing of it.
+pub struct Outcome {
+    pub text: FileText,
+    pub of_the_file: bool,
+}
+
+/// Reads `data` as a PDF in at most `max_time` (and [`GRACE`]): with
+/// `reader` (the `quorum` program) in a child process, else on a thread.
+pub fn read_with(data: Vec<u8>, max_time: Duration, reader: Option<&Path>) -> Outcome {
+    let max_time = max_time.min(MAX_TIME);
+    match reader {
+        Some(program) => read_in_process(program, &data, max_time),
+        None => read_on_thread(data, max_time),
+    }
+}
+
+/// Reads `data` on a thread of its own (what a library user gets).
 pub fn read(data: Vec<u8>, max_time: Duration) -> FileText {
+    read_with(data, max_time, None).text
+}
+
+fn read_on_thread(data: Vec<u8>, max_time: Duration) -> Outcome {
     let (sender, receiver) = mpsc::channel();
     let deadline = Instant::now() + max_time;
     let spawned = std::thread::Builder::new()
         .name(THREAD_NAME.to_owned())
+        // Deeply nested objects are parsed by recursion: room for them
+        // (only the pages used are taken from the system).
+        .stack_size(READER_STACK)
         .spawn(move || {
             // The receiver may have given up; nothing to tell then.
             let _ = sender.send(read_here(&data, deadline, max_time));
         });
     if let Err(e) = spawned {
-        let detail = format!("no thread to read it on: {e}");
-        return damaged(detail);
+        return not_of_the_file(damaged(format!("no thread to read it on: {e}")));
     }
     match receiver.recv_timeout(max_time + GRACE) {
-        Ok(text) => text,
+        Ok(text) => of_the_file(text),
         // A reader that never reached a page: it is left to finish on its
         // own (a thread cannot be stopped) and its result is dropped.
-        Err(mpsc::RecvTimeoutError::Timeout) => FileText {
-            problem: Some(Problem::TimedOut {
-                seconds: max_time.as_secs(),
-            }),
-            ..FileText::default()
-        },
+        Err(mpsc::RecvTimeoutError::Timeout) => not_of_the_file(timed_out(max_time)),
         // The reader panicked: the file is not what a PDF should be.
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            damaged("the PDF reader could not make sense of it".to_owned())
+        Err(mpsc::RecvTimeoutError::Disconnected) => of_the_file(damaged(
+            "the PDF reader could not make sense of it".to_owned(),
+        )),
+    }
+}
+
+/// The stack of a thread that reads a PDF.
+const READER_STACK: usize = 256 << 20;
+
+fn read_in_process(program: &Path, data: &[u8], max_time: Duration) -> Outcome {
+    let mut command = Command::new(program);
+    command
+        .arg(READER_COMMAND)
+        .arg(max_time.as_millis().to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    limit_memory(&mut command, READER_MEMORY + 2 * data.len() as u64);
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => return not_of_the_file(damaged(format!("the reader did not start: {e}"))),
+    };
+    // Its answer is read while it works: a full pipe would stop it.
+    let stdout = child.stdout.take().map(|mut out| {
+        std::thread::spawn(move || {
+            let mut answer = Vec::new();
+            out.read_to_end(&mut answer).map(|_| answer)
+        })
+    });
+    if let Some(mut stdin) = child.stdin.take() {
+        // A reader that died early closes the pipe: its status says why.
+        let _ = stdin.write_all(data);
+    }
+    let deadline = Instant::now() + max_time + GRACE;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(POLL),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
         }
+    };
+    let answer = stdout.and_then(|t| t.join().ok()).and_then(Result::ok);
+    match (status, answer) {
+        (None, _) => of_the_file(timed_out(max_time)),
+        (Some(status), Some(answer)) if status.success() => {
+            match serde_json::from_slice::<FileText>(&answer) {
+                Ok(text) => of_the_file(text),
+                Err(e) => not_of_the_file(damaged(format!("the reader's answer was garbled: {e}"))),
+            }
+        }
+        // It crashed: out of stack or of memory, or a panic.
+        (Some(_), _) => of_the_file(damaged(
+            "the PDF reader could not make sense of it".to_owned(),
+        )),
+    }
+}
+
+/// How often a reading process is looked at.
+const POLL: Duration = Duration::from_millis(2);
+
+/// Keeps the process `command` starts within `bytes` of memory.
+#[cfg(unix)]
+fn limit_memory(command: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    let limit = libc::rlimit {
+        rlim_cur: bytes as libc::rlim_t,
+        rlim_max: bytes as libc::rlim_t,
+    };
+    // SAFETY: setrlimit is async-signal-safe, and the closure touches
+    // nothing but its own copy of `limit`.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn limit_memory(_command: &mut Command, _bytes: u64) {}
+
+/// What `quorum read-pdf-text` does: reads the PDF on `input`, and writes
+/// its words as JSON on `output`.
+pub fn serve_one(
+    input: &mut dyn Read,
+    output: &mut dyn Write,
+    max_time: Duration,
+) -> std::io::Result<()> {
+    let mut data = Vec::new();
+    input.read_to_end(&mut data)?;
+    let deadline = Instant::now() + max_time.min(MAX_TIME);
+    let text = read_here(&data, deadline, max_time);
+    serde_json::to_writer(&mut *output, &text)?;
+    output.flush()
+}
+
+fn of_the_file(text: FileText) -> Outcome {
+    Outcome {
+        text,
+        of_the_file: true,
+    }
+}
+
+fn not_of_the_file(text: FileText) -> Outcome {
+    Outcome {
+        text,
+        of_the_file: false,
+    }
+}
+
+fn timed_out(max_time: Duration) -> FileText {
+    FileText {
+        problem: Some(Problem::TimedOut {
+            seconds: max_time.as_secs(),
+        }),
+        ..FileText::default()
     }
 }
 
@@ -59,13 +218,14 @@ fn damaged(detail: String) -> FileText {
 
 /// Reads `data` on this thread, stopping at `deadline`.
 fn read_here(data: &[u8], deadline: Instant, max_time: Duration) -> FileText {
-    let mut doc = match Document::load_mem(data) {
+    let doc = match Document::load_mem(data) {
         Ok(doc) => doc,
         Err(e) => return damaged(e.to_string()),
     };
     // Many PDFs are encrypted only to restrict printing or copying, with
-    // an empty password to open them: those are read.
-    if doc.is_encrypted() && doc.decrypt("").is_err() {
+    // an empty password to open them: lopdf opens those as it loads them
+    // (and keeps how); one it could not open needs a password.
+    if doc.is_encrypted() && doc.encryption_state.is_none() {
         return FileText {
             problem: Some(Problem::Encrypted),
             ..FileText::default()
