@@ -49,15 +49,20 @@ fn main() {
     archive(dir.path(), &pdfs);
     let plain = tempfile::tempdir().expect("temp dir");
     archive(plain.path(), &[]);
-    let without = build(plain.path());
-    let cold = build(dir.path());
-    let warm = build(dir.path());
-    let warm_again = build(dir.path());
-    let without_again = build(plain.path());
+    let without = build(plain.path(), None);
+    let cold = build(dir.path(), None);
+    let warm = build(dir.path(), None);
+    let warm_again = build(dir.path(), None);
+    let without_again = build(plain.path(), None);
+    // As `quorum build` reads them: each PDF in a process of its own.
+    let cache = dir.path().join(quorum::build::TEXT_CACHE_DIR);
+    std::fs::remove_dir_all(&cache).expect("empty the cache");
+    let in_processes = build(dir.path(), Some(env!("CARGO_BIN_EXE_quorum").into()));
     println!(
-        "build with {count} PDFs: empty cache {:.2} s; warm cache {:.2} s, {:.2} s; \
-         the same archive without the PDFs {:.2} s, {:.2} s",
+        "build with {count} PDFs: empty cache {:.2} s (each PDF in a process of its own: \
+         {:.2} s); warm cache {:.2} s, {:.2} s; the same archive without the PDFs {:.2} s, {:.2} s",
         cold.as_secs_f64(),
+        in_processes.as_secs_f64(),
         warm.as_secs_f64(),
         warm_again.as_secs_f64(),
         without.as_secs_f64(),
@@ -128,8 +133,9 @@ fn chrono_date(k: usize) -> String {
     (start + chrono::Days::new(k as u64)).to_string()
 }
 
-fn build(root: &Path) -> Duration {
+fn build(root: &Path, pdf_reader: Option<std::path::PathBuf>) -> Duration {
     let mut options = quorum::build::BuildOptions::new(root);
+    options.pdf_reader = pdf_reader;
     options.today =
         quorum::build::Today::Date(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date"));
     let started = Instant::now();
