@@ -55,12 +55,15 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Reads one attached PDF for a build (not for people)
     #[command(name = "read-pdf-text", hide = true)]
-    ReadPdfText { max_ms: u64 },
+    ReadPdfText { max_ms: u64, memory: u64 },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     quiet_pdf_reader_panics();
+    if let Command::ReadPdfText { max_ms, memory } = cli.command {
+        return cmd::read_pdf_text(max_ms, memory);
+    }
     // RAYON_NUM_THREADS, when set, is the user's choice and rayon's own.
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         // Fails only if the pool exists already, which it cannot here.
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(args),
         Command::Search(args) => cmd::search::run(args),
         Command::Serve(args) => cmd::serve::run(args),
-        Command::ReadPdfText { max_ms } => cmd::read_pdf_text(max_ms),
+        // Started for each PDF a build reads: it needs no thread pool.
+        Command::ReadPdfText { .. } => unreachable!("handled before the pool is made"),
     }
 }

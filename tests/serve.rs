@@ -739,6 +739,10 @@ fn the_search_page_offers_every_filter_and_writes_as_the_other_pages() {
     assert!(page.contains(r#"<option value="finance" selected>"#));
     assert!(page.contains(r#"<input id="from" name="from" type="date" value="2024-01-01">"#));
     assert!(page.contains(r#"<option value="oldest" selected>"#));
+    assert!(
+        page.contains("committee: Finance Committee"),
+        "the filter by name"
+    );
     // Oldest first is the reverse of newest first.
     let dates = |sort: &str| -> Vec<String> {
         let json = server

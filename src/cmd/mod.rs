@@ -90,12 +90,12 @@ pub fn pdf_reader() -> Option<std::path::PathBuf> {
     std::env::current_exe().ok()
 }
 
-/// `quorum read-pdf-text MS`: reads one PDF on standard input and writes
-/// its words as JSON, for a build that started it.
-pub fn read_pdf_text(max_ms: u64) -> std::process::ExitCode {
+/// `quorum read-pdf-text MS BYTES`: reads one PDF on standard input and
+/// writes its words as JSON, for a build that started it.
+pub fn read_pdf_text(max_ms: u64, memory: u64) -> std::process::ExitCode {
     let max_time = std::time::Duration::from_millis(max_ms);
     let (mut input, mut output) = (std::io::stdin().lock(), std::io::stdout().lock());
-    match quorum::load::text::read_pdf_for_a_build(&mut input, &mut output, max_time) {
+    match quorum::load::text::read_pdf_for_a_build(&mut input, &mut output, max_time, memory) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(_) => std::process::ExitCode::FAILURE,
     }

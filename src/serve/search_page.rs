@@ -183,6 +183,15 @@ pub fn view(results: SearchResults, params: &Params, prefix: &str) -> SearchResu
             params.get(k).map(|v| Link {
                 title: match k {
                     "kind" => format!("kind: {}", crate::search::kind_label(v)),
+                    // By name, as the facet shows it, when the slug is one.
+                    "committee" | "topic" => {
+                        let facet = match k {
+                            "committee" => &results.facets.committee,
+                            _ => &results.facets.topic,
+                        };
+                        let name = facet.iter().find(|f| f.value == v).map_or(v, |f| &f.name);
+                        format!("{k}: {name}")
+                    }
                     _ => format!("{k}: {v}"),
                 },
                 url: params.with(prefix, &[(k, None)]),
