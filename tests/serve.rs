@@ -134,8 +134,8 @@ fn the_search_page_renders_results_facets_and_corrections() {
         .get("/search/?q=children&committee=surrey-ces")
         .text();
     assert!(
-        narrowed.contains("committee: surrey-ces"),
-        "active filter shown"
+        narrowed.contains("committee: Children and Education Select Committee"),
+        "active filter shown, by the committee's name: {narrowed}"
     );
     assert!(!narrowed.contains("/blackpool-rcc/2017-12-07/childrens-services-update/\">"));
 }
