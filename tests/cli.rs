@@ -91,6 +91,16 @@ fn search_without_an_index_says_how_to_build_one() {
 }
 
 #[test]
+fn a_build_says_how_to_look_at_the_site() {
+    let dir = fixture("basic");
+    let out = quorum(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("To look at it: `quorum serve`"), "{stderr}");
+    assert!(stderr.contains("(file://) its links do not work"), "{stderr}");
+}
+
+#[test]
 fn check_writes_nothing_and_summarises() {
     let dir = fixture("basic");
     let root = dir.path().to_str().unwrap();

@@ -78,6 +78,14 @@ pub fn run(args: Args) -> ExitCode {
                 options.output_dir().display(),
                 total
             );
+            // Opening index.html from the disk is a common first try, and
+            // its links (from the site's root, as a host serves them) lead
+            // nowhere there.
+            eprintln!(
+                "To look at it: `quorum serve` (http://127.0.0.1:1111/), or put {} on a web host; \
+                 opened from the disk (file://) its links do not work",
+                options.output_dir().display()
+            );
             if report.texts.read > 0 {
                 eprintln!(
                     "Read the words of {} attached files ({} kept from the last build)",
