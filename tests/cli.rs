@@ -97,7 +97,10 @@ fn a_build_says_how_to_look_at_the_site() {
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("To look at it: `quorum serve`"), "{stderr}");
-    assert!(stderr.contains("(file://) its links do not work"), "{stderr}");
+    assert!(
+        stderr.contains("(file://) its links do not work"),
+        "{stderr}"
+    );
 }
 
 #[test]
