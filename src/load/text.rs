@@ -5,10 +5,10 @@
 //! PDFs are read with `pdf-extract` (pure Rust, on `lopdf`; it places text
 //! by its position on the page and decodes the font encodings and CMaps
 //! real council PDFs use, where `lopdf`'s own text extraction reads only
-//! simple encodings). Each file is read on a thread of its own, page by
-//! page, against a deadline, so that a damaged or hostile PDF costs at most
-//! the time limit and a panic inside the reader is a warning, never a
-//! failed build.
+//! simple encodings), page by page, against a deadline, in a process of
+//! its own (see [`pdf`]), so that a damaged or hostile PDF costs at most
+//! the time limit and a reader that fails is a warning, never a failed
+//! build.
 //!
 //! What a PDF says is kept in a cache by the hash of its bytes (see
 //! [`cache`]), outside the published site, so that a rebuild reads no
@@ -229,12 +229,15 @@ fn read_one(
     cache: Option<&Cache>,
 ) -> Option<(FileText, bool)> {
     let kind = kind_of(rel)?;
-    if bytes > options.max_bytes {
+    let too_large = |bytes| {
         let problem = Problem::TooLarge {
             bytes,
             limit: options.max_bytes,
         };
-        return Some((with_problem(problem), false));
+        Some((with_problem(problem), false))
+    };
+    if bytes > options.max_bytes {
+        return too_large(bytes);
     }
     let data = match read_file(path, options.max_bytes) {
         Ok(data) => data,
@@ -242,11 +245,7 @@ fn read_one(
     };
     if data.len() as u64 > options.max_bytes {
         // It grew since the walk measured it.
-        let problem = Problem::TooLarge {
-            bytes: data.len() as u64,
-            limit: options.max_bytes,
-        };
-        return Some((with_problem(problem), false));
+        return too_large(data.len() as u64);
     }
     Some(match kind {
         Kind::Plain => (plain(&data), false),
@@ -276,6 +275,7 @@ fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
     Ok(data)
 }
 
+/// A file's words that could not be read, and why.
 fn with_problem(problem: Problem) -> FileText {
     FileText {
         problem: Some(problem),

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use lopdf::{Document, Object};
 use pdf_extract::{MediaBox, OutputDev, OutputError, PlainTextOutput, Transform};
 
-use super::{FileText, Problem};
+use super::{FileText, Problem, with_problem};
 
 /// The name of the threads PDFs are read on: `main` keeps the panics of
 /// the PDF reader on them off the terminal (each is a warning instead).
@@ -85,9 +85,7 @@ fn read_on_thread(data: Vec<u8>, max_time: Duration) -> Outcome {
         // own (a thread cannot be stopped) and its result is dropped.
         Err(mpsc::RecvTimeoutError::Timeout) => not_of_the_file(timed_out(max_time)),
         // The reader panicked: the file is not what a PDF should be.
-        Err(mpsc::RecvTimeoutError::Disconnected) => of_the_file(damaged(
-            "the PDF reader could not make sense of it".to_owned(),
-        )),
+        Err(mpsc::RecvTimeoutError::Disconnected) => of_the_file(reader_failed()),
     }
 }
 
@@ -151,9 +149,7 @@ fn read_in_process(program: &Path, data: &[u8], max_time: Duration) -> Outcome {
             }
         }
         // It crashed: out of stack or of memory, or a panic.
-        (Some(_), _) => of_the_file(damaged(
-            "the PDF reader could not make sense of it".to_owned(),
-        )),
+        (Some(_), _) => of_the_file(reader_failed()),
     }
 }
 
@@ -224,19 +220,18 @@ fn not_of_the_file(text: FileText) -> Outcome {
 }
 
 fn timed_out(max_time: Duration) -> FileText {
-    FileText {
-        problem: Some(Problem::TimedOut {
-            seconds: max_time.as_secs(),
-        }),
-        ..FileText::default()
-    }
+    with_problem(Problem::TimedOut {
+        seconds: max_time.as_secs(),
+    })
 }
 
 fn damaged(detail: String) -> FileText {
-    FileText {
-        problem: Some(Problem::Damaged { detail }),
-        ..FileText::default()
-    }
+    with_problem(Problem::Damaged { detail })
+}
+
+/// What a reader that panicked or crashed says of the file.
+fn reader_failed() -> FileText {
+    damaged("the PDF reader could not make sense of it".to_owned())
 }
 
 /// Reads `data` on this thread, stopping at `deadline`.
@@ -249,10 +244,7 @@ fn read_here(data: &[u8], deadline: Instant, max_time: Duration) -> FileText {
     // an empty password to open them: lopdf opens those as it loads them
     // (and keeps how); one it could not open needs a password.
     if doc.is_encrypted() && doc.encryption_state.is_none() {
-        return FileText {
-            problem: Some(Problem::Encrypted),
-            ..FileText::default()
-        };
+        return with_problem(Problem::Encrypted);
     }
     let title = title(&doc);
     let pages = RefCell::new(Vec::new());
@@ -300,9 +292,10 @@ fn title(doc: &Document) -> Option<String> {
         _ => return None,
     };
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = title.to_lowercase();
     let generated = ["untitled", "microsoft word -", ".doc", ".pdf"]
         .iter()
-        .any(|junk| title.to_lowercase().contains(junk));
+        .any(|junk| lower.contains(junk));
     (!title.is_empty() && !generated).then_some(title)
 }
 
