@@ -141,7 +141,9 @@ fn read_in_process(program: &Path, data: &[u8], max_time: Duration) -> Outcome {
     };
     let answer = stdout.and_then(|t| t.join().ok()).and_then(Result::ok);
     match (status, answer) {
-        (None, _) => of_the_file(timed_out(max_time)),
+        // Stopped from outside, as a thread that never answered is: that
+        // says as little of the file as of how busy the machine was.
+        (None, _) => not_of_the_file(timed_out(max_time)),
         (Some(status), Some(answer)) if status.success() => {
             match serde_json::from_slice::<FileText>(&answer) {
                 Ok(text) => of_the_file(text),
