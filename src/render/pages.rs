@@ -29,10 +29,17 @@ impl PageBuilder<'_> {
             PageJob::Actions(page) => self.actions_page(theme, page),
             PageJob::Declarations(page) => self.declarations_page(theme, page),
             PageJob::Search => {
-                self.plain_page(theme, "search.html", "Search", "/search/", "search")
+                // The form as written to disk: its committees to choose from.
+                let data = SearchPage {
+                    form: SearchForm::new(&self.committee_choices(), &|_| None),
+                    ..SearchPage::default()
+                };
+                let page = self.meta("Search", "/search/", "search");
+                self.plain_page(theme, "search.html", page, &data)
             }
             PageJob::NotFound => {
-                self.plain_page(theme, "404.html", "Page not found", "/404.html", "404")
+                let page = self.meta("Page not found", "/404.html", "404");
+                self.plain_page(theme, "404.html", page, &SearchPage::default())
             }
             PageJob::SiteFeed => self.site_feed(theme),
             PageJob::CommitteeFeed(c) => self.committee_feed(theme, c),
@@ -555,16 +562,10 @@ impl PageBuilder<'_> {
         &self,
         theme: &Theme,
         template: &'static str,
-        title: &str,
-        path: &str,
-        kind: &'static str,
+        page: PageMeta,
+        data: &SearchPage,
     ) -> RenderResult {
-        let page = self.meta(title, path, kind);
-        let data = SearchPage {
-            form: SearchForm::new(&self.committee_choices(), &|_| None),
-            ..SearchPage::default()
-        };
-        self.finish(theme, template, page, vec![self.home_crumb()], None, &data)
+        self.finish(theme, template, page, vec![self.home_crumb()], None, data)
     }
 
     fn site_feed(&self, theme: &Theme) -> RenderResult {
@@ -623,7 +624,7 @@ impl PageBuilder<'_> {
     /// search engines (the file itself stays the record).
     fn attachment_text(&self, theme: &Theme, f: Id) -> RenderResult {
         let file = self.r.attachment(f);
-        let text = file.text.as_deref().cloned().unwrap_or_default();
+        let text = file.text.as_deref();
         let item = self.r.item_headline(file.item);
         let data = AttachmentTextPage {
             file: AttachmentTextView {
@@ -631,8 +632,8 @@ impl PageBuilder<'_> {
                 name: file.name.clone(),
                 url: self.url(&file.url),
                 file_info: file_info(&file.name, file.bytes),
-                pages: text_pages(&text),
-                unread: text.problem.is_some(),
+                pages: text.map(text_pages).unwrap_or_default(),
+                unread: text.is_some_and(|t| t.problem.is_some()),
             },
             item: self.item_link(file.item),
             meeting: self.meeting_summary(item.meeting),
