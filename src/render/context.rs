@@ -9,6 +9,7 @@ use serde::Serialize;
 
 pub use crate::dates::DateView;
 use crate::load::schema::Extra;
+use crate::search::Sort;
 
 /// Settings every template can read.
 #[derive(Debug, Clone, Serialize)]
@@ -706,14 +707,18 @@ impl SearchForm {
                 .collect::<Vec<_>>()
         };
         let any = |name: &str| vec![(String::new(), name.to_owned())];
-        let kinds = (crate::search::KINDS.iter())
-            .map(|k| (k.to_string(), crate::search::kind_label(k).to_owned()));
-        let sorts = [
-            ("", "Best match"),
-            ("newest", "Newest first"),
-            ("oldest", "Oldest first"),
-        ]
-        .map(|(v, n)| (v.to_owned(), n.to_owned()));
+        let kinds = (crate::search::KINDS.iter()).map(|k| (k.value.to_owned(), k.many.to_owned()));
+        // Best match, the default, goes without saying in the address.
+        let sorts = Sort::ALL.map(|sort| {
+            let value = if sort == Sort::Relevance {
+                ""
+            } else {
+                sort.name()
+            };
+            let label = sort.label();
+            let name = label[..1].to_uppercase() + &label[1..];
+            (value.to_owned(), name)
+        });
         SearchForm {
             committees: choices(
                 "committee",

@@ -116,11 +116,20 @@ impl Sort {
         }
     }
 
+    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::Newest, Sort::Oldest];
+
     /// From its name.
     pub fn from_name(name: &str) -> Option<Sort> {
-        [Sort::Relevance, Sort::Newest, Sort::Oldest]
-            .into_iter()
-            .find(|s| s.name() == name)
+        Sort::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// As the search page says it ("newest first").
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Relevance => "best match",
+            Sort::Newest => "newest first",
+            Sort::Oldest => "oldest first",
+        }
     }
 }
 
@@ -167,28 +176,50 @@ impl Default for SearchRequest {
 
 pub const MAX_LIMIT: usize = 100;
 pub const MAX_PAGE: usize = 1000;
-pub const KINDS: &[&str] = &["item", "document", "meeting", "attachment"];
+/// A kind of result: its value in requests and the index, and what people
+/// call one of it and many.
+#[derive(Debug, Clone, Copy)]
+pub struct Kind {
+    pub value: &'static str,
+    pub one: &'static str,
+    pub many: &'static str,
+}
+
+pub const KINDS: &[Kind] = &[
+    Kind {
+        value: "item",
+        one: "Agenda item",
+        many: "Agenda items",
+    },
+    Kind {
+        value: "document",
+        one: "Supporting document",
+        many: "Supporting documents",
+    },
+    Kind {
+        value: "meeting",
+        one: "Meeting",
+        many: "Meetings",
+    },
+    Kind {
+        value: "attachment",
+        one: "Attached file",
+        many: "Attached files",
+    },
+];
+
+fn kind_of(value: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.value == value)
+}
 
 /// One result of a kind, as people call it ("Agenda item").
 pub fn kind_name(kind: &str) -> &'static str {
-    match kind {
-        "item" => "Agenda item",
-        "document" => "Supporting document",
-        "meeting" => "Meeting",
-        "attachment" => "Attached file",
-        _ => "Other",
-    }
+    kind_of(kind).map_or("Other", |k| k.one)
 }
 
 /// A kind of result as people call it ("Agenda items").
 pub fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "item" => "Agenda items",
-        "document" => "Supporting documents",
-        "meeting" => "Meetings",
-        "attachment" => "Attached files",
-        _ => "Other",
-    }
+    kind_of(kind).map_or("Other", |k| k.many)
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -559,10 +590,11 @@ impl SearchIndex {
             out.push(exact(f.person_slug, &crate::urls::slugify(p)));
         }
         if let Some(k) = r.kind.as_deref().filter(|s| !s.trim().is_empty()) {
-            if !KINDS.contains(&k) {
+            if kind_of(k).is_none() {
+                let values: Vec<&str> = KINDS.iter().map(|k| k.value).collect();
                 return Err(SearchError::Option(format!(
                     "kind must be one of {}",
-                    KINDS.join(", ")
+                    values.join(", ")
                 )));
             }
             out.push(exact(f.kind, k));
@@ -602,16 +634,17 @@ impl SearchIndex {
             // Opens the PDF at the page, in browsers' own viewers (RFC 8118).
             url.push_str(&format!("#page={page}"));
         }
+        let (date, kind) = (text(f.date_iso), text(f.kind));
         Hit {
             title: text(f.title),
             url,
-            date_text: crate::dates::parse_iso(&text(f.date_iso))
+            date_text: crate::dates::parse_iso(&date)
                 .map(|d| crate::dates::DateView::new(d).long)
                 .unwrap_or_default(),
-            date: text(f.date_iso),
+            date,
             committee: text(f.committee_display),
-            kind_name: kind_name(&text(f.kind)),
-            kind: text(f.kind),
+            kind_name: kind_name(&kind),
+            kind,
             topics: doc
                 .get_all(f.topics_display)
                 .filter_map(|v| v.as_str().map(str::to_owned))
@@ -780,9 +813,14 @@ impl Compiler<'_> {
         // The first field holds every word searched; the others are parts
         // of it that weigh more, so they add to the score of a match
         // without making one (and are only looked at for matches).
-        let mut clauses = self.exact_form(scope, text);
-        if let Some(guard) = self.stem_guard(scope, text) {
-            clauses.push((Occur::Must, guard));
+        let mut clauses = Vec::new();
+        // A bare word is also looked at as it was typed, unstemmed.
+        if let (None, [(_, stem)]) = (scope, tokens.as_slice()) {
+            let typed = schema::tokens(&mut self.plain, text);
+            if let [typed] = typed.as_slice() {
+                clauses.extend(self.exact_form(typed));
+                clauses.extend(self.stem_guard(typed, stem).map(|g| (Occur::Must, g)));
+            }
         }
         let fields = self
             .scope_fields(scope)
@@ -811,15 +849,7 @@ impl Compiler<'_> {
     /// every indexed form with the stem is the word's own (nearly always:
     /// the check costs a walk over the few words of the index that begin
     /// like the stem).
-    fn stem_guard(&mut self, scope: Option<Scope>, text: &str) -> Option<Box<dyn Query>> {
-        if scope.is_some() {
-            return None;
-        }
-        let typed = schema::tokens(&mut self.plain, text);
-        let stemmed = schema::tokens(&mut self.stemmed, text);
-        let ([typed], [stem]) = (typed.as_slice(), stemmed.as_slice()) else {
-            return None;
-        };
+    fn stem_guard(&mut self, typed: &str, stem: &str) -> Option<Box<dyn Query>> {
         // A stem may have lost a final e ("car" of "caring" for "care").
         let prefix: String = stem.chars().take(stem.chars().count() - 1).collect();
         if prefix.chars().count() < GUARD_MIN_PREFIX {
@@ -844,7 +874,7 @@ impl Compiler<'_> {
                 let Ok(form) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                if schema::tokens(&mut self.stemmed, form).as_slice() != [stem.as_str()] {
+                if schema::tokens(&mut self.stemmed, form).as_slice() != [stem] {
                     continue;
                 }
                 if schema::another_meaning(form, typed) {
@@ -874,20 +904,16 @@ impl Compiler<'_> {
     /// A bare word as it was typed: found unstemmed, it adds to the score,
     /// so that "inspection" ranks a text saying *inspection* above one
     /// that only says *inspecting*.
-    fn exact_form(&mut self, scope: Option<Scope>, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
-        if scope.is_some() || !self.scored {
-            return Vec::new();
+    fn exact_form(&self, typed: &str) -> Option<(Occur, Box<dyn Query>)> {
+        if !self.scored {
+            return None;
         }
-        let tokens = schema::tokens(&mut self.plain, text);
-        let [word] = tokens.as_slice() else {
-            return Vec::new();
-        };
-        let term = Term::from_field_text(self.fields.spelling, word);
+        let term = Term::from_field_text(self.fields.spelling, typed);
         let exact = TermQuery::new(term, IndexRecordOption::Basic);
-        vec![(
+        Some((
             Occur::Should,
             Box::new(BoostQuery::new(Box::new(exact), schema::EXACT_BOOST)),
-        )]
+        ))
     }
 
     /// A phrase of `text`: a connective triple is one term of `text`; any

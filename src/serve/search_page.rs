@@ -225,11 +225,7 @@ pub fn view(results: SearchResults, params: &Params, prefix: &str) -> SearchResu
         facets,
         filters,
         pager,
-        sort: match sort {
-            Sort::Relevance => "best match",
-            Sort::Newest => "newest first",
-            Sort::Oldest => "oldest first",
-        },
+        sort: sort.label(),
         other_sort: Link {
             title: if sort == Sort::Relevance {
                 "Sort newest first".into()
