@@ -24,20 +24,27 @@ fn with_reports() -> tempfile::TempDir {
         &["Reserves stand at 4m."],
         &["Appendix: figures by ward."],
     ];
-    let folder = dir.path().join("content/finance/2024-01-10/01-budget");
-    std::fs::write(
-        folder.join("annual.pdf"),
-        pdf::pdf(Some("Budget Book 2024"), &pages),
-    )
-    .unwrap();
-    let fostering = dir.path().join("content/children/2024-02-01/04-fostering");
-    std::fs::create_dir_all(&fostering).unwrap();
-    std::fs::write(
-        fostering.join("carers.pdf"),
-        pdf::pdf(None, &[&["Foster carers and the zeppelin museum trip."]]),
-    )
-    .unwrap();
+    let report = pdf::pdf(Some("Budget Book 2024"), &pages);
+    attach(dir.path(), &format!("{BUDGET}/annual.pdf"), &report);
+    let carers = pdf::pdf(None, &[&["Foster carers and the zeppelin museum trip."]]);
+    attach(
+        dir.path(),
+        "content/children/2024-02-01/04-fostering/carers.pdf",
+        &carers,
+    );
     dir
+}
+
+/// The budget item's folder of supporting files.
+const BUDGET: &str = "content/finance/2024-01-10/01-budget";
+
+/// Puts `bytes` at `rel` in the archive at `root`, making its folder, and
+/// returns its path.
+fn attach(root: &Path, rel: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("a folder")).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    path
 }
 
 #[path = "common/pdf.rs"]
@@ -193,10 +200,8 @@ fn a_rebuild_reads_pdfs_from_the_cache() {
     assert_eq!(search(dir.path(), query("airship")).total, 2);
     assert_eq!(search(dir.path(), query("zeppelin")).total, 0);
     // A changed file is read again.
-    let path = dir
-        .path()
-        .join("content/finance/2024-01-10/01-budget/annual.pdf");
-    std::fs::write(&path, pdf::pdf(None, &[&["Blimp budget."]])).unwrap();
+    let blimp = pdf::pdf(None, &[&["Blimp budget."]]);
+    attach(dir.path(), &format!("{BUDGET}/annual.pdf"), &blimp);
     let third = build_ok(dir.path());
     assert_eq!(third.texts.cached, 1);
     assert_eq!(search(dir.path(), query("blimp")).total, 1);
@@ -206,11 +211,14 @@ fn a_rebuild_reads_pdfs_from_the_cache() {
 #[test]
 fn bad_pdfs_are_warnings_that_name_the_file() {
     let dir = with_reports();
-    let folder = dir.path().join("content/finance/2024-01-10/01-budget");
     let good = pdf::report(4, "Placements");
-    std::fs::write(folder.join("cut.pdf"), &good[..good.len() / 2]).unwrap();
-    std::fs::write(folder.join("noise.pdf"), b"this is not a PDF at all").unwrap();
-    std::fs::write(folder.join("scan.pdf"), pdf::scan(2)).unwrap();
+    for (name, bytes) in [
+        ("cut.pdf", &good[..good.len() / 2]),
+        ("noise.pdf", b"this is not a PDF at all"),
+        ("scan.pdf", &pdf::scan(2)),
+    ] {
+        attach(dir.path(), &format!("{BUDGET}/{name}"), bytes);
+    }
     let report = build_ok(dir.path());
     let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
     let about = |name: &str| {
@@ -289,8 +297,8 @@ fn a_drawing_that_contains_itself_is_a_warning_not_a_crash() {
     // Read in a process of its own, as `quorum build` reads PDFs: on a
     // thread, the reader's endless recursion would abort the build.
     let dir = with_reports();
-    let folder = dir.path().join("content/finance/2024-01-10/01-budget");
-    std::fs::write(folder.join("loop.pdf"), pdf::drawing_in_itself()).unwrap();
+    let drawing = pdf::drawing_in_itself();
+    attach(dir.path(), &format!("{BUDGET}/loop.pdf"), &drawing);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
         .args(["build", "--root", dir.path().to_str().unwrap()])
         .env("NO_COLOR", "1")
@@ -307,8 +315,8 @@ fn a_drawing_that_contains_itself_is_a_warning_not_a_crash() {
 #[test]
 fn a_protected_pdf_is_a_warning() {
     let dir = with_reports();
-    let folder = dir.path().join("content/finance/2024-01-10/01-budget");
-    std::fs::write(folder.join("locked.pdf"), pdf::encrypted("secret")).unwrap();
+    let locked = pdf::encrypted("secret");
+    attach(dir.path(), &format!("{BUDGET}/locked.pdf"), &locked);
     let report = build_ok(dir.path());
     let warning = (report.diagnostics.iter().map(|d| d.to_string()))
         .find(|w| w.contains("locked.pdf"))
@@ -324,10 +332,9 @@ fn withheld_items_files_are_never_read() {
         ("content/finance/2024-01-10/02-land-deal", "exemptword"),
         ("content/finance/2024-01-10/03-draft-idea", "draftword"),
     ] {
-        let folder = dir.path().join(folder);
-        std::fs::create_dir_all(&folder).unwrap();
         let text = format!("The {word} is here.");
-        std::fs::write(folder.join("secret.pdf"), pdf::pdf(None, &[&[&text]])).unwrap();
+        let secret = pdf::pdf(None, &[&[&text]]);
+        attach(dir.path(), &format!("{folder}/secret.pdf"), &secret);
     }
     let report = build_ok(dir.path());
     assert_eq!(report.texts.read, 3, "only the published items' files");
@@ -351,10 +358,8 @@ fn serve_reads_again_only_the_pdf_that_changed() {
     assert_eq!(entries.len(), 2);
     let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
     let before: Vec<_> = entries.iter().map(|e| modified(e)).collect();
-    let path = dir
-        .path()
-        .join("content/finance/2024-01-10/01-budget/annual.pdf");
-    std::fs::write(&path, pdf::pdf(None, &[&["Dirigible costs."]])).unwrap();
+    let dirigible = pdf::pdf(None, &[&["Dirigible costs."]]);
+    let path = attach(dir.path(), &format!("{BUDGET}/annual.pdf"), &dirigible);
     live.apply(&[path]).expect("the edit applies");
     // The other PDF's entry was read, not written again; one entry is new.
     let after = cache_entries(dir.path());
@@ -405,13 +410,12 @@ fn an_item_that_cannot_be_read_does_not_have_its_files_read() {
         "content/finance/2024-01-10/05-sale.md",
         "---\ntitle: [Sale of land\nexempt: true\n---\n",
     );
-    let folder = dir.path().join("content/finance/2024-01-10/05-sale");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(
-        folder.join("valuation.pdf"),
-        pdf::pdf(None, &[&["Valuation."]]),
-    )
-    .unwrap();
+    let valuation = pdf::pdf(None, &[&["Valuation."]]);
+    attach(
+        dir.path(),
+        "content/finance/2024-01-10/05-sale/valuation.pdf",
+        &valuation,
+    );
     assert!(build(dir.path()).is_err());
     assert_eq!(
         cache_entries(dir.path()).len(),
