@@ -287,11 +287,7 @@ impl PageBuilder<'_> {
             previous: item.previous.map(|p| self.item_link(p)),
             next: item.next.map(|n| self.item_link(n)),
         };
-        let crumbs = vec![
-            self.home_crumb(),
-            self.committee_link(item.committee),
-            self.meeting_link(item.meeting),
-        ];
+        let crumbs = self.meeting_trail(item.committee, item.meeting);
         let mut page = self.meta(&item.title, &item.url, "item");
         page.data = Some(self.url(&twin_path(&item.url)));
         page.description = item.purpose.as_deref().map(markdown::plain_text);
@@ -357,12 +353,8 @@ impl PageBuilder<'_> {
             meeting: self.meeting_summary(item.meeting),
             committee: self.committee_link(item.committee),
         };
-        let crumbs = vec![
-            self.home_crumb(),
-            self.committee_link(item.committee),
-            self.meeting_link(item.meeting),
-            self.item_link(doc.item),
-        ];
+        let mut crumbs = self.meeting_trail(item.committee, item.meeting);
+        crumbs.push(self.item_link(doc.item));
         let mut page = self.meta(&doc.title, &doc.url, "document");
         page.data = Some(self.url(&twin_path(&doc.url)));
         self.finish(
@@ -620,6 +612,15 @@ impl PageBuilder<'_> {
         }
     }
 
+    /// The breadcrumbs down to a meeting: home, its committee, it.
+    fn meeting_trail(&self, committee: Id, meeting: Id) -> Vec<Link> {
+        vec![
+            self.home_crumb(),
+            self.committee_link(committee),
+            self.meeting_link(meeting),
+        ]
+    }
+
     /// The words of an attached file, page by page, for screen readers and
     /// search engines (the file itself stays the record).
     fn attachment_text(&self, theme: &Theme, f: Id) -> RenderResult {
@@ -638,12 +639,8 @@ impl PageBuilder<'_> {
             item: self.item_link(file.item),
             meeting: self.meeting_summary(item.meeting),
         };
-        let crumbs = vec![
-            self.home_crumb(),
-            self.committee_link(item.committee),
-            self.meeting_link(item.meeting),
-            self.item_link(file.item),
-        ];
+        let mut crumbs = self.meeting_trail(item.committee, item.meeting);
+        crumbs.push(self.item_link(file.item));
         let path = text_path(file);
         let mut page = self.meta(&format!("{} (text)", file.title), &path, "attachment-text");
         page.path = crate::urls::percent_decode(&path);

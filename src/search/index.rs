@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::indexer::LogMergePolicy;
-use tantivy::schema::Facet;
+use tantivy::schema::{Facet, Field};
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings, IndexWriter, Term};
 
@@ -373,22 +373,15 @@ impl Shared<'_> {
         d.add_text(f.kind, kind);
         d.add_text(f.url, url.as_str());
         let c = r.committee_headline(committee);
-        for name in std::iter::once(c.title).chain(c.short).chain(c.authority) {
-            let name = d.hold(name);
-            d.add(f.committee, name);
-            add_words(f, &mut d, name);
-        }
+        let names = std::iter::once(c.title).chain(c.short).chain(c.authority);
+        add_names(f, &mut d, f.committee, names);
         d.add_text(f.committee_slug, c.slug);
         d.add_text(f.committee_display, c.title);
         d.add_facet(f.facets, &Facet::from_path(["committee", c.slug]));
         for &t in topics {
             let topic = r.topic_headline(t);
-            for name in std::iter::once(topic.name).chain(topic.aliases.iter().map(String::as_str))
-            {
-                let name = d.hold(name);
-                d.add(f.topic, name);
-                add_words(f, &mut d, name);
-            }
+            let names = std::iter::once(topic.name).chain(topic.aliases.iter().map(String::as_str));
+            add_names(f, &mut d, f.topic, names);
             d.add_text(f.topic_slug, topic.slug);
             d.add_text(f.topics_display, topic.name);
             d.add_facet(f.facets, &Facet::from_path(["topic", topic.slug]));
@@ -498,6 +491,16 @@ fn add_words(f: &Fields, d: &mut PageDoc, text: Held) {
     d.add(f.text, text);
     d.add(f.pairs, text);
     d.add(f.spelling, text);
+}
+
+/// Names searched in their own `field` (`committee:`, `topic:`) and as
+/// words.
+fn add_names<'n>(f: &Fields, d: &mut PageDoc, field: Field, names: impl Iterator<Item = &'n str>) {
+    for name in names {
+        let name = d.hold(name);
+        d.add(field, name);
+        add_words(f, d, name);
+    }
 }
 
 fn add_title(f: &Fields, d: &mut PageDoc, title: impl Into<String>) {
