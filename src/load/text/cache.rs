@@ -29,10 +29,11 @@ pub struct Cache {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key(String);
 
-/// What is kept: the text, and the time limit it was read under.
+/// What is kept: the text (owned when read back, borrowed when written),
+/// and the time limit it was read under.
 #[derive(Serialize, Deserialize)]
-struct Entry {
-    text: FileText,
+struct Entry<T> {
+    text: T,
     /// The time limit the reading had, in milliseconds.
     limit_ms: u64,
 }
@@ -57,7 +58,7 @@ impl Cache {
     /// shorter than `max_time` (which may read more of it now).
     pub fn get(&self, key: &Key, max_time: Duration) -> Option<FileText> {
         let bytes = std::fs::read(self.path(key)).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        let entry: Entry<FileText> = serde_json::from_slice(&bytes).ok()?;
         let cut_short = matches!(entry.text.problem, Some(Problem::TimedOut { .. }));
         if cut_short && u128::from(entry.limit_ms) < max_time.as_millis() {
             return None;
@@ -69,7 +70,7 @@ impl Cache {
     /// nothing (the next build reads the file again).
     pub fn put(&self, key: &Key, text: &FileText, max_time: Duration) {
         let entry = Entry {
-            text: text.clone(),
+            text,
             limit_ms: u64::try_from(max_time.as_millis()).unwrap_or(u64::MAX),
         };
         let Ok(json) = serde_json::to_vec(&entry) else {
