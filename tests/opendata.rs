@@ -238,6 +238,10 @@ fn twins_and_pages_agree_on_titles_and_addresses() {
         );
         assert_eq!(alternate, format!("{id}index.json"), "{id} links its twin");
         assert_eq!(twin["data_url"], format!("{canonical}index.json"));
+        // Page and twin share one rendering of an item's minutes.
+        if let Some(minutes) = twin["minutes_html"].as_str() {
+            assert!(html.contains(minutes), "{id}: the page's minutes differ");
+        }
         twins += 1;
     }
     assert!(twins >= 15, "{twins} twins");

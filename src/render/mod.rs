@@ -169,7 +169,11 @@ pub fn jobs(archive: &Archive, theme: &Theme) -> Vec<PageJob> {
             .chain([PageJob::CommitteeFeed(i), PageJob::Calendar(Some(i))])
     }));
     jobs.extend((0..archive.meetings.len()).map(PageJob::Meeting));
-    jobs.extend((0..archive.items.len()).map(PageJob::Item));
+    // An item's twin right after its page: they share one rendering of
+    // the minutes (see `views::SharedMinutes`), held between the two.
+    jobs.extend(
+        (0..archive.items.len()).flat_map(|i| [PageJob::Item(i), PageJob::Twin(Record::Item(i))]),
+    );
     jobs.extend((0..archive.documents.len()).map(PageJob::Document));
     for (i, t) in archive.topics.iter().enumerate() {
         jobs.extend((0..page_count(t.items.len())).map(|p| PageJob::Topic(i, p)));

@@ -245,7 +245,7 @@ impl PageBuilder<'_> {
                     .map(|p| markdown::render_inline(p, &html)),
                 presenters: self.people(&item.presenters),
                 topics: item.topics.iter().map(|&t| self.topic_link(t)).collect(),
-                minutes_html: a.bodies.render(&item.minutes)?.html,
+                minutes_html: self.item_minutes(i)?.html,
                 decisions: (item.decisions.iter())
                     .map(|d| DecisionView {
                         text_html: markdown::render_inline(&d.text, &html),

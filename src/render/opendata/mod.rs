@@ -59,7 +59,8 @@ impl DataFile {
     }
 }
 
-/// Every twin and data file of `archive`.
+/// Every twin and data file of `archive`, but the items' twins (listed
+/// with their pages).
 pub fn jobs(archive: &Archive) -> impl Iterator<Item = PageJob> + '_ {
     let of = |n: usize, record: fn(Id) -> Record| (0..n).map(move |i| PageJob::Twin(record(i)));
     let files = [
@@ -72,7 +73,6 @@ pub fn jobs(archive: &Archive) -> impl Iterator<Item = PageJob> + '_ {
     ];
     (of(archive.committees.len(), Record::Committee))
         .chain(of(archive.meetings.len(), Record::Meeting))
-        .chain(of(archive.items.len(), Record::Item))
         .chain(of(archive.documents.len(), Record::Document))
         .chain(of(archive.topics.len(), Record::Topic))
         .chain(of(archive.people.len(), Record::Person))

@@ -148,7 +148,7 @@ impl PageBuilder<'_> {
     fn item_record(&self, i: Id) -> Result<ItemRecord, PageError> {
         let item = self.r.item(i);
         self.body_links(&item.refers_to);
-        let minutes = self.archive().bodies.render(&item.minutes)?;
+        let minutes = self.item_minutes(i)?;
         let meeting = self.r.meeting_headline(item.meeting);
         Ok(ItemRecord {
             kind_of_record: RecordType::Item,
