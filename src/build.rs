@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Default: `<root>/output`.
     pub output: Option<PathBuf>,
+    /// Where the search index goes; overrides `[search] index_dir`.
+    pub index: Option<PathBuf>,
     pub drafts: bool,
     /// Overrides `base_url` from quorum.toml.
     pub base_url: Option<String>,
@@ -54,6 +56,7 @@ impl BuildOptions {
         BuildOptions {
             root: root.into(),
             output: None,
+            index: None,
             drafts: false,
             base_url: None,
             force: false,
@@ -69,11 +72,13 @@ impl BuildOptions {
     }
 
     /// Where the search index lives: `[search] index_dir` from quorum.toml,
-    /// else `search-index/` inside the output folder.
+    /// (unless the options say), else [`INDEX_DIR`] in the archive: outside the output folder, so
+    /// that uploading the site uploads only the site.
     pub fn index_dir(&self, config: &Config) -> PathBuf {
-        match &config.search.index_dir {
-            Some(dir) => self.root.join(dir),
-            None => self.output_dir().join(INDEX_DIR),
+        match (&self.index, &config.search.index_dir) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(dir)) => self.root.join(dir),
+            (None, None) => self.root.join(INDEX_DIR),
         }
     }
 
@@ -81,36 +86,35 @@ impl BuildOptions {
     /// and the other.
     pub fn targets(&self, config: &Config) -> Targets {
         let site = Guard::new(&self.root, self.force);
-        match &config.search.index_dir {
-            None => Targets { site, index: None },
-            Some(_) => {
-                let index_dir = self.index_dir(config);
-                let index = site
-                    .clone()
-                    .also(&self.output_dir(), "the site's output folder");
-                Targets {
-                    site: site.also(&index_dir, "the search index folder"),
-                    index: Some((index_dir, index)),
-                }
-            }
+        let index_dir = self.index_dir(config);
+        let index = site
+            .clone()
+            .also(&self.output_dir(), "the site's output folder");
+        Targets {
+            site: site.also(&index_dir, "the search index folder"),
+            index: (index_dir, index),
         }
     }
 }
 
 /// What the site's folder may replace, and where the index goes with what
-/// its folder may replace when it lives outside the site: neither may
-/// write over the archive, nor over the other.
+/// its folder may replace: neither may write over the archive, nor over
+/// the other.
 pub struct Targets {
     pub site: Guard,
-    pub index: Option<(PathBuf, Guard)>,
+    pub index: (PathBuf, Guard),
 }
 
 /// Where the words read from attached PDFs are kept between builds,
 /// relative to the archive root: outside the published site.
 pub const TEXT_CACHE_DIR: &str = ".quorum/cache/text";
 
-/// The index's folder inside the output folder, by default.
-pub const INDEX_DIR: &str = "search-index";
+/// The index's folder, relative to the archive root, by default: beside
+/// the text cache, not in the published site. (Before 2026-12 it was
+/// `search-index/` inside the output folder; the first build that writes
+/// it here leaves the site without it, as that folder was not listed as
+/// published: see `output::manifest::prune_listed`.)
+pub const INDEX_DIR: &str = ".quorum/search-index";
 
 /// A finished build.
 #[derive(Debug)]
@@ -346,12 +350,9 @@ fn run(
 /// Why the output or the index folder may not be written, if it may not.
 fn refusals(options: &BuildOptions, targets: &Targets) -> Vec<Diagnostic> {
     let site = (options.output_dir(), &targets.site);
-    let index = targets
-        .index
-        .as_ref()
-        .map(|(dir, guard)| (dir.clone(), guard));
-    std::iter::once(site)
-        .chain(index)
+    let index = (targets.index.0.clone(), &targets.index.1);
+    [site, index]
+        .into_iter()
         .filter_map(|(dir, guard)| {
             let refused = guard.check(&dir).err()?;
             Some(Diagnostic::error(dir, refused.to_string()))
@@ -385,18 +386,13 @@ pub fn write_site(
             .transpose()
             .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?
     };
-    // The index is built into the staged site (or a staging folder of its
-    // own, when configured to live elsewhere) alongside the pages; a build
-    // that fails drops it with them.
-    let index_dir = options.index_dir(&archive.config);
-    let index_error = |e: crate::output::OutputError| Diagnostic::error(&index_dir, e.to_string());
-    let index_stage: Option<(PathBuf, Option<Staging>)> = match (&staging, &targets.index) {
-        (None, _) => None,
-        (Some(site), None) => Some((site.fresh_dir(INDEX_DIR).map_err(index_error)?, None)),
-        (Some(_), Some((dir, guard))) => {
-            let stage = Staging::empty(dir, guard).map_err(index_error)?;
-            Some((stage.dir().to_owned(), Some(stage)))
-        }
+    // The index is built into a staging folder of its own alongside the
+    // pages; a build that fails drops it with them.
+    let (index_dir, index_guard) = &targets.index;
+    let index_error = |e: crate::output::OutputError| Diagnostic::error(index_dir, e.to_string());
+    let index_stage: Option<Staging> = match &staging {
+        None => None,
+        Some(_) => Some(Staging::empty(index_dir, index_guard).map_err(index_error)?),
     };
     let paths = render::page_paths(&archive, theme);
     let (files, clashes) = publish::site_files(&archive, &paths);
@@ -416,10 +412,13 @@ pub fn write_site(
         // tantivy's writer threads catch up, and a blocked worker would
         // take a core from the pages. The writer fills the time the pages
         // spend waiting on the file system.
-        let index = index_stage.as_ref().map(|(dir, _)| {
+        let index = index_stage.as_ref().map(|stage| {
             scope.spawn(|| {
                 let started = Instant::now();
-                (search::index::write(&archive, dir, keep), started.elapsed())
+                (
+                    search::index::write(&archive, stage.dir(), keep),
+                    started.elapsed(),
+                )
             })
         });
         let published = step.run(&jobs, files, diagnostics.as_slice());
@@ -447,12 +446,13 @@ pub fn write_site(
                 reads.documents = written.reads;
             }
             Err(e) => {
-                if !matches!(e, search::SearchError::Body(_))
-                    && let Some(site) = &staging
-                {
-                    site.failed_to_write();
+                if !matches!(e, search::SearchError::Body(_)) {
+                    staging
+                        .iter()
+                        .chain(&index_stage)
+                        .for_each(Staging::failed_to_write);
                 }
-                diagnostics.push(e.diagnostic(&index_dir));
+                diagnostics.push(e.diagnostic(index_dir));
             }
         }
     }
@@ -462,7 +462,7 @@ pub fn write_site(
     if let Some(site) = staging {
         site.commit()
             .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
-        if let Some((_, Some(stage))) = index_stage {
+        if let Some(stage) = index_stage {
             stage.commit().map_err(index_error)?;
         }
     }

@@ -149,7 +149,7 @@ pub struct PersonConfig {
 #[derive(Default)]
 pub struct SearchConfig {
     /// Where the index goes, relative to the archive root; by default
-    /// `search-index/` inside the output folder, swapped in with the site.
+    /// `.quorum/search-index/`, outside the published site.
     #[serde(default)]
     pub index_dir: Option<PathBuf>,
 }
@@ -289,6 +289,26 @@ impl Config {
     pub fn date_at(&self, seconds: i64) -> Option<NaiveDate> {
         let utc = chrono::DateTime::from_timestamp(seconds, 0)?;
         Some(utc.with_timezone(&self.timezone.0).date_naive())
+    }
+
+    /// A warning for a site about to be published without `base_url`:
+    /// its feeds and calendars then give addresses without the host (which
+    /// readers cannot follow from a feed reader), and it has no sitemap.
+    pub fn base_url_warning(&self) -> Option<Diagnostic> {
+        if self.base_url.is_some() {
+            return None;
+        }
+        Some(
+            Diagnostic::warning(
+                CONFIG_FILE,
+                "base_url is not set, so the feeds and calendars link to pages without the \
+                 site's address, and there is no sitemap.xml for search engines",
+            )
+            .with_hint(
+                "add the address the site will be published at, e.g. \
+                 base_url = \"https://minutes.example.org\", to quorum.toml (or pass --base-url)",
+            ),
+        )
     }
 
     /// Scheme and host of `base_url`, for absolute addresses; empty

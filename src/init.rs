@@ -73,7 +73,7 @@ The Director introduced the report and answered members' questions.
 Members asked about recruitment of foster carers.
 "#,
     ),
-    (".gitignore", "/output\n/.output.*\n"),
+    (".gitignore", "/output\n/.output.*\n/.quorum\n"),
 ];
 
 /// Writes a new archive into `dir`, refusing to touch an existing one.

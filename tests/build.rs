@@ -472,3 +472,43 @@ fn robots_txt_points_crawlers_at_the_sitemap_and_away_from_search() {
     build_ok(root);
     assert!(!exists(root, "/robots.txt"));
 }
+
+#[test]
+fn the_index_is_kept_outside_the_published_site() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    build_ok(root);
+    assert!(root.join(".quorum/search-index/meta.json").is_file());
+    let published = snapshot_tree(&root.join("output"));
+    assert!(
+        !published
+            .iter()
+            .any(|(rel, _)| rel.contains("search-index")),
+        "uploading output/ uploads only the site"
+    );
+    assert!(open_index(root).search(&Default::default()).is_ok());
+}
+
+#[test]
+fn an_index_an_older_quorum_left_in_the_site_is_removed_by_the_next_build() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    build_ok(root);
+    // As an older Quorum left it: the index inside the site, listed in
+    // the site's marker as a folder written whole.
+    let old = root.join("output/search-index");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("meta.json"), "{}").unwrap();
+    let marker = root.join("output").join(quorum::output::MARKER);
+    let listing = std::fs::read_to_string(&marker).unwrap();
+    std::fs::write(&marker, format!("{listing}fresh search-index\n")).unwrap();
+    for _ in 0..2 {
+        build_ok(root);
+        assert!(!old.exists(), "the old index is not published");
+        assert!(
+            !root.join(".output.previous/search-index").exists(),
+            "nor kept in the previous site"
+        );
+    }
+    assert!(root.join(".quorum/search-index/meta.json").is_file());
+}

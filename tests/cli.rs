@@ -101,6 +101,27 @@ fn a_build_says_how_to_look_at_the_site() {
         stderr.contains("(file://) its links do not work"),
         "{stderr}"
     );
+    assert!(!stderr.contains("base_url"), "it has one: {stderr}");
+}
+
+#[test]
+fn a_build_without_base_url_warns_that_feeds_and_sitemap_need_it() {
+    let dir = fixture("override");
+    let root = dir.path().to_str().unwrap();
+    let out = quorum(&["build", "--root", root]);
+    assert!(out.status.success(), "a warning, not an error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: base_url is not set"), "{stderr}");
+    assert!(stderr.contains("base_url = \"https://"), "{stderr}");
+    let given = [
+        "build",
+        "--root",
+        root,
+        "--base-url",
+        "https://minutes.example.org",
+    ];
+    let out = quorum(&given);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("base_url is not set"));
 }
 
 #[test]

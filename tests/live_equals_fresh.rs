@@ -308,6 +308,7 @@ fn check_sequence(edits: Vec<Edit>) -> Result<(), TestCaseError> {
     let fresh_dir = tempfile::tempdir().unwrap();
     let mut fresh = options;
     fresh.output = Some(fresh_dir.path().join("site"));
+    fresh.index = Some(fresh_dir.path().join("index"));
     let mut pending: Vec<PathBuf> = Vec::new();
     for edit in edits {
         let mut changed = if let Edit::Broken = edit {
@@ -333,7 +334,7 @@ fn check_sequence(edits: Vec<Edit>) -> Result<(), TestCaseError> {
             edit,
             difference.unwrap_or_default()
         );
-        let answers = search_difference(&live.index_dir(), &fresh_site.join(build::INDEX_DIR));
+        let answers = search_difference(&live.index_dir(), &fresh_dir.path().join("index"));
         prop_assert!(
             answers.is_none(),
             "after {:?}: {}",

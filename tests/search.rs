@@ -412,7 +412,7 @@ fn malformed_queries_and_options_are_rejected_cleanly() {
 fn an_index_written_by_another_quorum_version_is_refused_with_the_fix() {
     let dir = fixture("basic");
     build_ok(dir.path());
-    let index_dir = dir.path().join("output/search-index");
+    let index_dir = dir.path().join(quorum::build::INDEX_DIR);
     // As before triples were indexed: the text field had the plain
     // stemmed analyzer.
     let meta = index_dir.join("meta.json");
@@ -428,7 +428,8 @@ fn an_index_written_by_another_quorum_version_is_refused_with_the_fix() {
 #[test]
 fn a_missing_index_says_how_to_build_one() {
     let dir = fixture("basic");
-    let e = quorum::search::SearchIndex::open(&dir.path().join("output/search-index")).unwrap_err();
+    let e =
+        quorum::search::SearchIndex::open(&dir.path().join(quorum::build::INDEX_DIR)).unwrap_err();
     assert!(matches!(e, SearchError::NoIndex(_)));
     assert!(e.hint().unwrap().contains("quorum build"));
 }

@@ -483,7 +483,7 @@ fn truncated_index_files_do_not_crash_the_search_server() {
     let mut server = Server::start(dir.path(), &["--no-watch"]);
     // Two items, a document and the budget spreadsheet's words.
     assert_eq!(server.get("/api/search?q=budget").json()["total"], 4);
-    let index = dir.path().join("output/search-index");
+    let index = dir.path().join(quorum::build::INDEX_DIR);
     for entry in walkdir::WalkDir::new(&index) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {

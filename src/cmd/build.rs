@@ -11,6 +11,10 @@ pub struct Args {
     /// Where to write the site [default: ROOT/output]
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Where to write the search index [default: from quorum.toml, else
+    /// ROOT/.quorum/search-index]
+    #[arg(long)]
+    pub index: Option<PathBuf>,
     /// Include items marked `status: draft`
     #[arg(long)]
     pub drafts: bool,
@@ -33,6 +37,7 @@ impl Args {
         Ok(BuildOptions {
             root: self.root.clone(),
             output: self.output.clone(),
+            index: self.index.clone(),
             drafts: self.drafts,
             base_url: self.base_url.clone(),
             force: self.force,
@@ -63,7 +68,9 @@ pub fn run(args: Args) -> ExitCode {
                 }
             }
             let a = &report.archive;
-            super::report(report.diagnostics);
+            let mut diagnostics = report.diagnostics;
+            diagnostics.extend(a.config.base_url_warning());
+            super::report(diagnostics);
             let total = report.timings.last().map_or(0.0, |t| t.took.as_secs_f64());
             eprintln!(
                 "Built {} pages ({} committees, {} meetings, {} items, {} topics, {} people), copied {} files and indexed {} documents into {} in {:.2}s",

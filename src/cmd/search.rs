@@ -12,7 +12,7 @@ pub struct Args {
     /// The archive folder (holding quorum.toml and content/)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// The index folder [default: from quorum.toml, else ROOT/output/search-index]
+    /// The index folder [default: from quorum.toml, else ROOT/.quorum/search-index]
     #[arg(long)]
     pub index: Option<PathBuf>,
     /// Only this committee (slug or name)
@@ -78,7 +78,7 @@ pub fn run(args: Args) -> ExitCode {
         let options = BuildOptions::new(&args.root);
         match Config::load(&args.root) {
             Ok(config) => options.index_dir(&config),
-            Err(_) => options.output_dir().join(quorum::build::INDEX_DIR),
+            Err(_) => args.root.join(quorum::build::INDEX_DIR),
         }
     });
     let result = SearchIndex::open(&index_dir).and_then(|index| index.search(&request));

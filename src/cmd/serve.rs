@@ -38,6 +38,7 @@ pub fn run(args: Args) -> ExitCode {
         build: BuildOptions {
             root: args.root.clone(),
             output: args.output.clone(),
+            index: None,
             drafts: args.drafts,
             base_url: None,
             force: false,

@@ -87,7 +87,12 @@ impl SearchError {
     /// What to do about it.
     pub fn hint(&self) -> Option<String> {
         match self {
-            SearchError::NoIndex(_) => Some("build the site first: `quorum build` writes the index beside it".into()),
+            SearchError::NoIndex(_) => Some(
+                "build the site first: `quorum build` writes the index (in .quorum/search-index/ unless \
+                 [search] index_dir says otherwise; an index left in output/search-index/ by an older \
+                 Quorum is not read, and the next build removes it)"
+                    .into(),
+            ),
             SearchError::Query(_) => Some(
                 "words must all match; use \"quotes\" for phrases, OR between alternatives, -word to exclude, and title:, topic:, committee:, person: to filter".into(),
             ),

@@ -176,8 +176,7 @@ pub fn example() -> tempfile::TempDir {
 }
 
 pub fn open_index(root: &Path) -> quorum::search::SearchIndex {
-    quorum::search::SearchIndex::open(&root.join("output").join(quorum::build::INDEX_DIR))
-        .expect("open index")
+    quorum::search::SearchIndex::open(&root.join(quorum::build::INDEX_DIR)).expect("open index")
 }
 
 pub fn query(text: &str) -> quorum::search::SearchRequest {
