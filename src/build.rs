@@ -36,6 +36,9 @@ pub struct BuildOptions {
     /// The `quorum` program, to read each attached PDF in a process of
     /// its own (see `load::text`); `None` reads them on threads.
     pub pdf_reader: Option<PathBuf>,
+    /// The site is served by `quorum serve`, which answers its searches
+    /// (so `[search] server` is not where its pages send them).
+    pub answers_search: bool,
 }
 
 /// Where a build's date comes from: meetings after it are upcoming, and
@@ -62,6 +65,7 @@ impl BuildOptions {
             force: false,
             today: Today::Clock,
             pdf_reader: None,
+            answers_search: false,
         }
     }
 
@@ -166,6 +170,7 @@ pub fn config(options: &BuildOptions) -> Result<Config, BuildFailure> {
         config = config.with_base_url(url)?;
     }
     config.today = build_date(&config, options.today)?;
+    config.search.answered_here = options.answers_search;
     Ok(config)
 }
 

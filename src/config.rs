@@ -152,6 +152,42 @@ pub struct SearchConfig {
     /// `.quorum/search-index/`, outside the published site.
     #[serde(default)]
     pub index_dir: Option<PathBuf>,
+    /// The address of a `quorum serve` that answers this site's searches,
+    /// for a site published as plain files: its search forms and links
+    /// go there.
+    #[serde(default)]
+    pub server: Option<SearchServer>,
+    /// Set (not read from the file) when the site is served by `quorum
+    /// serve`, which answers searches itself: its pages keep their search
+    /// on the site, so a preview searches what it shows.
+    #[serde(skip)]
+    pub answered_here: bool,
+}
+
+impl SearchConfig {
+    /// The search server the pages send their searches to, when it is
+    /// elsewhere.
+    pub fn elsewhere(&self) -> Option<&BaseUrl> {
+        (!self.answered_here)
+            .then_some(self.server.as_ref())
+            .flatten()
+            .map(|s| &s.0)
+    }
+}
+
+/// `[search] server`: an absolute http(s) address, as `base_url` is.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct SearchServer(pub BaseUrl);
+
+impl TryFrom<String> for SearchServer {
+    type Error = String;
+
+    fn try_from(url: String) -> Result<SearchServer, String> {
+        BaseUrl::parse(&url)
+            .map(SearchServer)
+            .map_err(|message| format!("[search] server {message}"))
+    }
 }
 
 /// `[attachments]`: limits on reading the words of attached files (a
@@ -269,6 +305,11 @@ impl Config {
                 d = d.with_hint(hint);
             } else if message.starts_with("base_url ") {
                 d = d.with_hint("write it as e.g. base_url = \"https://minutes.example.org\"");
+            } else if message.starts_with("[search] server ") {
+                d = d.with_hint(
+                    "write it as the address of the `quorum serve` that answers searches, \
+                     e.g. server = \"https://search.example.org\"",
+                );
             }
             d
         })

@@ -63,6 +63,9 @@ pub struct PersonRole {
 
 #[derive(Debug, Clone)]
 pub struct Committee {
+    /// When its content file was last changed (seconds since 1970; none
+    /// without a file), for the sitemap's `<lastmod>`.
+    pub modified: Option<i64>,
     pub slug: String,
     /// Source path under `content/`.
     pub source: String,
@@ -82,6 +85,9 @@ pub struct Committee {
 
 #[derive(Debug, Clone)]
 pub struct Meeting {
+    /// When its content file was last changed (seconds since 1970; none
+    /// without a file), for the sitemap's `<lastmod>`.
+    pub modified: Option<i64>,
     pub committee: Id,
     /// Folder name: the date, with an optional suffix.
     pub folder: String,
@@ -192,6 +198,9 @@ pub struct Declaration {
 
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// When its content file was last changed (seconds since 1970; none
+    /// without a file), for the sitemap's `<lastmod>`.
+    pub modified: Option<i64>,
     pub committee: Id,
     pub meeting: Id,
     pub source: String,
@@ -235,6 +244,9 @@ pub enum Supporting {
 
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// When its content file was last changed (seconds since 1970; none
+    /// without a file), for the sitemap's `<lastmod>`.
+    pub modified: Option<i64>,
     pub item: Id,
     pub source: String,
     pub url: String,

@@ -374,6 +374,7 @@ impl Resolver {
             let members = self.people_of(file, &file.matter.members);
             committee_index.insert(committee.clone(), committees.len());
             committees.push(Committee {
+                modified: file.modified,
                 slug: committee.clone(),
                 source: file.rel.clone(),
                 url: file.path.url(),
@@ -425,15 +426,7 @@ impl Resolver {
                 // A `_committee.md` that failed to parse is reported already.
                 let failed_here = under_failed(failed, committee_slug);
                 if !failed_here && missing_committee_reported.insert(committee_slug.clone()) {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            format!("content/{committee_slug}"),
-                            format!("committee folder `{committee_slug}` has no _committee.md"),
-                        )
-                        .with_hint(format!(
-                            "create content/{committee_slug}/_committee.md with at least `title: ...`"
-                        )),
-                    );
+                    self.diagnostics.push(no_committee_file(committee_slug));
                 }
                 continue;
             };
@@ -448,6 +441,7 @@ impl Resolver {
                 meeting: folder.clone(),
             };
             let mut meeting = Meeting {
+                modified: file.and_then(|f| f.modified),
                 committee,
                 folder: folder.clone(),
                 date: date.0,
@@ -662,6 +656,7 @@ impl Resolver {
                 moved.insert(file.rel.clone(), url.clone());
             }
             documents.push(Document {
+                modified: file.modified,
                 item,
                 source: file.rel.clone(),
                 url,
@@ -1124,6 +1119,17 @@ struct PendingItem<'a> {
     names: ItemNames,
 }
 
+/// The error for a committee folder without its `_committee.md`.
+fn no_committee_file(committee_slug: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("content/{committee_slug}"),
+        format!("committee folder `{committee_slug}` has no _committee.md"),
+    )
+    .with_hint(format!(
+        "create content/{committee_slug}/_committee.md with at least `title: ...`"
+    ))
+}
+
 impl PendingItem<'_> {
     fn item(self) -> Item {
         let PendingItem {
@@ -1170,6 +1176,7 @@ impl PendingItem<'_> {
             })
             .collect();
         let mut item = Item {
+            modified: file.modified,
             committee,
             meeting,
             source: file.rel.clone(),

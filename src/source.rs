@@ -76,13 +76,22 @@ fn open_no_follow(path: &Path) -> io::Result<File> {
 /// Reads the regular file at `path`, at most `limit` bytes of it: the
 /// limit is counted while reading, not taken from the file's stated size.
 pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, SourceError> {
+    read_dated(path, limit).map(|(bytes, _)| bytes)
+}
+
+/// [`read`], with when the file was last modified (seconds since 1970,
+/// when the file system says).
+pub fn read_dated(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<i64>), SourceError> {
     let file = open(path)?;
+    let modified = (file.metadata().and_then(|m| m.modified()).ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64);
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(SourceError::TooLarge { limit });
     }
-    Ok(bytes)
+    Ok((bytes, modified))
 }
 
 /// Checks what `read` or `open` would refuse, without reading.

@@ -512,3 +512,79 @@ fn an_index_an_older_quorum_left_in_the_site_is_removed_by_the_next_build() {
     }
     assert!(root.join(".quorum/search-index/meta.json").is_file());
 }
+
+#[test]
+fn a_site_searched_elsewhere_sends_its_searches_to_that_server() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    let config = std::fs::read_to_string(root.join("quorum.toml")).unwrap();
+    let with_server = format!("{config}\n[search]\nserver = \"https://search.example.org/\"\n");
+    std::fs::write(root.join("quorum.toml"), with_server).unwrap();
+    build_ok(root);
+    let read = |page: &str| std::fs::read_to_string(root.join("output").join(page)).unwrap();
+    let home = read("index.html");
+    assert!(
+        home.contains("action=\"https://search.example.org/search/\""),
+        "{home}"
+    );
+    assert!(
+        home.contains("href=\"https://search.example.org/search/\""),
+        "the Search link"
+    );
+    let search = read("search/index.html");
+    assert!(search.contains("answered by the archive's search service at search.example.org"));
+    assert!(!search.contains("without a search service"));
+    // Without one, the static search page says what to do.
+    std::fs::write(root.join("quorum.toml"), &config).unwrap();
+    build_ok(root);
+    assert!(read("index.html").contains("action=\"/search/\""));
+    assert!(read("search/index.html").contains("without a search service"));
+    // A server address that is not one is an error naming the setting.
+    std::fs::write(
+        root.join("quorum.toml"),
+        format!("{config}\n[search]\nserver = \"search.example.org\"\n"),
+    )
+    .unwrap();
+    let failure = quorum::build::build(&options(root)).unwrap_err();
+    let shown = failure
+        .diagnostics
+        .iter()
+        .map(|d| format!("{d:?}"))
+        .collect::<String>();
+    assert!(shown.contains("[search] server"), "{shown}");
+    assert!(shown.contains("https://search.example.org"), "{shown}");
+}
+
+#[test]
+fn the_sitemap_dates_each_page_by_its_file_never_after_the_build_date() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    let set_modified = |rel: &str, unix: u64| {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(root.join("content").join(rel))
+            .unwrap();
+        let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix);
+        file.set_modified(when).unwrap();
+    };
+    set_modified("finance/2024-01-10/01-budget.md", 1_706_961_600); // 2024-02-03 12:00 UTC
+    set_modified("finance/2024-01-10/_meeting.md", 1_798_761_600); // 2027
+    build_ok(root); // on 2024-06-01
+    let sitemap = std::fs::read_to_string(root.join("output/sitemap.xml")).unwrap();
+    let entry = |path: &str| {
+        let loc = format!("<loc>https://minutes.example.org{path}</loc>");
+        let line = sitemap.lines().find(|l| l.contains(&loc));
+        line.unwrap_or_else(|| panic!("{path} not in {sitemap}"))
+            .to_owned()
+    };
+    assert!(
+        entry("/finance/2024-01-10/budget/").contains("<lastmod>2024-02-03</lastmod>"),
+        "{sitemap}"
+    );
+    assert!(
+        entry("/finance/2024-01-10/").contains("<lastmod>2024-06-01</lastmod>"),
+        "a file dated after the build date: the build date"
+    );
+    assert!(!entry("/topics/").contains("lastmod"), "a list has no file");
+    assert!(!sitemap.contains("/search/"), "the search page is a form");
+}

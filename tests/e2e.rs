@@ -332,3 +332,155 @@ fn the_record_pages_are_axe_clean() {
         problems.join("\n")
     );
 }
+
+/// A loopback port free a moment ago.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// Python's plain static file server (not Quorum) serving `dir`; killed
+/// when dropped.
+struct StaticHost {
+    child: Child,
+    base: String,
+}
+
+impl StaticHost {
+    fn start(dir: &Path, port: u16) -> StaticHost {
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .arg("--directory")
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start python3 -m http.server");
+        wait("the static host to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        StaticHost {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for StaticHost {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Builds the archive at `root` with `config` and copies its site to
+/// `public` (emptied first), as a council uploads it to its web host.
+fn publish(root: &Path, config: &str, public: &Path) {
+    std::fs::write(root.join("quorum.toml"), config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["build", "--root"])
+        .arg(root)
+        .output()
+        .expect("run quorum build");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(public);
+    copy_tree(&root.join("output"), public);
+}
+
+#[test]
+fn a_site_on_a_plain_static_host_searches_through_its_search_server() {
+    if !browser_available() {
+        return;
+    }
+    let dir = example();
+    let public = tempfile::tempdir().unwrap();
+    let (site_port, search_port) = (free_port(), free_port());
+    let site = format!("http://127.0.0.1:{site_port}");
+    let config = std::fs::read_to_string(dir.path().join("quorum.toml")).unwrap();
+    let config = config.replace("https://minutes.example.org", &site);
+    let with_server = format!("{config}\n[search]\nserver = \"http://127.0.0.1:{search_port}\"\n");
+    publish(dir.path(), &with_server, public.path());
+    assert!(
+        !public.path().join("search-index").exists(),
+        "the index is not uploaded with the site"
+    );
+    let host = StaticHost::start(public.path(), site_port);
+    let search = Server::start_at(
+        dir.path(),
+        &format!("127.0.0.1:{search_port}"),
+        &["--no-watch"],
+    );
+    let browser = Driver::start();
+
+    // A member on the static site searches from the home page: the form
+    // reaches the search server, whose hits lead back to the static site.
+    browser.goto(&format!("{}/", host.base));
+    let input = browser.find("form.search-form input[name=q]");
+    browser.call(
+        "POST",
+        &format!("/element/{input}/value"),
+        json!({"text": "bullying"}),
+    );
+    let button = browser.find("form.search-form button");
+    browser.call("POST", &format!("/element/{button}/click"), json!({}));
+    wait("results from the search server", || {
+        browser.script("return location.origin") == search.base.as_str()
+            && browser
+                .script("return document.querySelectorAll('.hit-title a').length")
+                .as_u64()
+                .unwrap_or(0)
+                > 0
+    });
+    let first = browser.script("return document.querySelector('.hit-title a').href");
+    assert!(
+        first
+            .as_str()
+            .unwrap_or_default()
+            .starts_with(&format!("{site}/")),
+        "hits link to the static site: {first}"
+    );
+    let hit = browser.find(".hit-title a");
+    browser.call("POST", &format!("/element/{hit}/click"), json!({}));
+    wait("the item page on the static site", || {
+        browser.script("return location.origin") == site.as_str()
+            && browser.script("return document.querySelector('h1') !== null") == true
+    });
+
+    // The static site's own scripts may ask the server's API (CORS).
+    let answer = browser.call(
+        "POST",
+        "/execute/async",
+        json!({"script": format!("var done = arguments[arguments.length - 1];
+            fetch('{}/api/search?q=bullying').then(function (r) {{ return r.json(); }})
+              .then(function (j) {{ done(j.total); }}, function (e) {{ done('refused: ' + e); }});",
+            search.base), "args": []}),
+    );
+    assert!(
+        answer.as_u64().unwrap_or(0) > 0,
+        "the API answered the site: {answer}"
+    );
+
+    // Without a search server the static search page says what to do,
+    // and keeps the words that were typed.
+    publish(dir.path(), &config, public.path());
+    browser.goto(&format!("{}/search/?q=bullying", host.base));
+    wait("the static search page", || {
+        browser
+            .script("return document.getElementById('q') ? document.getElementById('q').value : ''")
+            == "bullying"
+    });
+    let note = browser.script("return document.querySelector('.notice').textContent");
+    let note = note.as_str().unwrap_or_default();
+    assert!(note.contains("without a search service"), "{note}");
+    assert!(note.contains("[search] server"), "{note}");
+}

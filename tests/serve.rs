@@ -760,3 +760,31 @@ fn the_search_page_offers_every_filter_and_writes_as_the_other_pages() {
     assert!(oldest.windows(2).all(|w| w[0] <= w[1]), "{oldest:?}");
     assert_eq!(newest.first(), oldest.last());
 }
+
+#[test]
+fn a_preview_searches_itself_even_when_a_search_server_is_set() {
+    let dir = fixture("basic");
+    let config = std::fs::read_to_string(dir.path().join("quorum.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("quorum.toml"),
+        format!("{config}\n[search]\nserver = \"https://search.example.org\"\n"),
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let home = server.get("/").text();
+    assert!(home.contains("action=\"/search/\""), "{home}");
+    // Watching, result links stay on the preview; the API still lets the
+    // published site call it.
+    let r = server.get("/search/?q=budget");
+    assert!(r.text().contains("href=\"/finance/"), "{}", r.text());
+    let api = request(
+        "GET",
+        &server.url("/api/search?q=budget"),
+        &[("Origin", "https://minutes.example.org")],
+        None,
+    );
+    assert_eq!(
+        api.header("access-control-allow-origin"),
+        Some("https://minutes.example.org")
+    );
+}

@@ -43,6 +43,7 @@ impl Args {
             force: self.force,
             today: self.today.today()?,
             pdf_reader: super::pdf_reader(),
+            answers_search: false,
         })
     }
 }

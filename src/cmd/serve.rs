@@ -44,6 +44,7 @@ pub fn run(args: Args) -> ExitCode {
             force: false,
             today,
             pdf_reader: super::pdf_reader(),
+            answers_search: true,
         },
         bind: args.bind,
         watch: !args.no_watch,

@@ -78,6 +78,9 @@ pub struct Parsed<M> {
     pub yaml_line: usize,
     pub body: Body,
     pub references: Vec<LocatedRef>,
+    /// When the file was last changed (seconds since 1970), for the
+    /// sitemap's `<lastmod>`.
+    pub modified: Option<i64>,
 }
 
 impl<M> Parsed<M> {
@@ -471,25 +474,27 @@ fn read_file(
             text: None,
         }));
     }
-    let text = read_markdown(&source, &shown)?;
-    Ok(match path {
+    let (text, modified) = read_markdown(&source, &shown)?;
+    let file = MarkdownFile {
+        rel,
+        path,
+        text: &text,
+        modified,
+    };
+    Ok(match file.path {
         ContentPath::Committee { .. } => {
-            File::Committee(parse(rel, path, &text, options, CommitteeMatter::KEYS)?)
+            File::Committee(parse(file, options, CommitteeMatter::KEYS)?)
         }
-        ContentPath::Meeting { .. } => {
-            File::Meeting(parse(rel, path, &text, options, MeetingMatter::KEYS)?)
-        }
-        ContentPath::Item { .. } => File::Item(parse(rel, path, &text, options, ItemMatter::KEYS)?),
-        ContentPath::Document { .. } => {
-            File::Document(parse(rel, path, &text, options, DocumentMatter::KEYS)?)
-        }
+        ContentPath::Meeting { .. } => File::Meeting(parse(file, options, MeetingMatter::KEYS)?),
+        ContentPath::Item { .. } => File::Item(parse(file, options, ItemMatter::KEYS)?),
+        ContentPath::Document { .. } => File::Document(parse(file, options, DocumentMatter::KEYS)?),
         ContentPath::Attachment { .. } => unreachable!("handled above"),
     })
 }
 
 /// Reads a Markdown file, refusing what cannot be Markdown.
-fn read_markdown(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = source::read(path, MAX_MARKDOWN_BYTES).map_err(|e| match e {
+fn read_markdown(path: &Path, shown: &Path) -> Result<(String, Option<i64>), Diagnostic> {
+    let (bytes, modified) = source::read_dated(path, MAX_MARKDOWN_BYTES).map_err(|e| match e {
         source::SourceError::TooLarge { .. } => Diagnostic::error(
             shown,
             format!(
@@ -509,25 +514,39 @@ fn read_markdown(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
         return Err(Diagnostic::error(shown, "file is binary, not Markdown text")
             .with_hint("only .md text files are rendered; give other files another extension to attach them"));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-        let (line, column) = diagnostic::line_col(&valid, offset);
-        let mut d = Diagnostic::error(shown, "file is not valid UTF-8 text")
-            .with_hint("save the file as UTF-8 in your editor");
-        d.line = Some(line);
-        d.column = Some(column);
-        d
-    })
+    String::from_utf8(bytes)
+        .map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let (line, column) = diagnostic::line_col(&valid, offset);
+            let mut d = Diagnostic::error(shown, "file is not valid UTF-8 text")
+                .with_hint("save the file as UTF-8 in your editor");
+            d.line = Some(line);
+            d.column = Some(column);
+            d
+        })
+        .map(|text| (text, modified))
+}
+
+/// A Markdown file as read, to be parsed.
+struct MarkdownFile<'a> {
+    rel: String,
+    path: ContentPath,
+    text: &'a str,
+    modified: Option<i64>,
 }
 
 fn parse<M: DeserializeOwned>(
-    rel: String,
-    path: ContentPath,
-    text: &str,
+    file: MarkdownFile,
     options: &LoadOptions,
     keys: &[&str],
 ) -> Result<Parsed<M>, Diagnostic> {
+    let MarkdownFile {
+        rel,
+        path,
+        text,
+        modified,
+    } = file;
     let shown = Path::new(CONTENT_DIR).join(&rel);
     let split = frontmatter::split(text).map_err(|e| {
         Diagnostic::error(&shown, e.to_string())
@@ -567,5 +586,6 @@ fn parse<M: DeserializeOwned>(
         yaml_line: split.yaml_line,
         body,
         references,
+        modified,
     })
 }

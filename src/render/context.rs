@@ -22,6 +22,11 @@ pub struct SiteView {
     /// Prefix to put before a root-relative path, e.g. for static assets.
     pub prefix: String,
     pub feed: String,
+    /// Where search forms and links go: the site's own search page, or
+    /// `[search] server`'s when the site is plain files searched elsewhere.
+    pub search: String,
+    /// The host of that search server, when there is one ("" otherwise).
+    pub search_elsewhere: String,
     pub extra: serde_json::Value,
 }
 

@@ -584,14 +584,33 @@ impl PageBuilder<'_> {
     fn sitemap(&self, theme: &Theme) -> RenderedPage {
         self.r.page_list();
         let a = self.archive();
-        let paths = jobs(a, theme).into_iter().map(|j| job_path(a, theme, j));
+        let pages = (jobs(a, theme).into_iter())
+            .map(|j| (job_path(a, theme, j), self.page_modified(j)))
+            .collect::<Vec<_>>();
         RenderedPage {
             url: "/sitemap.xml".into(),
             source: None,
             template: "sitemap.xml",
-            contents: Contents::Text(sitemap::xml(a, paths)),
+            contents: Contents::Text(sitemap::xml(a, pages.into_iter())),
             reads: Vec::new(),
         }
+    }
+
+    /// When the content file a page is made from last changed, as a date
+    /// where the archive is; never after the build's date, so that a
+    /// build with a fixed date (`--today`, `SOURCE_DATE_EPOCH`) from a
+    /// fresh checkout, whose files all date from the checkout, is the same
+    /// each time. Pages of the site's own (lists, topics, people) have none.
+    fn page_modified(&self, job: PageJob) -> Option<chrono::NaiveDate> {
+        let seconds = match job {
+            PageJob::Committee(c, 0) => self.r.committee(c).modified,
+            PageJob::Meeting(m) => self.r.meeting(m).modified,
+            PageJob::Item(i) => self.r.item(i).modified,
+            PageJob::Document(d) => self.r.document(d).modified,
+            _ => None,
+        }?;
+        let config = &self.archive().config;
+        Some(config.date_at(seconds)?.min(config.today))
     }
 
     /// `robots.txt`: all pages may be crawled but search results (the

@@ -4,18 +4,24 @@
 
 use crate::model::Archive;
 
-/// The sitemap of `archive`, whose pages are at `page_paths` (site paths;
-/// only folders are pages a reader visits). Needs `base_url`: a sitemap
-/// lists absolute addresses.
-pub fn xml(archive: &Archive, page_paths: impl Iterator<Item = String>) -> String {
+/// The sitemap of `archive`, whose pages are at `pages` (site paths, with
+/// the date each last changed if known; only folders are pages a reader
+/// visits). Needs `base_url`: a sitemap lists absolute addresses.
+pub fn xml(
+    archive: &Archive,
+    pages: impl Iterator<Item = (String, Option<chrono::NaiveDate>)>,
+) -> String {
     let origin = archive.config.origin();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     // The search page is a form: what it shows depends on the query.
-    for url in page_paths.filter(|u| u.ends_with('/') && u != "/search/") {
+    for (url, modified) in pages.filter(|(u, _)| u.ends_with('/') && u != "/search/") {
+        let lastmod = modified
+            .map(|d| format!("<lastmod>{}</lastmod>", d.format("%Y-%m-%d")))
+            .unwrap_or_default();
         xml.push_str(&format!(
-            "  <url><loc>{origin}{}{}</loc></url>\n",
+            "  <url><loc>{origin}{}{}</loc>{lastmod}</url>\n",
             archive.prefix,
             escape(&url)
         ));

@@ -75,6 +75,13 @@ impl<'a> Views<'a> {
                 language: config.language.clone(),
                 home: format!("{prefix}/"),
                 feed: format!("{prefix}/feed.xml"),
+                search: match config.search.elsewhere() {
+                    Some(server) => format!("{}/search/", server.as_str()),
+                    None => format!("{prefix}/search/"),
+                },
+                search_elsewhere: (config.search.elsewhere())
+                    .map(|server| server.origin().split("//").nth(1).unwrap_or("").to_owned())
+                    .unwrap_or_default(),
                 prefix,
                 extra: serde_json::to_value(&config.extra).unwrap_or_default(),
             },

@@ -409,6 +409,7 @@ impl Fingerprinted for Committee {
 
     fn whole(&self, f: &mut Print) {
         let Committee {
+            modified,
             slug,
             source,
             url,
@@ -422,7 +423,7 @@ impl Fingerprinted for Committee {
             refers_to,
             extra,
         } = self;
-        f.value((slug, source, url, title, short, authority));
+        f.value((slug, source, url, title, short, authority, modified));
         f.people(members);
         f.body(remit);
         f.ids(|k| &k.meetings, meetings);
@@ -449,6 +450,7 @@ impl Fingerprinted for Meeting {
 
     fn whole(&self, f: &mut Print) {
         let Meeting {
+            modified,
             committee,
             folder,
             date,
@@ -473,7 +475,7 @@ impl Fingerprinted for Meeting {
         } = self;
         f.id(|k| &k.committees, *committee);
         f.value((
-            folder, date, source, url, time, venue, status, label, recording,
+            folder, date, source, url, time, venue, status, label, recording, modified,
         ));
         f.people(chair.as_slice());
         f.people(attendees);
@@ -518,6 +520,7 @@ impl Fingerprinted for std::sync::Arc<Item> {
 
     fn whole(&self, f: &mut Print) {
         let Item {
+            modified,
             committee,
             meeting,
             source,
@@ -545,6 +548,7 @@ impl Fingerprinted for std::sync::Arc<Item> {
         } = &**self;
         f.id(|k| &k.committees, *committee);
         f.id(|k| &k.meetings, *meeting);
+        f.value(modified);
         f.value((
             source,
             url,
@@ -594,6 +598,7 @@ impl Fingerprinted for Document {
 
     fn whole(&self, f: &mut Print) {
         let Document {
+            modified,
             item,
             source,
             url,
@@ -608,7 +613,7 @@ impl Fingerprinted for Document {
             extra,
         } = self;
         f.id(|k| &k.items, *item);
-        f.value((source, url, slug, title, date, kind));
+        f.value((source, url, slug, title, date, kind, modified));
         f.people(author.as_slice());
         f.body(body);
         f.pages(referenced_by);

@@ -86,6 +86,11 @@ struct AppState {
     watch: bool,
     output_dir: PathBuf,
     prefix: String,
+    /// With `[search] server` set, the origin of the site it searches
+    /// for (`base_url`'s): the API lets that site's pages call it, and
+    /// without watching (the production search server) the result pages
+    /// link back to it.
+    site_elsewhere: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +133,9 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
         watch: options.watch,
         output_dir: live.output_dir(),
         prefix: archive.prefix.clone(),
+        site_elsewhere: (archive.config.search.server.as_ref())
+            .and(archive.config.base_url.as_ref())
+            .map(|site| site.origin().to_owned()),
     });
     let watcher = if options.watch {
         Some(watch::start(live, Arc::clone(&state))?)
@@ -136,9 +144,13 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
     };
 
     let prefix = state.prefix.clone();
+    let mut api = get(search_api);
+    if let Some(origin) = &state.site_elsewhere {
+        api = api.layer(cors_for(origin)?);
+    }
     let mut app = Router::new()
         .route(&format!("{prefix}/search/"), get(search_html))
-        .route(&format!("{prefix}/api/search"), get(search_api))
+        .route(&format!("{prefix}/api/search"), api)
         .route(EVENTS_PATH, get(events))
         .fallback(static_file);
     if options.watch {
@@ -160,6 +172,20 @@ pub async fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Resul
     serve_connections(listener, app, shutdown, &state.stopping).await;
     drop(watcher);
     Ok(())
+}
+
+/// Lets the pages of the site at `origin` call the search API from their
+/// scripts (a GET with no credentials: no preflight is needed, but one is
+/// answered).
+fn cors_for(origin: &str) -> Result<tower_http::cors::CorsLayer, ServeError> {
+    let origin = HeaderValue::from_str(origin).map_err(|_| {
+        ServeError::Io(std::io::Error::other(format!(
+            "base_url's origin `{origin}` cannot be sent in a header"
+        )))
+    })?;
+    Ok(tower_http::cors::CorsLayer::new()
+        .allow_origin(origin)
+        .allow_methods([Method::GET]))
 }
 
 /// Accepts connections until `shutdown` resolves, then stops accepting,
@@ -494,6 +520,8 @@ async fn search_html(
         )
     };
     let prefix = state.prefix.clone();
+    // A preview (watching) keeps its links on itself.
+    let links_to = state.site_elsewhere.clone().filter(|_| !state.watch);
     let chosen = search_page::Params::from(pairs.clone());
     let outcome = tokio::task::spawn_blocking(move || -> (StatusCode, SearchPage) {
         let mut page = SearchPage {
@@ -520,7 +548,11 @@ async fn search_html(
         };
         match index.search(&request) {
             Ok(results) => {
-                page.results = Some(search_page::view(results, &params, &prefix));
+                let mut view = search_page::view(results, &params, &prefix);
+                if let Some(origin) = &links_to {
+                    search_page::link_hits_to(&mut view, origin);
+                }
+                page.results = Some(view);
                 (StatusCode::OK, page)
             }
             Err(e @ SearchError::Query(_)) | Err(e @ SearchError::Option(_)) => {

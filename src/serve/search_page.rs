@@ -254,3 +254,15 @@ fn encode(s: &str) -> String {
     }
     out
 }
+
+/// Points the hits of `view` at the site published at `origin` (scheme and
+/// host): for a search server answering a site that lives elsewhere, whose
+/// readers go back to that site from the results.
+pub fn link_hits_to(view: &mut SearchResultsView, origin: &str) {
+    for hit in &mut view.hits {
+        hit.url.insert_str(0, origin);
+        if let Some(parent) = &mut hit.parent {
+            parent.url.insert_str(0, origin);
+        }
+    }
+}

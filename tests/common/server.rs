@@ -17,11 +17,17 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: &Path, extra: &[&str]) -> Server {
+        Server::start_at(root, "127.0.0.1:0", extra)
+    }
+
+    /// Started at `bind` (an address chosen beforehand, when the site must
+    /// know it).
+    pub fn start_at(root: &Path, bind: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_quorum"))
             .arg("serve")
             .arg("--root")
             .arg(root)
-            .args(["--bind", "127.0.0.1:0"])
+            .args(["--bind", bind])
             .args(extra)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
