@@ -39,6 +39,8 @@ pub struct BuildOptions {
     /// The site is served by `quorum serve`, which answers its searches
     /// (so `[search] server` is not where its pages send them).
     pub answers_search: bool,
+    /// Write the static search bundle, as `[search] static = true` does.
+    pub static_search: bool,
 }
 
 /// Where a build's date comes from: meetings after it are upcoming, and
@@ -66,6 +68,7 @@ impl BuildOptions {
             today: Today::Clock,
             pdf_reader: None,
             answers_search: false,
+            static_search: false,
         }
     }
 
@@ -130,6 +133,8 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Documents in the search index.
     pub indexed: usize,
+    /// Records in the static search bundle (none without one).
+    pub bundled: usize,
     /// Attached files whose words were read, and how many of those came
     /// from the cache.
     pub texts: load::text::Counts,
@@ -171,6 +176,7 @@ pub fn config(options: &BuildOptions) -> Result<Config, BuildFailure> {
     }
     config.today = build_date(&config, options.today)?;
     config.search.answered_here = options.answers_search;
+    config.search.static_bundle |= options.static_search;
     Ok(config)
 }
 
@@ -400,8 +406,9 @@ pub fn write_site(
         Some(_) => Some(Staging::empty(index_dir, index_guard).map_err(index_error)?),
     };
     let paths = render::page_paths(&archive, theme);
-    let (files, clashes) = publish::site_files(&archive, &paths);
+    let (mut files, clashes) = publish::site_files(&archive, &paths);
     diagnostics.extend(clashes);
+    let bundle_dir = bundle_dir(&archive, staging.as_ref(), &mut files)?;
     let jobs: Vec<PageJob> = paths.into_iter().map(|(job, _)| job).collect();
     let output = options.output_dir();
     let step = Step {
@@ -412,7 +419,7 @@ pub fn write_site(
         target: staging.as_ref().map(|s| s as &dyn Target),
         keep_reads: keep,
     };
-    let ((published, problems), index_result) = std::thread::scope(|scope| {
+    let ((published, problems), index_result, bundle_result) = std::thread::scope(|scope| {
         // Its own thread, not a rayon worker: adding documents blocks while
         // tantivy's writer threads catch up, and a blocked worker would
         // take a core from the pages. The writer fills the time the pages
@@ -426,16 +433,27 @@ pub fn write_site(
                 )
             })
         });
+        let bundle = bundle_dir.as_ref().map(|dir| {
+            scope.spawn(|| {
+                let started = Instant::now();
+                (search::bundle::write(&archive, dir), started.elapsed())
+            })
+        });
         let published = step.run(&jobs, files, diagnostics.as_slice());
         timings.push(Timing::now(
             "render + check + write",
             stage_started.elapsed(),
         ));
-        let index_result = index.map(|handle| match handle.join() {
-            Ok(result) => result,
-            Err(panic) => std::panic::resume_unwind(panic),
-        });
-        (published, index_result)
+        let index_result = index.map(joined);
+        (published, index_result, bundle.map(joined))
+    });
+    let bundled = bundle_result.map_or(0, |(result, took)| {
+        timings.push(Timing::now("static search bundle (alongside)", took));
+        result.unwrap_or_else(|e| {
+            staging.iter().for_each(Staging::failed_to_write);
+            diagnostics.push(e.diagnostic(&output.join(search::bundle::BUNDLE_DIR)));
+            0
+        })
     });
     diagnostics.extend(problems);
     let mut reads = Reads {
@@ -478,12 +496,42 @@ pub fn write_site(
         files: copied,
         bytes: published.bytes,
         indexed,
+        bundled,
         texts: load::text::Counts::default(),
         archive,
         diagnostics,
         timings,
         reads,
     })
+}
+
+/// A scoped thread's result (its panic, resumed).
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    match handle.join() {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Where the static search bundle goes in the staged site, when the site
+/// has one; the files of it that pages link to join the site's `files`
+/// (so a check, which writes nothing, does not report them missing).
+fn bundle_dir(
+    archive: &Archive,
+    staging: Option<&Staging>,
+    files: &mut std::collections::HashSet<String>,
+) -> Result<Option<PathBuf>, BuildFailure> {
+    if !archive.config.search.bundled() {
+        return Ok(None);
+    }
+    files.extend(search::bundle::UI_FILES.map(str::to_owned));
+    let Some(site) = staging else {
+        return Ok(None);
+    };
+    let dir = site.fresh_dir(search::bundle::BUNDLE_DIR);
+    Ok(Some(dir.map_err(|e| {
+        Diagnostic::error(site.dir(), e.to_string())
+    })?))
 }
 
 /// Where `quorum` looks for an archive when none is given.

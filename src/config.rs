@@ -157,6 +157,10 @@ pub struct SearchConfig {
     /// go there.
     #[serde(default)]
     pub server: Option<SearchServer>,
+    /// `static = true`: also write a Pagefind bundle under `/pagefind/`,
+    /// which the search page uses where no server answers.
+    #[serde(default, rename = "static")]
+    pub static_bundle: bool,
     /// Set (not read from the file) when the site is served by `quorum
     /// serve`, which answers searches itself: its pages keep their search
     /// on the site, so a preview searches what it shows.
@@ -167,6 +171,12 @@ pub struct SearchConfig {
 impl SearchConfig {
     /// The search server the pages send their searches to, when it is
     /// elsewhere.
+    /// Whether the site gets a static search bundle (`quorum serve`
+    /// answers searches itself, and makes none).
+    pub fn bundled(&self) -> bool {
+        self.static_bundle && !self.answered_here
+    }
+
     pub fn elsewhere(&self) -> Option<&BaseUrl> {
         (!self.answered_here)
             .then_some(self.server.as_ref())

@@ -260,6 +260,28 @@ fn axe_script() -> Option<String> {
     script
 }
 
+/// What axe-core finds wrong with the page open in `browser`, each named
+/// after `path`.
+fn axe_violations(browser: &Driver, axe: &str, path: &str) -> Vec<String> {
+    browser.call(
+        "POST",
+        "/execute/sync",
+        json!({"script": format!("{axe}\nreturn null;"), "args": []}),
+    );
+    let found = browser.call(
+        "POST",
+        "/execute/async",
+        json!({"script": "var done = arguments[arguments.length - 1];
+            axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})
+              .then(function (r) { done(r.violations.map(function (v) {
+                return v.id + ' (' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', ') + ')';
+              })); }, function (e) { done(['axe failed: ' + e]); });", "args": []}),
+    );
+    (found.as_array().into_iter().flatten())
+        .map(|v| format!("{path}: {}", v.as_str().unwrap_or_default()))
+        .collect()
+}
+
 #[test]
 fn the_record_pages_are_axe_clean() {
     if !browser_available() {
@@ -308,23 +330,7 @@ fn the_record_pages_are_axe_clean() {
     let mut problems = Vec::new();
     for path in pages {
         browser.goto(&server.url(path));
-        browser.call(
-            "POST",
-            "/execute/sync",
-            json!({"script": format!("{axe}\nreturn null;"), "args": []}),
-        );
-        let found = browser.call(
-            "POST",
-            "/execute/async",
-            json!({"script": "var done = arguments[arguments.length - 1];
-                axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})
-                  .then(function (r) { done(r.violations.map(function (v) {
-                    return v.id + ' (' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', ') + ')';
-                  })); }, function (e) { done(['axe failed: ' + e]); });", "args": []}),
-        );
-        for v in found.as_array().into_iter().flatten() {
-            problems.push(format!("{path}: {}", v.as_str().unwrap_or_default()));
-        }
+        problems.extend(axe_violations(&browser, &axe, path));
     }
     assert!(
         problems.is_empty(),
@@ -483,4 +489,88 @@ fn a_site_on_a_plain_static_host_searches_through_its_search_server() {
     let note = note.as_str().unwrap_or_default();
     assert!(note.contains("without a search service"), "{note}");
     assert!(note.contains("[search] server"), "{note}");
+}
+
+/// The number at the start of Pagefind's "N results for ..." line.
+fn result_count(browser: &Driver) -> u64 {
+    let message = browser.script(
+        "var m = document.querySelector('.pagefind-ui__message'); return m ? m.textContent : ''",
+    );
+    let message = message.as_str().unwrap_or_default();
+    message
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_site_on_a_plain_static_host_searches_in_the_browser_with_its_bundle() {
+    if !browser_available() {
+        return;
+    }
+    let dir = example();
+    let public = tempfile::tempdir().unwrap();
+    let site_port = free_port();
+    let site = format!("http://127.0.0.1:{site_port}");
+    let config = std::fs::read_to_string(dir.path().join("quorum.toml")).unwrap();
+    let config = config.replace("https://minutes.example.org", &site);
+    publish(
+        dir.path(),
+        &format!("{config}\n[search]\nstatic = true\n"),
+        public.path(),
+    );
+    let host = StaticHost::start(public.path(), site_port);
+    let browser = Driver::start();
+
+    // The home page's search box leads to the search page, which searches
+    // the bundle in the browser.
+    browser.goto(&format!("{}/", host.base));
+    let input = browser.find("form.search-form input[name=q]");
+    browser.call(
+        "POST",
+        &format!("/element/{input}/value"),
+        json!({"text": "children"}),
+    );
+    let button = browser.find("form.search-form button");
+    browser.call("POST", &format!("/element/{button}/click"), json!({}));
+    wait("results from the bundle", || result_count(&browser) > 1);
+    let all = result_count(&browser);
+
+    // A filter narrows them: the committee with the fewest.
+    wait("the filters", || {
+        browser
+            .script("return document.querySelectorAll('input.pagefind-ui__filter-checkbox').length")
+            .as_u64()
+            .unwrap_or(0)
+            > 0
+    });
+    browser.script(
+        "document.querySelectorAll('details.pagefind-ui__filter-panel, details.pagefind-ui__filter-block').forEach(function (d) { d.open = true; }); return null",
+    );
+    let committee = browser.find("input.pagefind-ui__filter-checkbox[id*='committee']");
+    browser.call("POST", &format!("/element/{committee}/click"), json!({}));
+    wait("fewer results", || {
+        let n = result_count(&browser);
+        n > 0 && n < all
+    });
+    if let Some(axe) = axe_script() {
+        let problems = axe_violations(&browser, &axe, "/search/ (static)");
+        assert!(
+            problems.is_empty(),
+            "accessibility problems:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    // Each hit links to its page on the static site.
+    let first = browser.script("return document.querySelector('.pagefind-ui__result-link').href");
+    let first = first.as_str().unwrap_or_default().to_owned();
+    assert!(first.starts_with(&format!("{site}/")), "{first}");
+    let hit = browser.find(".pagefind-ui__result-link");
+    browser.call("POST", &format!("/element/{hit}/click"), json!({}));
+    wait("the hit's page", || {
+        browser.script("return location.href") == first.as_str()
+            && browser.script("return document.querySelector('h1') !== null") == true
+    });
 }

@@ -25,14 +25,26 @@ fn everything_published(root: &Path) -> String {
                 all.push_str(&format!("== {}\n", entry.unwrap().path().display()));
             }
             for (rel, bytes) in snapshot_tree(&path) {
-                all.push_str(&format!(
-                    "== {name}/{rel}\n{}",
-                    String::from_utf8_lossy(&bytes)
-                ));
+                all.push_str(&format!("== {name}/{rel}\n{}", readable(&bytes)));
             }
         }
     }
     all
+}
+
+/// A file's text as whoever downloads it reads it: the static search
+/// bundle's gzip-compressed files decompressed.
+fn readable(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut out = Vec::new();
+    if bytes.starts_with(&[0x1f, 0x8b])
+        && flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .is_ok()
+    {
+        return String::from_utf8_lossy(&out).into_owned();
+    }
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[cfg(unix)]
@@ -320,6 +332,9 @@ proptest::proptest! {
         let secret = outside.path().join("secret.txt");
         fs::write(&secret, "OUTSIDE-SECRET").unwrap();
         write_items(root, &items, &secret);
+        // With the static search bundle too: its files are published.
+        let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
+        fs::write(root.join("quorum.toml"), format!("{config}\n[search]\nstatic = true\n")).unwrap();
         let special = items.iter().any(|i| i.link_out || i.link_exempt || i.pipe);
         if drafts_first {
             let _ = build_drafts(root);

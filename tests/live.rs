@@ -26,7 +26,9 @@ fn edit(root: &Path, from: &str, to: &str) -> std::path::PathBuf {
 /// Returns the live site's output folder.
 fn assert_live_matches_fresh(from: &str, to: &str, expect_text: &str) -> tempfile::TempDir {
     let dir = common::fixture("basic");
-    let options = BuildOptions::new(dir.path());
+    let mut options = BuildOptions::new(dir.path());
+    // As `quorum serve` builds (a live site answers its own searches).
+    options.answers_search = true;
     let mut live = LiveSite::build(options.clone()).expect("builds");
     let file = edit(dir.path(), from, to);
     let applied = live.apply(&[file]).expect("edit applies");

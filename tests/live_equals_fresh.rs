@@ -303,6 +303,8 @@ fn check_sequence(edits: Vec<Edit>) -> Result<(), TestCaseError> {
     // Between the fixture's meetings: the children's meeting is upcoming,
     // and an action due on 15 January overdue.
     let mut options = BuildOptions::new(root);
+    // As `quorum serve` builds (a live site answers its own searches).
+    options.answers_search = true;
     options.today = common::on("2024-01-20");
     let mut live = LiveSite::build(options.clone()).expect("the fixture builds");
     let fresh_dir = tempfile::tempdir().unwrap();

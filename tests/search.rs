@@ -433,3 +433,76 @@ fn a_missing_index_says_how_to_build_one() {
     assert!(matches!(e, SearchError::NoIndex(_)));
     assert!(e.hint().unwrap().contains("quorum build"));
 }
+
+/// The static search bundle's files, decompressed where Pagefind
+/// compressed them, by path under `pagefind/`.
+fn bundle_files(root: &std::path::Path) -> Vec<(String, String)> {
+    use std::io::Read;
+    snapshot_tree(&root.join("output/pagefind"))
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let mut out = Vec::new();
+            let text = if flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut out)
+                .is_ok()
+            {
+                out
+            } else {
+                bytes
+            };
+            (rel, String::from_utf8_lossy(&text).into_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_static_bundle_holds_each_published_record_with_its_filters() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    let config = std::fs::read_to_string(root.join("quorum.toml")).unwrap();
+    std::fs::write(
+        root.join("quorum.toml"),
+        format!("{config}\n[search]\nstatic = true\n"),
+    )
+    .unwrap();
+    let report = build_ok(root);
+    let a = &report.archive;
+    let records = a.items.len()
+        + a.documents.len()
+        + a.meetings.len()
+        + a.attachments
+            .iter()
+            .filter(|f| f.text.as_ref().is_some_and(|t| t.has_words()))
+            .count();
+    assert_eq!(report.bundled, records);
+    let files = bundle_files(root);
+    let names: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
+    for needed in [
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind.js",
+        "pagefind-entry.json",
+    ] {
+        assert!(names.contains(&needed), "{needed} in {names:?}");
+    }
+    let fragments: Vec<&str> = (files.iter())
+        .filter(|(rel, _)| rel.starts_with("fragment/"))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert_eq!(fragments.len(), records, "a fragment per record");
+    let budget = (fragments.iter())
+        .find(|f| f.contains("\"url\":\"/finance/2024-01-10/budget/\""))
+        .expect("the budget item's record");
+    assert!(budget.contains("The Treasurer presented"), "{budget}");
+    assert!(
+        budget.contains("\"committee\":[\"Finance Committee\"]"),
+        "{budget}"
+    );
+    assert!(budget.contains("\"year\":[\"2024\"]"), "{budget}");
+    assert!(budget.contains("\"kind\":[\"Agenda items\"]"), "{budget}");
+    assert!(budget.contains("\"date\":\"10 January 2024\""), "{budget}");
+    // The search page uses it; a second build writes it whole again.
+    assert!(page(root, "/search/").contains("/pagefind/pagefind-ui.js"));
+    build_ok(root);
+    assert_eq!(bundle_files(root).len(), files.len());
+}

@@ -25,6 +25,10 @@ pub struct Args {
     /// deleting what it holds
     #[arg(long)]
     pub force: bool,
+    /// Also write a static search bundle (Pagefind) under /pagefind/,
+    /// as `[search] static = true` does
+    #[arg(long)]
+    pub static_search: bool,
     /// Print how long each stage took
     #[arg(long)]
     pub timings: bool,
@@ -44,6 +48,7 @@ impl Args {
             today: self.today.today()?,
             pdf_reader: super::pdf_reader(),
             answers_search: false,
+            static_search: self.static_search,
         })
     }
 }
@@ -94,6 +99,16 @@ pub fn run(args: Args) -> ExitCode {
                  opened from the disk (file://) its links do not work",
                 options.output_dir().display()
             );
+            if report.bundled > 0 {
+                eprintln!(
+                    "Wrote a static search bundle of {} records into {}",
+                    report.bundled,
+                    options
+                        .output_dir()
+                        .join(quorum::search::bundle::BUNDLE_DIR)
+                        .display()
+                );
+            }
             if report.texts.read > 0 {
                 eprintln!(
                     "Read the words of {} attached files ({} kept from the last build)",

@@ -45,6 +45,7 @@ pub fn run(args: Args) -> ExitCode {
             today,
             pdf_reader: super::pdf_reader(),
             answers_search: true,
+            static_search: false,
         },
         bind: args.bind,
         watch: !args.no_watch,

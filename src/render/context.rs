@@ -27,6 +27,9 @@ pub struct SiteView {
     pub search: String,
     /// The host of that search server, when there is one ("" otherwise).
     pub search_elsewhere: String,
+    /// Whether the site has a static search bundle (Pagefind) that its
+    /// search page uses when no server answers.
+    pub static_search: bool,
     pub extra: serde_json::Value,
 }
 

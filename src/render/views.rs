@@ -79,6 +79,7 @@ impl<'a> Views<'a> {
                     Some(server) => format!("{}/search/", server.as_str()),
                     None => format!("{prefix}/search/"),
                 },
+                static_search: config.search.bundled() && config.search.elsewhere().is_none(),
                 search_elsewhere: (config.search.elsewhere())
                     .map(|server| server.origin().split("//").nth(1).unwrap_or("").to_owned())
                     .unwrap_or_default(),

@@ -16,6 +16,7 @@
 //! before "inspecting". No hit for all the words is no dead end: the
 //! hits for any of them are given, with a notice.
 
+pub mod bundle;
 mod conjunction;
 pub mod document;
 pub mod facets;
@@ -64,6 +65,8 @@ pub enum SearchError {
     Io(PathBuf, std::io::Error),
     #[error("the search index is damaged: {0}")]
     Corrupt(String),
+    #[error("cannot make the static search bundle: {0}")]
+    Bundle(String),
     #[error("search index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error(transparent)]

@@ -50,7 +50,10 @@ pub struct LiveSite {
 
 impl LiveSite {
     /// A full build, keeping what it read.
-    pub fn build(options: BuildOptions) -> Result<LiveSite, BuildFailure> {
+    pub fn build(mut options: BuildOptions) -> Result<LiveSite, BuildFailure> {
+        // A served site answers its own searches: it sends them nowhere
+        // else and makes no static bundle (which an edit would not redo).
+        options.answers_search = true;
         let (report, loaded, theme) = build::build_keeping_sources(&options)?;
         let reads = report.reads;
         let depends = Dependencies::new(&report.archive, &theme, reads.files, reads.documents);
