@@ -78,9 +78,10 @@ impl BuildOptions {
             .unwrap_or_else(|| self.root.join("output"))
     }
 
-    /// Where the search index lives: `[search] index_dir` from quorum.toml,
-    /// (unless the options say), else [`INDEX_DIR`] in the archive: outside the output folder, so
-    /// that uploading the site uploads only the site.
+    /// Where the search index lives: the options' `index`, else `[search]
+    /// index_dir` from quorum.toml, else [`INDEX_DIR`] in the archive:
+    /// outside the output folder, so that uploading the site uploads only
+    /// the site.
     pub fn index_dir(&self, config: &Config) -> PathBuf {
         match (&self.index, &config.search.index_dir) {
             (Some(dir), _) => dir.clone(),
@@ -401,10 +402,9 @@ pub fn write_site(
     // pages; a build that fails drops it with them.
     let (index_dir, index_guard) = &targets.index;
     let index_error = |e: crate::output::OutputError| Diagnostic::error(index_dir, e.to_string());
-    let index_stage: Option<Staging> = match &staging {
-        None => None,
-        Some(_) => Some(Staging::empty(index_dir, index_guard).map_err(index_error)?),
-    };
+    let index_stage = (staging.as_ref())
+        .map(|_| Staging::empty(index_dir, index_guard).map_err(index_error))
+        .transpose()?;
     let paths = render::page_paths(&archive, theme);
     let (mut files, clashes) = publish::site_files(&archive, &paths);
     diagnostics.extend(clashes);

@@ -55,6 +55,12 @@ impl BaseUrl {
         &self.url[..self.origin_end]
     }
 
+    /// "https://x.org/minutes" -> "x.org".
+    pub fn host(&self) -> &str {
+        let origin = self.origin();
+        origin.split_once("//").map_or(origin, |(_, host)| host)
+    }
+
     /// "https://x.org/minutes" -> "/minutes"; "" at the host's root.
     pub fn path(&self) -> &str {
         &self.url[self.origin_end..]
@@ -169,18 +175,17 @@ pub struct SearchConfig {
 }
 
 impl SearchConfig {
-    /// The search server the pages send their searches to, when it is
-    /// elsewhere.
     /// Whether the site gets a static search bundle (`quorum serve`
     /// answers searches itself, and makes none).
     pub fn bundled(&self) -> bool {
         self.static_bundle && !self.answered_here
     }
 
+    /// The search server the pages send their searches to, when it is
+    /// elsewhere.
     pub fn elsewhere(&self) -> Option<&BaseUrl> {
-        (!self.answered_here)
-            .then_some(self.server.as_ref())
-            .flatten()
+        (self.server.as_ref())
+            .filter(|_| !self.answered_here)
             .map(|s| &s.0)
     }
 }

@@ -43,15 +43,21 @@ impl SourceError {
 
 /// Opens the regular file at `path`, refusing links and special files.
 pub fn open(path: &Path) -> Result<File, SourceError> {
+    open_checked(path).map(|(file, _)| file)
+}
+
+/// [`open`], with the file's metadata (read once, to check what it is).
+fn open_checked(path: &Path) -> Result<(File, std::fs::Metadata), SourceError> {
     let file = open_no_follow(path).map_err(|e| match e.raw_os_error() {
         #[cfg(unix)]
         Some(libc::ELOOP) => SourceError::Link,
         _ => SourceError::Io(e),
     })?;
-    if !file.metadata()?.is_file() {
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
         return Err(SourceError::NotAFile);
     }
-    Ok(file)
+    Ok((file, metadata))
 }
 
 #[cfg(unix)]
@@ -82,8 +88,8 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, SourceError> {
 /// [`read`], with when the file was last modified (seconds since 1970,
 /// when the file system says).
 pub fn read_dated(path: &Path, limit: u64) -> Result<(Vec<u8>, Option<i64>), SourceError> {
-    let file = open(path)?;
-    let modified = (file.metadata().and_then(|m| m.modified()).ok())
+    let (file, metadata) = open_checked(path)?;
+    let modified = (metadata.modified().ok())
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64);
     let mut bytes = Vec::new();

@@ -76,10 +76,8 @@ pub fn run(args: Args) -> ExitCode {
     };
     let index_dir = args.index.clone().unwrap_or_else(|| {
         let options = BuildOptions::new(&args.root);
-        match Config::load(&args.root) {
-            Ok(config) => options.index_dir(&config),
-            Err(_) => args.root.join(quorum::build::INDEX_DIR),
-        }
+        let config = Config::load(&args.root).unwrap_or_else(|_| Config::fallback());
+        options.index_dir(&config)
     });
     let result = SearchIndex::open(&index_dir).and_then(|index| index.search(&request));
     let mut out = std::io::stdout().lock();

@@ -584,14 +584,13 @@ impl PageBuilder<'_> {
     fn sitemap(&self, theme: &Theme) -> RenderedPage {
         self.r.page_list();
         let a = self.archive();
-        let pages = (jobs(a, theme).into_iter())
-            .map(|j| (job_path(a, theme, j), self.page_modified(j)))
-            .collect::<Vec<_>>();
+        let pages =
+            (jobs(a, theme).into_iter()).map(|j| (job_path(a, theme, j), self.page_modified(j)));
         RenderedPage {
             url: "/sitemap.xml".into(),
             source: None,
             template: "sitemap.xml",
-            contents: Contents::Text(sitemap::xml(a, pages.into_iter())),
+            contents: Contents::Text(sitemap::xml(a, pages)),
             reads: Vec::new(),
         }
     }

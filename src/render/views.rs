@@ -66,6 +66,7 @@ impl<'a> Views<'a> {
     pub fn new(archive: &'a Archive) -> Views<'a> {
         let config = &archive.config;
         let prefix = archive.prefix.clone();
+        let elsewhere = config.search.elsewhere();
         Views {
             archive,
             minutes: SharedMinutes::new(archive.items.len()),
@@ -75,14 +76,12 @@ impl<'a> Views<'a> {
                 language: config.language.clone(),
                 home: format!("{prefix}/"),
                 feed: format!("{prefix}/feed.xml"),
-                search: match config.search.elsewhere() {
+                search: match elsewhere {
                     Some(server) => format!("{}/search/", server.as_str()),
                     None => format!("{prefix}/search/"),
                 },
-                static_search: config.search.bundled() && config.search.elsewhere().is_none(),
-                search_elsewhere: (config.search.elsewhere())
-                    .map(|server| server.origin().split("//").nth(1).unwrap_or("").to_owned())
-                    .unwrap_or_default(),
+                static_search: config.search.bundled() && elsewhere.is_none(),
+                search_elsewhere: elsewhere.map_or_else(String::new, |s| s.host().to_owned()),
                 prefix,
                 extra: serde_json::to_value(&config.extra).unwrap_or_default(),
             },

@@ -153,12 +153,7 @@ fn records(a: &Archive) -> Result<Vec<Record>, SearchError> {
         let agenda: Vec<&str> = m.items.iter().map(|&i| a.items[i].title.as_str()).collect();
         records.push(Record {
             url: url(&m.url),
-            // As the tantivy index titles it.
-            title: format!(
-                "{} meeting, {}",
-                a.committees[m.committee].title,
-                DateView::new(m.date).long
-            ),
+            title: super::index::meeting_title(&a.committees[m.committee].title, m.date),
             text: format!("{}\n{}", a.bodies.text(&m.notes)?, agenda.join("\n")),
             date: m.date,
             committee: m.committee,

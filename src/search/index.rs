@@ -277,6 +277,15 @@ fn all_keys(a: &Archive) -> Vec<DocKey> {
         .collect()
 }
 
+/// A meeting as search results title it (the index's and the static
+/// bundle's alike): "Finance Committee meeting, 10 January 2024".
+pub(super) fn meeting_title(committee: &str, date: chrono::NaiveDate) -> String {
+    format!(
+        "{committee} meeting, {}",
+        crate::dates::DateView::new(date).long
+    )
+}
+
 /// The index document of one page or file (committees are not indexed),
 /// with what it read of the model. A body is read again from its file.
 pub fn document(a: &Archive, f: &Fields, key: DocKey) -> Result<Option<Made>, SearchError> {
@@ -324,11 +333,7 @@ pub fn document(a: &Archive, f: &Fields, key: DocKey) -> Result<Option<Made>, Se
         }
         PageKey::Meeting(i) => {
             let m = r.meeting(i);
-            let title = format!(
-                "{} meeting, {}",
-                r.committee_headline(m.committee).title,
-                crate::dates::DateView::new(m.date).long
-            );
+            let title = meeting_title(r.committee_headline(m.committee).title, m.date);
             add_title(f, &mut d, title);
             add_body(a, f, &mut d, &m.notes)?;
             for p in m.chair.iter().chain(&m.attendees).chain(&m.apologies) {
