@@ -399,12 +399,7 @@ fn long_lists_paginate_at_stable_urls() {
 fn an_index_kept_outside_the_site_is_rebuilt_whole_beside_it() {
     let dir = fixture("basic");
     let root = dir.path();
-    let config = std::fs::read_to_string(root.join("quorum.toml")).unwrap();
-    std::fs::write(
-        root.join("quorum.toml"),
-        format!("{config}\n[search]\nindex_dir = \"search-index\"\n"),
-    )
-    .unwrap();
+    add_config(root, "[search]\nindex_dir = \"search-index\"");
     for _ in 0..2 {
         let report = build_ok(root);
         assert!(report.indexed > 0);
@@ -517,9 +512,7 @@ fn an_index_an_older_quorum_left_in_the_site_is_removed_by_the_next_build() {
 fn a_site_searched_elsewhere_sends_its_searches_to_that_server() {
     let dir = fixture("basic");
     let root = dir.path();
-    let config = std::fs::read_to_string(root.join("quorum.toml")).unwrap();
-    let with_server = format!("{config}\n[search]\nserver = \"https://search.example.org/\"\n");
-    std::fs::write(root.join("quorum.toml"), with_server).unwrap();
+    let config = add_config(root, "[search]\nserver = \"https://search.example.org/\"");
     build_ok(root);
     let read = |page: &str| std::fs::read_to_string(root.join("output").join(page)).unwrap();
     let home = read("index.html");
@@ -540,11 +533,7 @@ fn a_site_searched_elsewhere_sends_its_searches_to_that_server() {
     assert!(read("index.html").contains("action=\"/search/\""));
     assert!(read("search/index.html").contains("without a search service"));
     // A server address that is not one is an error naming the setting.
-    std::fs::write(
-        root.join("quorum.toml"),
-        format!("{config}\n[search]\nserver = \"search.example.org\"\n"),
-    )
-    .unwrap();
+    add_config(root, "[search]\nserver = \"search.example.org\"");
     let failure = quorum::build::build(&options(root)).unwrap_err();
     let shown = failure
         .diagnostics

@@ -104,6 +104,19 @@ impl Driver {
         v[ELEMENT].as_str().expect("element id").to_owned()
     }
 
+    /// Types `text` into the element `css` selects.
+    fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css);
+        let path = format!("/element/{element}/value");
+        self.call("POST", &path, json!({ "text": text }));
+    }
+
+    /// Clicks the element `css` selects.
+    fn click(&self, css: &str) {
+        let element = self.find(css);
+        self.call("POST", &format!("/element/{element}/click"), json!({}));
+    }
+
     fn script(&self, js: &str) -> Value {
         self.call("POST", "/execute/sync", json!({"script": js, "args": []}))
     }
@@ -157,14 +170,8 @@ fn search_follow_edit_and_see_the_tab_reload() {
 
     // A member searches from the search page.
     browser.goto(&server.url("/search/"));
-    let input = browser.find("#q");
-    browser.call(
-        "POST",
-        &format!("/element/{input}/value"),
-        json!({"text": "bullying"}),
-    );
-    let button = browser.find("form.search-form button");
-    browser.call("POST", &format!("/element/{button}/click"), json!({}));
+    browser.type_into("#q", "bullying");
+    browser.click("form.search-form button");
     wait("search results", || {
         browser
             .script("return document.querySelectorAll('.hit-title a').length")
@@ -176,8 +183,7 @@ fn search_follow_edit_and_see_the_tab_reload() {
     assert!(marks.as_u64().unwrap_or(0) > 0, "highlighted snippets");
 
     // ...and follows the first hit.
-    let first = browser.find(".hit-title a");
-    browser.call("POST", &format!("/element/{first}/click"), json!({}));
+    browser.click(".hit-title a");
     let item_path = "/blackpool-rcc/2017-12-07/childrens-services-update/";
     wait("the item page", || {
         browser.script("return location.pathname") == item_path
@@ -385,6 +391,22 @@ impl Drop for StaticHost {
     }
 }
 
+/// The example archive set to be published at `site`, and its
+/// quorum.toml so set.
+fn example_published_at(site: &str) -> (tempfile::TempDir, String) {
+    let dir = example();
+    let config = std::fs::read_to_string(dir.path().join("quorum.toml")).unwrap();
+    let config = config.replace("https://minutes.example.org", site);
+    (dir, config)
+}
+
+/// Searches for `words` from the home page of the site at `base`.
+fn search_from_home(browser: &Driver, base: &str, words: &str) {
+    browser.goto(&format!("{base}/"));
+    browser.type_into("form.search-form input[name=q]", words);
+    browser.click("form.search-form button");
+}
+
 /// Builds the archive at `root` with `config` and copies its site to
 /// `public` (emptied first), as a council uploads it to its web host.
 fn publish(root: &Path, config: &str, public: &Path) {
@@ -408,12 +430,10 @@ fn a_site_on_a_plain_static_host_searches_through_its_search_server() {
     if !browser_available() {
         return;
     }
-    let dir = example();
     let public = tempfile::tempdir().unwrap();
     let (site_port, search_port) = (free_port(), free_port());
     let site = format!("http://127.0.0.1:{site_port}");
-    let config = std::fs::read_to_string(dir.path().join("quorum.toml")).unwrap();
-    let config = config.replace("https://minutes.example.org", &site);
+    let (dir, config) = example_published_at(&site);
     let with_server = format!("{config}\n[search]\nserver = \"http://127.0.0.1:{search_port}\"\n");
     publish(dir.path(), &with_server, public.path());
     assert!(
@@ -430,15 +450,7 @@ fn a_site_on_a_plain_static_host_searches_through_its_search_server() {
 
     // A member on the static site searches from the home page: the form
     // reaches the search server, whose hits lead back to the static site.
-    browser.goto(&format!("{}/", host.base));
-    let input = browser.find("form.search-form input[name=q]");
-    browser.call(
-        "POST",
-        &format!("/element/{input}/value"),
-        json!({"text": "bullying"}),
-    );
-    let button = browser.find("form.search-form button");
-    browser.call("POST", &format!("/element/{button}/click"), json!({}));
+    search_from_home(&browser, &host.base, "bullying");
     wait("results from the search server", || {
         browser.script("return location.origin") == search.base.as_str()
             && browser
@@ -455,8 +467,7 @@ fn a_site_on_a_plain_static_host_searches_through_its_search_server() {
             .starts_with(&format!("{site}/")),
         "hits link to the static site: {first}"
     );
-    let hit = browser.find(".hit-title a");
-    browser.call("POST", &format!("/element/{hit}/click"), json!({}));
+    browser.click(".hit-title a");
     wait("the item page on the static site", || {
         browser.script("return location.origin") == site.as_str()
             && browser.script("return document.querySelector('h1') !== null") == true
@@ -509,12 +520,10 @@ fn a_site_on_a_plain_static_host_searches_in_the_browser_with_its_bundle() {
     if !browser_available() {
         return;
     }
-    let dir = example();
     let public = tempfile::tempdir().unwrap();
     let site_port = free_port();
     let site = format!("http://127.0.0.1:{site_port}");
-    let config = std::fs::read_to_string(dir.path().join("quorum.toml")).unwrap();
-    let config = config.replace("https://minutes.example.org", &site);
+    let (dir, config) = example_published_at(&site);
     publish(
         dir.path(),
         &format!("{config}\n[search]\nstatic = true\n"),
@@ -525,15 +534,7 @@ fn a_site_on_a_plain_static_host_searches_in_the_browser_with_its_bundle() {
 
     // The home page's search box leads to the search page, which searches
     // the bundle in the browser.
-    browser.goto(&format!("{}/", host.base));
-    let input = browser.find("form.search-form input[name=q]");
-    browser.call(
-        "POST",
-        &format!("/element/{input}/value"),
-        json!({"text": "children"}),
-    );
-    let button = browser.find("form.search-form button");
-    browser.call("POST", &format!("/element/{button}/click"), json!({}));
+    search_from_home(&browser, &host.base, "children");
     wait("results from the bundle", || result_count(&browser) > 1);
     let all = result_count(&browser);
 
@@ -548,8 +549,7 @@ fn a_site_on_a_plain_static_host_searches_in_the_browser_with_its_bundle() {
     browser.script(
         "document.querySelectorAll('details.pagefind-ui__filter-panel, details.pagefind-ui__filter-block').forEach(function (d) { d.open = true; }); return null",
     );
-    let committee = browser.find("input.pagefind-ui__filter-checkbox[id*='committee']");
-    browser.call("POST", &format!("/element/{committee}/click"), json!({}));
+    browser.click("input.pagefind-ui__filter-checkbox[id*='committee']");
     wait("fewer results", || {
         let n = result_count(&browser);
         n > 0 && n < all
@@ -567,8 +567,7 @@ fn a_site_on_a_plain_static_host_searches_in_the_browser_with_its_bundle() {
     let first = browser.script("return document.querySelector('.pagefind-ui__result-link').href");
     let first = first.as_str().unwrap_or_default().to_owned();
     assert!(first.starts_with(&format!("{site}/")), "{first}");
-    let hit = browser.find(".pagefind-ui__result-link");
-    browser.call("POST", &format!("/element/{hit}/click"), json!({}));
+    browser.click(".pagefind-ui__result-link");
     wait("the hit's page", || {
         browser.script("return location.href") == first.as_str()
             && browser.script("return document.querySelector('h1') !== null") == true

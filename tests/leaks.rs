@@ -333,8 +333,7 @@ proptest::proptest! {
         fs::write(&secret, "OUTSIDE-SECRET").unwrap();
         write_items(root, &items, &secret);
         // With the static search bundle too: its files are published.
-        let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
-        fs::write(root.join("quorum.toml"), format!("{config}\n[search]\nstatic = true\n")).unwrap();
+        add_config(root, "[search]\nstatic = true");
         let special = items.iter().any(|i| i.link_out || i.link_exempt || i.pipe);
         if drafts_first {
             let _ = build_drafts(root);

@@ -87,12 +87,7 @@ fn a_folder_of_the_users_is_refused_and_never_moved() {
 }
 
 fn with_index_dir(root: &Path, dir: &str) {
-    let config = fs::read_to_string(root.join("quorum.toml")).unwrap();
-    fs::write(
-        root.join("quorum.toml"),
-        format!("{config}\n[search]\nindex_dir = {dir:?}\n"),
-    )
-    .unwrap();
+    add_config(root, &format!("[search]\nindex_dir = {dir:?}"));
 }
 
 #[test]

@@ -459,12 +459,7 @@ fn bundle_files(root: &std::path::Path) -> Vec<(String, String)> {
 fn a_static_bundle_holds_each_published_record_with_its_filters() {
     let dir = fixture("basic");
     let root = dir.path();
-    let config = std::fs::read_to_string(root.join("quorum.toml")).unwrap();
-    std::fs::write(
-        root.join("quorum.toml"),
-        format!("{config}\n[search]\nstatic = true\n"),
-    )
-    .unwrap();
+    add_config(root, "[search]\nstatic = true");
     let report = build_ok(root);
     let a = &report.archive;
     let records = a.items.len()

@@ -764,12 +764,10 @@ fn the_search_page_offers_every_filter_and_writes_as_the_other_pages() {
 #[test]
 fn a_preview_searches_itself_even_when_a_search_server_is_set() {
     let dir = fixture("basic");
-    let config = std::fs::read_to_string(dir.path().join("quorum.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("quorum.toml"),
-        format!("{config}\n[search]\nserver = \"https://search.example.org\"\n"),
-    )
-    .unwrap();
+    add_config(
+        dir.path(),
+        "[search]\nserver = \"https://search.example.org\"",
+    );
     let server = Server::start(dir.path(), &[]);
     let home = server.get("/").text();
     assert!(home.contains("action=\"/search/\""), "{home}");

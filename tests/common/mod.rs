@@ -55,6 +55,15 @@ pub fn build(root: &Path) -> Result<BuildReport, BuildFailure> {
     build::build(&options(root))
 }
 
+/// Adds `toml` (a table and its settings) at the end of the archive's
+/// quorum.toml; returns the file as it was, to put it back.
+pub fn add_config(root: &Path, toml: &str) -> String {
+    let path = root.join("quorum.toml");
+    let config = std::fs::read_to_string(&path).expect("read quorum.toml");
+    std::fs::write(&path, format!("{config}\n{toml}\n")).expect("write quorum.toml");
+    config
+}
+
 pub fn build_ok(root: &Path) -> BuildReport {
     match build(root) {
         Ok(r) => r,
