@@ -476,3 +476,15 @@ fn a_text_file_hit_has_no_page() {
     assert_eq!(hit.page, None);
     assert!(hit.url.ends_with("budget%20sheet.csv"), "{}", hit.url);
 }
+
+#[test]
+fn a_reader_program_that_is_gone_leaves_the_pdf_to_a_thread() {
+    // As when the binary `quorum serve` runs from is replaced under it.
+    let dir = with_reports();
+    let mut options = options(dir.path());
+    options.pdf_reader = Some(dir.path().join("no-such-quorum"));
+    let report = quorum::build::build(&options).expect("builds");
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let results = search(dir.path(), query("hangar"));
+    assert_eq!(results.hits[0].page, Some(3), "{results:#?}");
+}

@@ -54,7 +54,7 @@ pub struct Outcome {
 pub fn read_with(data: Vec<u8>, max_time: Duration, reader: Option<&Path>) -> Outcome {
     let max_time = max_time.min(MAX_TIME);
     match reader {
-        Some(program) => read_in_process(program, &data, max_time),
+        Some(program) => read_in_process(program, data, max_time),
         None => read_on_thread(data, max_time),
     }
 }
@@ -92,7 +92,7 @@ fn read_on_thread(data: Vec<u8>, max_time: Duration) -> Outcome {
 /// The stack of a thread that reads a PDF.
 const READER_STACK: usize = 256 << 20;
 
-fn read_in_process(program: &Path, data: &[u8], max_time: Duration) -> Outcome {
+fn read_in_process(program: &Path, data: Vec<u8>, max_time: Duration) -> Outcome {
     // The reader limits its own memory (`serve_one`): a limit set between
     // fork and exec would make the standard library fork this whole
     // process for each PDF, where without one it spawns the reader
@@ -109,29 +109,26 @@ fn read_in_process(program: &Path, data: &[u8], max_time: Duration) -> Outcome {
         .stderr(Stdio::null());
     let mut child = match command.spawn() {
         Ok(child) => child,
-        Err(e) => return not_of_the_file(damaged(format!("the reader did not start: {e}"))),
+        // The program may be gone (replaced while `quorum serve` ran):
+        // a thread still reads it, if less safely.
+        Err(_) => return read_on_thread(data, max_time),
     };
-    // Its answer is read while it works: a full pipe would stop it.
-    let stdout = child.stdout.take().map(|mut out| {
-        std::thread::spawn(move || {
-            let mut answer = Vec::new();
-            out.read_to_end(&mut answer).map(|_| answer)
-        })
-    });
     if let Some(mut stdin) = child.stdin.take() {
         // A reader that died early closes the pipe: its status says why.
-        let _ = stdin.write_all(data);
+        // It reads all of its input before it answers, so nothing needs
+        // to drain its answer meanwhile.
+        let _ = stdin.write_all(&data);
     }
-    // Waited for on a thread of its own, so that its end is seen at once
-    // (looking every few milliseconds cost about as much as a reading).
+    // Drained and waited for on a thread of its own, so that its end is
+    // seen at once (looking every few milliseconds cost about as much as
+    // a reading) and a full pipe never stops it.
     let id = child.id();
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
-        let _ = sender.send(child.wait());
+        let _ = sender.send(child.wait_with_output());
     });
-    let status = match receiver.recv_timeout(max_time + GRACE) {
-        Ok(Ok(status)) => Some(status),
-        Ok(Err(_)) => None,
+    let output = match receiver.recv_timeout(max_time + GRACE) {
+        Ok(output) => output.ok(),
         Err(_) => {
             kill(id);
             // Reaped by its waiting thread.
@@ -139,19 +136,18 @@ fn read_in_process(program: &Path, data: &[u8], max_time: Duration) -> Outcome {
             None
         }
     };
-    let answer = stdout.and_then(|t| t.join().ok()).and_then(Result::ok);
-    match (status, answer) {
+    match output {
         // Stopped from outside, as a thread that never answered is: that
         // says as little of the file as of how busy the machine was.
-        (None, _) => not_of_the_file(timed_out(max_time)),
-        (Some(status), Some(answer)) if status.success() => {
-            match serde_json::from_slice::<FileText>(&answer) {
+        None => not_of_the_file(timed_out(max_time)),
+        Some(output) if output.status.success() => {
+            match serde_json::from_slice::<FileText>(&output.stdout) {
                 Ok(text) => of_the_file(text),
                 Err(e) => not_of_the_file(damaged(format!("the reader's answer was garbled: {e}"))),
             }
         }
         // It crashed: out of stack or of memory, or a panic.
-        (Some(_), _) => of_the_file(reader_failed()),
+        Some(_) => of_the_file(reader_failed()),
     }
 }
 
