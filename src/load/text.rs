@@ -168,6 +168,12 @@ enum Kind {
     Plain,
 }
 
+/// Whether a file's words come in pages (a PDF's), so that a hit can
+/// open it at one.
+pub fn is_paged(name: &str) -> bool {
+    matches!(kind_of(name), Some(Kind::Pdf))
+}
+
 fn kind_of(name: &str) -> Option<Kind> {
     let extension = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
     match extension.as_str() {
@@ -239,14 +245,19 @@ fn read_one(
     if bytes > options.max_bytes {
         return too_large(bytes);
     }
-    let data = match read_file(path, options.max_bytes) {
+    // Through `source`, which refuses a link or a pipe put there since the
+    // walk, and reads no more than the limit.
+    let data = match crate::source::read(path, options.max_bytes) {
         Ok(data) => data,
-        Err(detail) => return Some((with_problem(Problem::Unreadable { detail }), false)),
-    };
-    if data.len() as u64 > options.max_bytes {
         // It grew since the walk measured it.
-        return too_large(data.len() as u64);
-    }
+        Err(crate::source::SourceError::TooLarge { .. }) => {
+            return too_large(options.max_bytes.saturating_add(1));
+        }
+        Err(e) => {
+            let detail = e.to_string();
+            return Some((with_problem(Problem::Unreadable { detail }), false));
+        }
+    };
     Some(match kind {
         Kind::Plain => (plain(&data), false),
         Kind::Pdf => {
@@ -261,18 +272,6 @@ fn read_one(
             (read.text, false)
         }
     })
-}
-
-/// The file at `path`, through `source` (which refuses a link or a pipe
-/// put there since the walk), and no more than `max_bytes` of it.
-fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let file = crate::source::open(path).map_err(|e| e.to_string())?;
-    let mut data = Vec::new();
-    (file.take(max_bytes.saturating_add(1)))
-        .read_to_end(&mut data)
-        .map_err(|e| e.to_string())?;
-    Ok(data)
 }
 
 /// A file's words that could not be read, and why.

@@ -253,19 +253,10 @@ impl Staging {
         self.place(rel, |path| {
             let mut out = io::BufWriter::new(fs::File::create(path)?);
             let mut hasher = FxBuildHasher.build_hasher();
-            let mut buffer = Vec::new();
-            for piece in pieces.clone() {
-                let bytes = match piece {
-                    Piece::Bytes(bytes) => bytes,
-                    Piece::File(from) => {
-                        buffer.clear();
-                        read_back(&self.dir, from, &mut buffer).map_err(io::Error::other)?;
-                        &buffer
-                    }
-                };
+            self.for_each_piece(pieces.clone(), |bytes| {
                 hasher.write(bytes);
-                out.write_all(bytes)?;
-            }
+                out.write_all(bytes)
+            })?;
             out.flush()?;
             hash.set(hasher.finish());
             Ok(())
@@ -281,25 +272,40 @@ impl Staging {
         use std::io::Read;
         let mut old = io::BufReader::new(crate::source::open(path).ok()?);
         let mut hasher = FxBuildHasher.build_hasher();
-        let (mut buffer, mut theirs) = (Vec::new(), Vec::new());
-        for piece in pieces {
-            let bytes = match piece {
-                Piece::Bytes(bytes) => bytes,
-                Piece::File(from) => {
-                    buffer.clear();
-                    read_back(&self.dir, from, &mut buffer).ok()?;
-                    &buffer[..]
-                }
-            };
+        let mut theirs = Vec::new();
+        self.for_each_piece(pieces, |bytes| {
             theirs.resize(bytes.len(), 0);
-            old.read_exact(&mut theirs).ok()?;
+            old.read_exact(&mut theirs)?;
             if theirs != bytes {
-                return None;
+                return Err(io::Error::other("differs"));
             }
             hasher.write(bytes);
-        }
+            Ok(())
+        })
+        .ok()?;
         let mut more = [0u8; 1];
         (old.read(&mut more).ok()? == 0).then(|| hasher.finish())
+    }
+
+    /// Gives `f` the bytes of each of `pieces` in order, a file piece read
+    /// back from this build into one buffer, reused.
+    fn for_each_piece<'p>(
+        &self,
+        pieces: impl Iterator<Item = Piece<'p>>,
+        mut f: impl FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut buffer = Vec::new();
+        for piece in pieces {
+            match piece {
+                Piece::Bytes(bytes) => f(bytes)?,
+                Piece::File(from) => {
+                    buffer.clear();
+                    read_back(&self.dir, from, &mut buffer).map_err(io::Error::other)?;
+                    f(&buffer)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// An empty folder at `rel`, for a writer that needs one (the search

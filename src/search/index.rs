@@ -421,7 +421,7 @@ fn attachment_fields<'a>(
     let mut words = String::with_capacity(text.pages.iter().map(|p| p.len() + 2).sum());
     // Pages of a PDF are numbered for its hits; a text file's one page is
     // not a page of anything.
-    let paged = file.name.to_ascii_lowercase().ends_with(".pdf");
+    let paged = crate::load::text::is_paged(&file.name);
     for page in &text.pages {
         if !words.is_empty() {
             words.push_str("\n\n");

@@ -181,17 +181,11 @@ pub(super) struct Passage {
 /// The page (1-based) of an attached file's words that `offset` is on;
 /// `None` for a file without pages (text, CSV).
 fn page_at(doc: &TantivyDocument, f: &Fields, offset: usize) -> Option<u32> {
-    let starts: Vec<u64> = doc
-        .get_all(f.page_starts)
+    let mut starts = (doc.get_all(f.page_starts))
         .filter_map(|v| v.as_u64())
-        .collect();
-    if starts.is_empty() {
-        return None;
-    }
-    let before = starts
-        .iter()
-        .take_while(|&&start| start <= offset as u64)
-        .count();
+        .peekable();
+    starts.peek()?;
+    let before = starts.take_while(|&start| start <= offset as u64).count();
     Some(u32::try_from(before.max(1)).unwrap_or(u32::MAX))
 }
 
