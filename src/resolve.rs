@@ -1213,6 +1213,7 @@ impl PendingItem<'_> {
 /// give the same item.
 fn set_item_text(item: &mut Item, file: &Parsed<ItemMatter>) {
     let m = &file.matter;
+    item.modified = file.modified;
     item.number = m.item.clone().unwrap_or_else(|| item.order.to_string());
     item.title = m.title.clone();
     item.purpose = m.purpose.clone().filter(|p| !p.trim().is_empty());
