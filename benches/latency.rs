@@ -5,7 +5,7 @@
 //! `QUORUM_BENCH_ROOT=DIR cargo bench --bench latency` (bench/run does this
 //! for each generated archive). Without the variable it uses a copy of the
 //! example archive. `QUORUM_BENCH_SEARCH_ONLY=1` times the queries alone on
-//! the index an earlier build left in DIR/output, with each query's median.
+//! the index an earlier build left in DIR/.quorum, with each query's median.
 //! It prints figures; it asserts nothing.
 
 use std::path::{Path, PathBuf};
@@ -52,7 +52,7 @@ fn main() {
     };
     let options = BuildOptions::new(&root);
     if std::env::var_os("QUORUM_BENCH_SEARCH_ONLY").is_some() {
-        let index = SearchIndex::open(&options.output_dir().join(quorum::build::INDEX_DIR))
+        let index = SearchIndex::open(&options.root.join(quorum::build::INDEX_DIR))
             .expect("an index built before (run `quorum build` first)");
         time_queries(&index, true);
         return;

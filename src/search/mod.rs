@@ -17,13 +17,11 @@
 //! hits for any of them are given, with a notice.
 
 pub mod bundle;
-mod conjunction;
 pub mod document;
 pub mod facets;
 pub mod index;
 mod passage;
 pub mod query;
-pub mod scan;
 pub mod schema;
 pub mod unsynced;
 
@@ -35,20 +33,21 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
-use conjunction::Conjunction;
 use facets::{DocTable, FacetCounter, MatchCounts};
 pub use index::Meta;
 use passage::Passages;
 use query::{Expr, QueryError, Scope};
-use scan::{Rank, Scanned};
 use schema::Fields;
 
 #[derive(Debug, thiserror::Error)]
@@ -357,13 +356,13 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-/// The reader's searcher, with each of its segments' facets and dates.
+/// The reader's searcher, with each of its segments' facet table.
 fn current(reader: &IndexReader) -> Result<(Searcher, Vec<Arc<DocTable>>), SearchError> {
     let searcher = reader.searcher();
     let tables = searcher
         .segment_readers()
         .iter()
-        .map(|r| DocTable::build(r, schema::FACETS, schema::DATE).map(Arc::new))
+        .map(|r| DocTable::build(r, schema::FACETS).map(Arc::new))
         .collect::<tantivy::Result<_>>()?;
     Ok((searcher, tables))
 }
@@ -414,7 +413,9 @@ impl SearchIndex {
             return Err(SearchError::NoIndex(dir.to_owned()));
         }
         let segments = copy.as_ref().map_or(dir, |c| c.path());
-        let (index, fields) = index::open(segments)?;
+        let (mut index, fields) = index::open(segments)?;
+        // A query's segments are searched on the cores at once.
+        index.set_multithread_executor(crate::cores())?;
         let meta = Meta::read(dir)?;
         let reader = index
             .reader_builder()
@@ -504,32 +505,37 @@ impl SearchIndex {
         let main = compiler.compile(expr);
         let corrections = std::mem::take(&mut compiler.corrections);
         let filters = self.filters(request)?;
-        // Filters only narrow what matches: the query and the filters are
-        // one conjunction, stepped through as a query's words are (see
-        // `conjunction`), not a BooleanQuery seeking every list. Without
-        // filters it is the query alone.
+        // Filters only narrow what matches: one conjunction with the query.
         let mut parts = vec![main.box_clone()];
         parts.extend(filters);
-        let full = Conjunction::new(parts);
-
-        let offset = (request.page - 1) * request.limit;
+        let full = all_of(parts).unwrap_or_else(|| Box::new(EmptyQuery));
+        // One pass over the matches counts them and their facets and keeps
+        // the page asked for; the index's executor runs it a segment a
+        // thread.
         let counter = FacetCounter {
             tables: &self.doc_tables,
             field: schema::FACETS,
-            date: schema::DATE,
         };
-        let rank = match request.sort {
-            Sort::Relevance => Rank::Score,
-            Sort::Newest => Rank::Date,
-            Sort::Oldest => Rank::OldestFirst,
+        let offset = (request.page - 1) * request.limit;
+        let page = TopDocs::with_limit(request.limit).and_offset(offset);
+        let (counts, top) = match request.sort {
+            Sort::Relevance => searcher.search(&*full, &(counter, page.order_by_score()))?,
+            Sort::Newest | Sort::Oldest => {
+                let order = match request.sort {
+                    Sort::Oldest => Order::Asc,
+                    _ => Order::Desc,
+                };
+                let by_date = page.order_by_fast_field::<i64>(schema::DATE, order);
+                let (counts, top) = searcher.search(&*full, &(counter, by_date))?;
+                // Hits in date order have no score to show.
+                (counts, top.into_iter().map(|(_, at)| (0.0, at)).collect())
+            }
         };
-        let Scanned { counts, top } =
-            scan::scan(searcher, &full, &counter, rank, offset + request.limit)?;
         Ok(Found {
             main,
             corrections,
             counts,
-            top: top.into_iter().skip(offset).collect(),
+            top,
         })
     }
 
@@ -1065,7 +1071,9 @@ fn all_of(mut parts: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match parts.len() {
         0 => None,
         1 => parts.pop(),
-        _ => Some(Box::new(Conjunction::new(parts))),
+        _ => Some(Box::new(BooleanQuery::new(
+            parts.into_iter().map(|p| (Occur::Must, p)).collect(),
+        ))),
     }
 }
 
