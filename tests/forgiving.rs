@@ -205,6 +205,10 @@ fn a_word_that_only_shares_a_stem_is_no_match() {
     assert!(!urls("care").contains(&outing));
     assert!(!urls("children care").contains(&outing));
     assert!(urls("carefully").contains(&outing));
+    assert!(urls("careful").contains(&outing));
+    // In a phrase too ("day care" is not "day carefully").
+    assert!(!urls("\"day care\"").contains(&outing));
+    assert!(urls("\"day carefully\"").contains(&outing));
     // The word's own forms still match: "leaving care", and "care leavers".
     assert!(urls("care").contains(&"/children/2024-02-01/care-leavers/".to_owned()));
     assert!(

@@ -413,12 +413,16 @@ fn an_index_written_by_another_quorum_version_is_refused_with_the_fix() {
     let dir = fixture("basic");
     build_ok(dir.path());
     let index_dir = dir.path().join(quorum::build::INDEX_DIR);
-    // As before triples were indexed: the text field had the plain
-    // stemmed analyzer.
+    // As before the stems kept endings such as "ful": the text field's
+    // analyzer had its old name.
     let meta = index_dir.join("meta.json");
     let schema = std::fs::read_to_string(&meta).unwrap();
-    assert!(schema.contains("\"quorum_text\""));
-    std::fs::write(&meta, schema.replace("\"quorum_text\"", "\"quorum_en\"")).unwrap();
+    assert!(schema.contains("\"quorum_text_v2\""));
+    std::fs::write(
+        &meta,
+        schema.replace("\"quorum_text_v2\"", "\"quorum_text\""),
+    )
+    .unwrap();
     let e = quorum::search::SearchIndex::open(&index_dir).unwrap_err();
     assert!(matches!(e, SearchError::Outdated(_)), "{e}");
     assert!(e.to_string().contains("different version of Quorum"), "{e}");

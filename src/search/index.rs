@@ -490,8 +490,7 @@ fn item_fields(r: &Reader, f: &Fields, d: &mut PageDoc, item: &Item) -> Result<(
 }
 
 /// Words searched as themselves and in phrases, and kept unstemmed: for
-/// spelling suggestions, and to tell a word's real forms from those its
-/// stem only happens to share (see `Compiler::stem_guard`).
+/// spelling suggestions, and to rank a word found as typed first.
 fn add_words(f: &Fields, d: &mut PageDoc, text: Held) {
     d.add(f.text, text);
     d.add(f.pairs, text);

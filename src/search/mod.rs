@@ -13,8 +13,19 @@
 //! topics it is filed under, names and aliases ([`schema::TOPIC_BOOST`]),
 //! and each word found in the very form it was typed, unstemmed
 //! ([`schema::EXACT_BOOST`]), so that *inspection* puts "the inspection"
-//! before "inspecting". No hit for all the words is no dead end: the
-//! hits for any of them are given, with a notice.
+//! before "inspecting". The stemmer keeps the endings that make another
+//! word (*careful*, *useless*: [`schema::english_stem`]), so *care* never
+//! matches a page that only says *carefully*, as a word or in a phrase.
+//! No hit for all the words is no dead end: the hits for any of them are
+//! given, with a notice.
+//!
+//! What is Quorum's own and what is tantivy's: the query language and its
+//! forgiving reading ([`query`]), the word pairs and connective triples
+//! that make phrases cheap, the stem cache and the per-segment facet table
+//! ([`facets`]) are Quorum's; matching, intersection, scoring, top hits
+//! (`TopDocs`), passages (`SnippetGenerator`) and the analysis chain are
+//! tantivy's. At 100,000 items a query takes p50 2.4-2.5 ms, p99 under 7
+//! ms (`cargo bench --bench latency`; README).
 
 pub mod bundle;
 pub mod document;
@@ -297,13 +308,6 @@ pub struct SearchResults {
     /// had all): one plain sentence.
     pub notice: Option<String>,
 }
-
-/// Stems shorter than this (less a final letter) are not guarded: a short
-/// stem is the start of too many words to walk.
-const GUARD_MIN_PREFIX: usize = 3;
-
-/// Words of the index walked at most to guard one stem.
-const GUARD_MAX_FORMS: usize = 2_000;
 
 /// What a query found: the query, the corrections made to its words, the
 /// counts of its matches and the page of hits asked for.
@@ -829,11 +833,10 @@ impl Compiler<'_> {
         // without making one (and are only looked at for matches).
         let mut clauses = Vec::new();
         // A bare word is also looked at as it was typed, unstemmed.
-        if let (None, [(_, stem)]) = (scope, tokens.as_slice()) {
+        if let (None, [_]) = (scope, tokens.as_slice()) {
             let typed = schema::tokens(&mut self.plain, text);
             if let [typed] = typed.as_slice() {
                 clauses.extend(self.exact_form(typed));
-                clauses.extend(self.stem_guard(typed, stem).map(|g| (Occur::Must, g)));
             }
         }
         let fields = self
@@ -855,64 +858,6 @@ impl Compiler<'_> {
             });
         clauses.splice(0..0, fields);
         clauses
-    }
-
-    /// For a bare word whose stem is shared by forms of another meaning
-    /// (*care* by *careful* and *carefully*), a clause that a match must
-    /// also meet: one of the word's own forms is in the page. `None` when
-    /// every indexed form with the stem is the word's own (nearly always:
-    /// the check costs a walk over the few words of the index that begin
-    /// like the stem).
-    fn stem_guard(&mut self, typed: &str, stem: &str) -> Option<Box<dyn Query>> {
-        // A stem may have lost a final e ("car" of "caring" for "care").
-        let prefix: String = stem.chars().take(stem.chars().count() - 1).collect();
-        if prefix.chars().count() < GUARD_MIN_PREFIX {
-            return None;
-        }
-        let mut own: Vec<String> = Vec::new();
-        let mut other_meaning = false;
-        let mut seen = 0;
-        for segment in self.searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.fields.spelling).ok()?;
-            let mut stream = inverted
-                .terms()
-                .range()
-                .ge(prefix.as_bytes())
-                .into_stream()
-                .ok()?;
-            while stream.advance() && stream.key().starts_with(prefix.as_bytes()) {
-                seen += 1;
-                if seen > GUARD_MAX_FORMS {
-                    return None;
-                }
-                let Ok(form) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                if schema::tokens(&mut self.stemmed, form).as_slice() != [stem] {
-                    continue;
-                }
-                if schema::another_meaning(form, typed) {
-                    other_meaning = true;
-                } else if !own.iter().any(|o| o == form) {
-                    own.push(form.to_owned());
-                }
-            }
-        }
-        if !other_meaning {
-            return None;
-        }
-        let forms: Vec<(Occur, Box<dyn Query>)> = (own.iter())
-            .map(|form| {
-                let term = Term::from_field_text(self.fields.spelling, form);
-                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Should, q)
-            })
-            .collect();
-        Some(if forms.is_empty() {
-            Box::new(EmptyQuery)
-        } else {
-            Box::new(BooleanQuery::new(forms))
-        })
     }
 
     /// A bare word as it was typed: found unstemmed, it adds to the score,
