@@ -52,7 +52,8 @@ fn main() {
     };
     let options = BuildOptions::new(&root);
     if std::env::var_os("QUORUM_BENCH_SEARCH_ONLY").is_some() {
-        let index = SearchIndex::open(&options.root.join(quorum::build::INDEX_DIR))
+        let config = quorum::build::config(&options).expect("the archive's quorum.toml");
+        let index = SearchIndex::open(&options.index_dir(&config))
             .expect("an index built before (run `quorum build` first)");
         time_queries(&index, true);
         return;

@@ -14,7 +14,7 @@
 //! and each word found in the very form it was typed, unstemmed
 //! ([`schema::EXACT_BOOST`]), so that *inspection* puts "the inspection"
 //! before "inspecting". The stemmer keeps the endings that make another
-//! word (*careful*, *useless*: [`schema::english_stem`]), so *care* never
+//! word (*careful*, *carefully*: [`schema::english_stem`]), so *care* never
 //! matches a page that only says *carefully*, as a word or in a phrase.
 //! No hit for all the words is no dead end: the hits for any of them are
 //! given, with a notice.
@@ -788,8 +788,8 @@ impl Compiler<'_> {
         if !positive {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
-        // What must match is one conjunction (see `conjunction`), which
-        // the clauses that only score or exclude then refine.
+        // What must match is one BooleanQuery of Must clauses, which the
+        // clauses that only score or exclude then refine.
         let (required, mut clauses): (Vec<_>, Vec<_>) = clauses
             .into_iter()
             .partition(|(occur, _)| *occur == Occur::Must);
