@@ -158,7 +158,25 @@ pub struct Step<'a> {
     pub keep_reads: bool,
 }
 
-impl Step<'_> {
+impl<'a> Step<'a> {
+    /// A step of `quorum serve`'s live site over `archive`, writing into
+    /// `live` and keeping what each file read.
+    pub fn live(
+        archive: &'a Archive,
+        theme: &'a Theme,
+        root: &'a Path,
+        live: &'a LiveOutput,
+    ) -> Step<'a> {
+        Step {
+            archive,
+            theme,
+            root,
+            output: &live.dir,
+            target: Some(live),
+            keep_reads: true,
+        }
+    }
+
     /// Renders `jobs`, checks the links of the pages among them against
     /// `site_files` (every file the finished site holds, as site paths)
     /// and writes them. `known` are the problems found before this step:

@@ -227,3 +227,26 @@ fn an_edit_whose_pages_fail_leaves_the_index_as_it_was() {
     live.apply(&[fixed]).expect("the fix applies");
     assert_eq!(found("zanzibarish"), 1);
 }
+
+#[test]
+fn the_pages_go_live_before_the_open_data_files_and_all_are_written_on_return() {
+    let dir = common::fixture("basic");
+    let mut live = LiveSite::build(BuildOptions::new(dir.path())).expect("builds");
+    let out = live.output_dir();
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).expect(rel);
+    let file = edit(dir.path(), "Fostering rose", "Fostering rose sharply");
+    let mut seen_when_live = None;
+    live.apply_then(&[file], &mut |_| {
+        seen_when_live = Some((
+            read("children/2024-02-01/fostering/index.html"),
+            read("data/items.ndjson"),
+        ));
+    })
+    .expect("edit applies");
+    let (page, data) = seen_when_live.expect("the pages went live");
+    assert!(page.contains("Fostering rose sharply"));
+    // Written after the browsers reload, not before...
+    assert!(!data.contains("Fostering rose sharply"));
+    // ...but before the edit is done.
+    assert!(read("data/items.ndjson").contains("Fostering rose sharply"));
+}

@@ -13,7 +13,7 @@ use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, Debouncer, Reco
 use super::{AppState, LiveEvent, ServeError, Snapshot};
 use crate::diagnostic::{self, Diagnostic};
 use crate::search::SearchIndex;
-use crate::serve::live::{Applied, LiveSite};
+use crate::serve::live::{Applied, LiveSite, Shown};
 
 /// How long the debouncer holds an event, so that the steps of one save
 /// (editors truncate, write and rename) reach the rebuild together.
@@ -163,42 +163,44 @@ fn rebuild_loop(
         if paths.is_empty() {
             continue;
         }
-        match live.apply(&paths) {
-            Ok(applied) => {
-                let search = SearchIndex::open(&live.index_dir()).ok().map(Arc::new);
-                {
-                    let mut s = state.snapshot.write().unwrap_or_else(|e| e.into_inner());
-                    *s = Snapshot {
-                        archive: live.archive(),
-                        theme: live.theme(),
-                        search,
-                        error: None,
-                    };
-                }
-                match applied {
-                    Applied::Incremental {
-                        rendered,
-                        removed,
-                        elapsed,
-                    } => eprintln!(
-                        "Rebuilt {rendered} pages{} in {} ms after a change to {}",
-                        if removed > 0 {
-                            format!(" (removed {removed})")
-                        } else {
-                            String::new()
-                        },
-                        elapsed.as_millis(),
-                        describe(root, &paths)
-                    ),
-                    Applied::Full { pages, elapsed } => {
-                        eprintln!(
-                            "Rebuilt the whole site ({pages} pages) in {} ms",
-                            elapsed.as_millis()
-                        )
-                    }
-                }
-                let _ = state.events.send(LiveEvent::Reload);
+        // The browsers reload as soon as the pages and the index are live
+        // (the open data files of /data/ are written after).
+        let mut show = |shown: &Shown| {
+            let search = SearchIndex::open(&shown.index_dir).ok().map(Arc::new);
+            {
+                let mut s = state.snapshot.write().unwrap_or_else(|e| e.into_inner());
+                *s = Snapshot {
+                    archive: Arc::clone(&shown.archive),
+                    theme: Arc::clone(&shown.theme),
+                    search,
+                    error: None,
+                };
             }
+            let _ = state.events.send(LiveEvent::Reload);
+        };
+        match live.apply_then(&paths, &mut show) {
+            Ok(applied) => match applied {
+                Applied::Incremental {
+                    rendered,
+                    removed,
+                    elapsed,
+                } => eprintln!(
+                    "Rebuilt {rendered} pages{} in {} ms after a change to {}",
+                    if removed > 0 {
+                        format!(" (removed {removed})")
+                    } else {
+                        String::new()
+                    },
+                    elapsed.as_millis(),
+                    describe(root, &paths)
+                ),
+                Applied::Full { pages, elapsed } => {
+                    eprintln!(
+                        "Rebuilt the whole site ({pages} pages) in {} ms",
+                        elapsed.as_millis()
+                    )
+                }
+            },
             Err(failure) => {
                 pending = paths;
                 let diagnostics = failure.diagnostics.sorted();
