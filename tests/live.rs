@@ -250,3 +250,33 @@ fn the_pages_go_live_before_the_open_data_files_and_all_are_written_on_return() 
     // ...but before the edit is done.
     assert!(read("data/items.ndjson").contains("Fostering rose sharply"));
 }
+
+#[test]
+fn the_pages_go_live_once_for_every_kind_of_change() {
+    let dir = common::fixture("basic");
+    let root = dir.path();
+    let mut live = LiveSite::build(BuildOptions::new(root)).expect("builds");
+    let mut times = 0;
+    let mut count = |_: &quorum::serve::live::Shown| times += 1;
+    // Words (patched in), a committee (a full rebuild from the
+    // incremental path), and editor litter (nothing to make again).
+    let item = edit(root, "Fostering rose", "Fostering rose sharply");
+    let applied = live.apply_then(&[item], &mut count).expect("applies");
+    assert!(
+        matches!(applied, Applied::Incremental { .. }),
+        "{applied:?}"
+    );
+    let committee = root.join("content/finance/_committee.md");
+    let text = std::fs::read_to_string(&committee).expect("committee");
+    std::fs::write(
+        &committee,
+        text.replace("Finance Committee", "Finance and Audit"),
+    )
+    .unwrap();
+    let applied = live.apply_then(&[committee], &mut count).expect("applies");
+    assert!(matches!(applied, Applied::Full { .. }), "{applied:?}");
+    let litter = root.join("content/finance/.budget.md.swp");
+    std::fs::write(&litter, "x").unwrap();
+    live.apply_then(&[litter], &mut count).expect("applies");
+    assert_eq!(times, 3);
+}

@@ -51,8 +51,9 @@ pub struct LiveSite {
     /// What each file and search document read, to know what an edit
     /// affects.
     depends: Dependencies,
-    /// Set when an edit was written only in part (the disk failed): the
-    /// next change rebuilds everything.
+    /// Set when an edit was written only in part (the disk failed, or its
+    /// pages went live and its data files failed): the next change
+    /// rebuilds everything.
     damaged: bool,
 }
 
@@ -89,7 +90,9 @@ impl LiveSite {
     }
 
     /// Applies changes to the files at `paths` (created, edited or deleted).
-    /// On error the live site is left exactly as it was.
+    /// On an error in the pages the live site is left exactly as it was;
+    /// one in the open data files, after the pages went live, makes the
+    /// next change rebuild everything.
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Applied, BuildFailure> {
         self.apply_then(paths, &mut |_| {})
     }
@@ -99,8 +102,9 @@ impl LiveSite {
     /// `/data/` are made again: `quorum serve` reloads the browsers then.
     /// Those files hold the whole archive (`items.ndjson` is 130 MiB at
     /// 10,000 items) and took most of an edit's time; no one previewing
-    /// an edit waits on them. Called once, only when the pages succeed;
-    /// when this returns Ok, every file is written.
+    /// an edit waits on them. Called once when the pages succeed (after a
+    /// full rebuild too, or a change with nothing to make again); when
+    /// this returns Ok, every file is written.
     pub fn apply_then(
         &mut self,
         paths: &[PathBuf],
@@ -109,11 +113,7 @@ impl LiveSite {
         let started = Instant::now();
         match self.incremental_sources(paths) {
             Some(rels) if !self.damaged => self.incremental(&rels, started, pages_live),
-            _ => {
-                let applied = self.apply_full(started)?;
-                pages_live(&self.shown());
-                Ok(applied)
-            }
+            _ => self.apply_full(started, pages_live),
         }
     }
 
@@ -155,6 +155,7 @@ impl LiveSite {
         pages_live: &mut dyn FnMut(&Shown),
     ) -> Result<Applied, BuildFailure> {
         if rels.is_empty() {
+            pages_live(&self.shown());
             return Ok(Applied::Incremental {
                 rendered: 0,
                 removed: 0,
@@ -174,7 +175,7 @@ impl LiveSite {
             }
             Ok(false) => {
                 self.loaded = backup;
-                return self.apply_full(started);
+                return self.apply_full(started, pages_live);
             }
             Err(d) => {
                 self.loaded = backup;
@@ -214,8 +215,13 @@ impl LiveSite {
         }
     }
 
-    fn apply_full(&mut self, started: Instant) -> Result<Applied, BuildFailure> {
+    fn apply_full(
+        &mut self,
+        started: Instant,
+        pages_live: &mut dyn FnMut(&Shown),
+    ) -> Result<Applied, BuildFailure> {
         *self = LiveSite::build(self.options.clone())?;
+        pages_live(&self.shown());
         Ok(Applied::Full {
             pages: render::jobs(&self.archive, &self.theme).len(),
             elapsed: started.elapsed(),
@@ -383,14 +389,17 @@ impl LiveSite {
         let live = LiveOutput::new(out_dir.clone());
         let (joined, problems) =
             Step::live(&archive, &theme, &root, &live).run(&data, site_files, &[]);
-        let written = live.commit(&[]);
-        if let Some(d) = (problems.into_iter().find(|d| d.is_error()))
-            .or_else(|| (written.err()).map(|e| Diagnostic::error(&out_dir, e.to_string())))
+        let mut diagnostics: Diagnostics = problems.into_iter().collect();
+        if !diagnostics.has_errors()
+            && let Err(e) = live.commit(&[])
         {
-            // The pages are live, the data files are not: the next
-            // change rebuilds everything.
+            diagnostics.push(Diagnostic::error(&out_dir, e.to_string()));
+        }
+        if diagnostics.has_errors() {
+            // The pages are live, the data files are not (none of them
+            // written): the next change rebuilds everything.
             self.damaged = true;
-            return Err(d.into());
+            return Err(BuildFailure { diagnostics });
         }
         published.reads.extend(joined.reads);
         let counts = (jobs.len(), gone.len());
