@@ -3,6 +3,7 @@
 //! own; every decision lives in the stage that owns it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::Config;
@@ -439,7 +440,7 @@ pub fn write_site(
                 (search::bundle::write(&archive, dir), started.elapsed())
             })
         });
-        let published = step.run(&jobs, files, diagnostics.as_slice());
+        let published = step.run(&jobs, Arc::new(files), diagnostics.as_slice());
         timings.push(Timing::now(
             "render + check + write",
             stage_started.elapsed(),

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::markdown::is_external;
@@ -30,7 +30,7 @@ pub struct LinkChecker {
     root: PathBuf,
     prefix: String,
     /// Every site path the build writes ("/a/b/", "/style.css").
-    files: HashSet<String>,
+    files: Arc<HashSet<String>>,
     /// Each page's element ids, as sorted fingerprints: kept for every
     /// page until the end, so they must be small (at 100,000 items the
     /// ids themselves took 300 MB).
@@ -43,8 +43,9 @@ pub struct LinkChecker {
 }
 
 impl LinkChecker {
-    /// `files` holds every site path the build writes, percent-decoded.
-    pub fn new(root: &std::path::Path, prefix: &str, files: HashSet<String>) -> LinkChecker {
+    /// `files` holds every site path the build writes, percent-decoded
+    /// (shared: a live edit checks its pages and its data files apart).
+    pub fn new(root: &std::path::Path, prefix: &str, files: Arc<HashSet<String>>) -> LinkChecker {
         LinkChecker {
             root: root.to_owned(),
             prefix: prefix.to_owned(),
@@ -399,7 +400,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        LinkChecker::new(std::path::Path::new("."), "", files)
+        LinkChecker::new(std::path::Path::new("."), "", Arc::new(files))
     }
 
     #[test]

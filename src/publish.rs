@@ -6,8 +6,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -184,7 +184,7 @@ impl<'a> Step<'a> {
     pub fn run(
         &self,
         jobs: &[PageJob],
-        site_files: HashSet<String>,
+        site_files: Arc<HashSet<String>>,
         known: &[Diagnostic],
     ) -> (Published, Vec<Diagnostic>) {
         let checker = LinkChecker::new(self.root, &self.archive.prefix, site_files)

@@ -534,12 +534,7 @@ fn a_site_searched_elsewhere_sends_its_searches_to_that_server() {
     assert!(read("search/index.html").contains("without a search service"));
     // A server address that is not one is an error naming the setting.
     add_config(root, "[search]\nserver = \"search.example.org\"");
-    let failure = quorum::build::build(&options(root)).unwrap_err();
-    let shown = failure
-        .diagnostics
-        .iter()
-        .map(|d| format!("{d:?}"))
-        .collect::<String>();
+    let shown = messages(&quorum::build::build(&options(root)).unwrap_err());
     assert!(shown.contains("[search] server"), "{shown}");
     assert!(shown.contains("https://search.example.org"), "{shown}");
 }
@@ -548,14 +543,8 @@ fn a_site_searched_elsewhere_sends_its_searches_to_that_server() {
 fn the_sitemap_dates_each_page_by_its_file_never_after_the_build_date() {
     let dir = fixture("basic");
     let root = dir.path();
-    let set_modified = |rel: &str, unix: u64| {
-        let file = std::fs::File::options()
-            .write(true)
-            .open(root.join("content").join(rel))
-            .unwrap();
-        let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix);
-        file.set_modified(when).unwrap();
-    };
+    let set_modified =
+        |rel: &str, unix| common::set_modified(&root.join("content").join(rel), unix);
     set_modified("finance/2024-01-10/01-budget.md", 1_706_961_600); // 2024-02-03 12:00 UTC
     set_modified("finance/2024-01-10/_meeting.md", 1_798_761_600); // 2027
     build_ok(root); // on 2024-06-01

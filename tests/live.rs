@@ -21,10 +21,7 @@ fn edit(root: &Path, from: &str, to: &str) -> std::path::PathBuf {
     std::fs::write(&file, text.replace(from, to)).expect("edit");
     // Saved in another second than the fixture was copied, always: the
     // live model must carry the new date (the sitemap's lastmod).
-    let saved = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_735_689_600);
-    (std::fs::File::options().write(true).open(&file))
-        .and_then(|f| f.set_modified(saved))
-        .expect("date the edit");
+    common::set_modified(&file, 1_735_689_600);
     file
 }
 

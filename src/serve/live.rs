@@ -343,6 +343,7 @@ impl LiveSite {
         let changes = self.depends.changes(&archive, &self.theme, rels);
         let (jobs, gone) = self.depends.affected_files(&changes);
         let (site_files, clashes) = publish::site_files(&archive, &changes.jobs);
+        let site_files = Arc::new(site_files);
         if !clashes.is_empty() {
             return Err(BuildFailure {
                 diagnostics: clashes.into_iter().collect(),
@@ -356,7 +357,7 @@ impl LiveSite {
         let (theme, root) = (Arc::clone(&self.theme), self.options.root.clone());
         let live = LiveOutput::new(out_dir.clone());
         let (mut published, problems) =
-            Step::live(&archive, &theme, &root, &live).run(&pages, site_files.clone(), &[]);
+            Step::live(&archive, &theme, &root, &live).run(&pages, Arc::clone(&site_files), &[]);
         let diagnostics: Diagnostics = problems.into_iter().collect();
         if diagnostics.has_errors() {
             return Err(BuildFailure { diagnostics });

@@ -163,6 +163,15 @@ pub fn write(root: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// Dates the file at `path` `unix` seconds after 1970, as if last saved
+/// then.
+pub fn set_modified(path: &Path, unix: u64) {
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix);
+    (std::fs::File::options().write(true).open(path))
+        .and_then(|f| f.set_modified(when))
+        .expect("date the file");
+}
+
 /// Messages of a failed build, rendered plainly.
 pub fn messages(failure: &BuildFailure) -> String {
     failure
