@@ -83,7 +83,7 @@ fn index_build(bencher: divan::Bencher) {
     let mut n = 0;
     bencher.bench_local(|| {
         n += 1;
-        quorum::search::index::write(&archive, &dir.path().join(n.to_string()), false)
+        quorum::search::index::write(&archive, &dir.path().join(n.to_string()), false, None)
             .expect("index")
     });
 }

@@ -429,7 +429,7 @@ pub fn write_site(
             scope.spawn(|| {
                 let started = Instant::now();
                 (
-                    search::index::write(&archive, stage.dir(), keep),
+                    search::index::write(&archive, stage.dir(), keep, Some(index_dir)),
                     started.elapsed(),
                 )
             })

@@ -16,6 +16,7 @@ use tantivy::{Index, IndexSettings, IndexWriter, Term};
 
 use super::SearchError;
 use super::document::{Held, PageDoc};
+use super::reuse;
 use super::schema::{self, Fields};
 use super::unsynced::Unsynced;
 use crate::load::body::{Bodies, Body};
@@ -110,11 +111,129 @@ pub struct Written {
     pub reads: Vec<(String, Vec<Read>)>,
 }
 
-/// Writes a fresh index of `archive` into `dir` (which must not exist or be
-/// empty), keeping what each document read when `keep_reads`.
-pub fn write(archive: &Archive, dir: &Path, keep_reads: bool) -> Result<Written, SearchError> {
+/// Writes an index of `archive` into `dir` (which must not exist or be
+/// empty), keeping what each document read when `keep_reads`. When
+/// `previous` holds the index the last build left, only what changed is
+/// written again (see [`super::reuse`]).
+pub fn write(
+    archive: &Archive,
+    dir: &Path,
+    keep_reads: bool,
+    previous: Option<&Path>,
+) -> Result<Written, SearchError> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
-    let (schema, fields) = schema::build();
+    let keys = all_keys(archive);
+    let mut written = Written::default();
+    let mut fingerprints = reuse::Fingerprints::new();
+    let mut writer = match previous.and_then(|p| reuse::link_previous(p, dir)) {
+        Some(old) => {
+            let fields = schema::fields(&old.index.schema())?;
+            let prints = fingerprint_all(archive, &fields, &keys, &mut written, keep_reads)?;
+            let plan = old.plan(fields.url, prints.iter().flatten())?;
+            let mut writer = index_writer(&old.index)?;
+            // Before anything is added: a deletion takes every document of
+            // its URL added before it.
+            for url in &plan.delete {
+                writer.delete_term(Term::from_field_text(fields.url, url));
+            }
+            let again: Vec<DocKey> = (keys.iter().zip(&prints))
+                .filter(|(_, print)| {
+                    print
+                        .as_ref()
+                        .is_some_and(|(url, _)| plan.write.contains(url))
+                })
+                .map(|(&key, _)| key)
+                .collect();
+            add_all(archive, &fields, &again, &mut writer, |made| made.doc)?;
+            for (url, print) in prints.iter().flatten() {
+                fingerprints.insert(url, *print);
+            }
+            writer
+        }
+        None => {
+            let index = create(dir)?;
+            let fields = schema::fields(&index.schema())?;
+            let mut writer = index_writer(&index)?;
+            add_all(archive, &fields, &keys, &mut writer, |made| {
+                fingerprints.insert(&made.url, made.doc.fingerprint());
+                written.count += 1;
+                if keep_reads {
+                    written.reads.push((made.url, made.reads));
+                }
+                made.doc
+            })?;
+            writer
+        }
+    };
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    fingerprints.write(dir)?;
+    write_meta(archive, dir)?;
+    Ok(written)
+}
+
+fn index_writer(index: &Index) -> Result<IndexWriter<PageDoc>, SearchError> {
+    let writer = index.writer_with_num_threads(crate::cores().clamp(1, 4), WRITER_MEMORY)?;
+    writer.set_merge_policy(Box::new(merge_policy()));
+    Ok(writer)
+}
+
+/// Makes the documents of `keys` and adds what `each` takes of them (it
+/// notes the rest). They are made in parallel a batch at a time: holding
+/// every document of a large archive at once would double the build's
+/// memory.
+fn add_all(
+    archive: &Archive,
+    fields: &Fields,
+    keys: &[DocKey],
+    writer: &mut IndexWriter<PageDoc>,
+    mut each: impl FnMut(Made) -> PageDoc,
+) -> Result<(), SearchError> {
+    for batch in keys.chunks(DOCUMENT_BATCH) {
+        let docs: Vec<Option<Made>> = batch
+            .par_iter()
+            .map(|&k| document(archive, fields, k))
+            .collect::<Result<_, _>>()?;
+        for made in docs.into_iter().flatten() {
+            writer.add_document(each(made))?;
+        }
+    }
+    Ok(())
+}
+
+/// Each document's URL and fingerprint, in the order of `keys` (None for a
+/// key without a document), noting what each read.
+fn fingerprint_all(
+    archive: &Archive,
+    fields: &Fields,
+    keys: &[DocKey],
+    written: &mut Written,
+    keep_reads: bool,
+) -> Result<Vec<Option<(String, u128)>>, SearchError> {
+    let mut prints = Vec::with_capacity(keys.len());
+    for batch in keys.chunks(DOCUMENT_BATCH) {
+        let docs: Vec<Option<Made>> = batch
+            .par_iter()
+            .map(|&k| document(archive, fields, k))
+            .collect::<Result<_, _>>()?;
+        for made in docs {
+            let Some(made) = made else {
+                prints.push(None);
+                continue;
+            };
+            prints.push(Some((made.url.clone(), made.doc.fingerprint())));
+            written.count += 1;
+            if keep_reads {
+                written.reads.push((made.url, made.reads));
+            }
+        }
+    }
+    Ok(prints)
+}
+
+/// A new, empty index in `dir`, with this version's schema and analyzers.
+fn create(dir: &Path) -> Result<Index, SearchError> {
+    let (schema, _) = schema::build();
     // What is stored (titles, purposes, decisions, display names) is prose:
     // zstd keeps it in about half lz4's bytes, and a 16 KiB block still
     // decompresses in microseconds for each hit.
@@ -129,30 +248,7 @@ pub fn write(archive: &Archive, dir: &Path, keep_reads: bool) -> Result<Written,
         .settings(settings)
         .create_in_dir(dir)?;
     schema::register(&index);
-    let mut writer: IndexWriter<PageDoc> =
-        index.writer_with_num_threads(crate::cores().clamp(1, 4), WRITER_MEMORY)?;
-    writer.set_merge_policy(Box::new(merge_policy()));
-    // Documents are made in parallel a batch at a time: holding every
-    // document of a large archive at once would double the build's memory.
-    let keys = all_keys(archive);
-    let mut written = Written::default();
-    for batch in keys.chunks(DOCUMENT_BATCH) {
-        let docs: Vec<Option<Made>> = batch
-            .par_iter()
-            .map(|&k| document(archive, &fields, k))
-            .collect::<Result<_, _>>()?;
-        for made in docs.into_iter().flatten() {
-            writer.add_document(made.doc)?;
-            written.count += 1;
-            if keep_reads {
-                written.reads.push((made.url, made.reads));
-            }
-        }
-    }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    write_meta(archive, dir)?;
-    Ok(written)
+    Ok(index)
 }
 
 /// What a search document is of: a page, or an attached file.
@@ -174,6 +270,8 @@ pub fn update(
     // The folder a full build made and synced; this edit's files need not
     // be (see `unsynced`).
     let (index, fields) = open_with(Index::open(Unsynced::open(dir)?)?, dir)?;
+    // Its documents will no longer be the ones a build fingerprinted.
+    reuse::forget(dir)?;
     let mut writer: IndexWriter<PageDoc> = index.writer_with_num_threads(1, 50 * 1024 * 1024)?;
     writer.set_merge_policy(Box::new(live_merge_policy()));
     for url in removed_urls {

@@ -33,6 +33,7 @@ pub mod facets;
 pub mod index;
 mod passage;
 pub mod query;
+mod reuse;
 pub mod schema;
 pub mod unsynced;
 
