@@ -125,7 +125,17 @@ pub fn write(
     let keys = all_keys(archive);
     let mut written = Written::default();
     let mut fingerprints = reuse::Fingerprints::new();
-    let mut writer = match previous.and_then(|p| reuse::link_previous(p, dir)) {
+    let previous =
+        (previous.and_then(|p| reuse::link_previous(p, dir, &[META_FILE]))).and_then(|linked| {
+            match open(dir) {
+                Ok((index, _)) => Some(linked.opened(index, dir)),
+                Err(_) => {
+                    linked.undo(dir);
+                    None
+                }
+            }
+        });
+    let mut writer = match previous {
         Some(old) => {
             let fields = schema::fields(&old.index.schema())?;
             let prints = fingerprint_all(archive, &fields, &keys, &mut written, keep_reads)?;

@@ -154,42 +154,66 @@ impl Previous {
     }
 }
 
-/// Links the index in `previous` into the empty folder `dir` and opens it,
-/// or None, with `dir` left as it was, when it cannot be reused.
-pub fn link_previous(previous: &Path, dir: &Path) -> Option<Previous> {
+/// An index's files linked into a new folder, not opened yet.
+pub struct Linked {
+    names: Vec<std::ffi::OsString>,
+    fingerprints: FxHashMap<String, u128>,
+}
+
+impl Linked {
+    /// The linked index, opened as `index` in `dir`.
+    pub fn opened(self, index: Index, dir: &Path) -> Previous {
+        Previous {
+            index,
+            dir: dir.to_owned(),
+            fingerprints: self.fingerprints,
+        }
+    }
+
+    /// Removes what was linked into `dir`, leaving it as it was.
+    pub fn undo(self, dir: &Path) {
+        for name in self.names {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+    }
+}
+
+/// Links the index in `previous` into the empty folder `dir`, but for the
+/// files named in `written_anew`; None, with `dir` left as it was, when it
+/// cannot be reused.
+pub fn link_previous(previous: &Path, dir: &Path, written_anew: &[&str]) -> Option<Linked> {
     let read = || std::fs::read(previous.join(FINGERPRINTS)).ok();
     let before = read()?;
     let listed: Fingerprints = serde_json::from_slice(&before).ok()?;
     if listed.writer.is_empty() || listed.writer != writer() {
         return None;
     }
-    let documents = (listed.documents.into_iter())
+    let fingerprints = (listed.documents.into_iter())
         .map(|(url, hex)| Some((url, u128::from_str_radix(&hex, 16).ok()?)))
         .collect::<Option<FxHashMap<_, _>>>()?;
-    let mut linked = Vec::new();
-    let result = link_files(previous, dir, &mut linked);
-    let index = (result.is_ok() && read().as_deref() == Some(&before[..]))
-        .then(|| super::index::open(dir).ok())
-        .flatten();
-    let Some((index, _)) = index else {
-        for name in linked {
-            let _ = std::fs::remove_file(dir.join(name));
-        }
-        return None;
+    let mut linked = Linked {
+        names: Vec::new(),
+        fingerprints,
     };
-    Some(Previous {
-        index,
-        dir: dir.to_owned(),
-        fingerprints: documents,
-    })
+    let result = link_files(previous, dir, written_anew, &mut linked.names);
+    if result.is_err() || read().as_deref() != Some(&before[..]) {
+        linked.undo(dir);
+        return None;
+    }
+    Some(linked)
 }
 
 /// Links every file of tantivy's in `from` into `to` (noting each name in
 /// `linked`): not its lock files, nor Quorum's own (the build marker, the
-/// meta and fingerprints, which are written anew). tantivy never writes
-/// into a file it made: it writes new ones and replaces `meta.json` by
-/// renaming, so the old index keeps its files as they were.
-fn link_files(from: &Path, to: &Path, linked: &mut Vec<std::ffi::OsString>) -> io::Result<()> {
+/// fingerprints and `written_anew`). tantivy never writes into a file it
+/// made: it writes new ones and replaces `meta.json` by renaming, so the
+/// old index keeps its files as they were.
+fn link_files(
+    from: &Path,
+    to: &Path,
+    written_anew: &[&str],
+    linked: &mut Vec<std::ffi::OsString>,
+) -> io::Result<()> {
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -197,7 +221,7 @@ fn link_files(from: &Path, to: &Path, linked: &mut Vec<std::ffi::OsString>) -> i
         let ours = text.starts_with(".tantivy-")
             || text == crate::output::MARKER
             || text == FINGERPRINTS
-            || text == super::index::META_FILE;
+            || written_anew.contains(&text.as_ref());
         // Not followed: a link in an index folder is nobody's we know.
         if ours || !entry.file_type()?.is_file() {
             continue;
