@@ -117,8 +117,8 @@ impl Staging {
     }
 
     /// Starts a build of `target` in an empty folder, keeping nothing of
-    /// what it replaces: for a writer that needs an empty folder (the
-    /// search index, when it lives outside the site).
+    /// what it replaces: for the search index, which links into it what it
+    /// keeps of the index it replaces (see `search::reuse`).
     pub fn empty(target: &Path, guard: &Guard) -> Result<Staging, OutputError> {
         Staging::start(target, guard, false)
     }

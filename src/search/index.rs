@@ -112,9 +112,9 @@ pub struct Written {
 }
 
 /// Writes an index of `archive` into `dir` (which must not exist or be
-/// empty), keeping what each document read when `keep_reads`. When
-/// `previous` holds the index the last build left, only what changed is
-/// written again (see [`super::reuse`]).
+/// empty, but for the build's marker), keeping what each document read
+/// when `keep_reads`. When `previous` holds the index the last build left,
+/// only what changed is written again (see [`super::reuse`]).
 pub fn write(
     archive: &Archive,
     dir: &Path,
@@ -123,58 +123,39 @@ pub fn write(
 ) -> Result<Written, SearchError> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
     let keys = all_keys(archive);
+    let writer = reuse::writer();
+    if let Some(linked) = previous.and_then(|p| reuse::link_previous(p, dir, writer)) {
+        match write_over(archive, dir, &keys, keep_reads, linked, writer) {
+            Ok(written) => return Ok(written),
+            // Whatever was amiss with the last index, a fresh one is right.
+            Err(_) => reuse::clear(dir, &[crate::output::MARKER])?,
+        }
+    }
+    write_fresh(archive, dir, &keys, keep_reads, writer)
+}
+
+/// Writes a new index of the documents of `keys` into `dir`.
+fn write_fresh(
+    archive: &Archive,
+    dir: &Path,
+    keys: &[DocKey],
+    keep_reads: bool,
+    writer_id: &str,
+) -> Result<Written, SearchError> {
+    let index = create(dir)?;
+    let fields = schema::fields(&index.schema())?;
+    let mut writer = index_writer(&index)?;
+    writer.set_merge_policy(Box::new(merge_policy()));
     let mut written = Written::default();
-    let mut fingerprints = reuse::Fingerprints::new();
-    let previous =
-        (previous.and_then(|p| reuse::link_previous(p, dir, &[META_FILE]))).and_then(|linked| {
-            match open(dir) {
-                Ok((index, _)) => Some(linked.opened(index, dir)),
-                Err(_) => {
-                    linked.undo(dir);
-                    None
-                }
-            }
-        });
-    let mut writer = match previous {
-        Some(old) => {
-            let fields = schema::fields(&old.index.schema())?;
-            let prints = fingerprint_all(archive, &fields, &keys, &mut written, keep_reads)?;
-            let plan = old.plan(fields.url, prints.iter().flatten())?;
-            let mut writer = index_writer(&old.index)?;
-            // Before anything is added: a deletion takes every document of
-            // its URL added before it.
-            for url in &plan.delete {
-                writer.delete_term(Term::from_field_text(fields.url, url));
-            }
-            let again: Vec<DocKey> = (keys.iter().zip(&prints))
-                .filter(|(_, print)| {
-                    print
-                        .as_ref()
-                        .is_some_and(|(url, _)| plan.write.contains(url))
-                })
-                .map(|(&key, _)| key)
-                .collect();
-            add_all(archive, &fields, &again, &mut writer, |made| made.doc)?;
-            for (url, print) in prints.iter().flatten() {
-                fingerprints.insert(url, *print);
-            }
-            writer
+    let mut fingerprints = reuse::Fingerprints::new(writer_id);
+    add_all(archive, &fields, keys, &mut writer, |made| {
+        fingerprints.insert(&made.url, made.doc.fingerprint());
+        written.count += 1;
+        if keep_reads {
+            written.reads.push((made.url, made.reads));
         }
-        None => {
-            let index = create(dir)?;
-            let fields = schema::fields(&index.schema())?;
-            let mut writer = index_writer(&index)?;
-            add_all(archive, &fields, &keys, &mut writer, |made| {
-                fingerprints.insert(&made.url, made.doc.fingerprint());
-                written.count += 1;
-                if keep_reads {
-                    written.reads.push((made.url, made.reads));
-                }
-                made.doc
-            })?;
-            writer
-        }
-    };
+        made.doc
+    })?;
     writer.commit()?;
     writer.wait_merging_threads()?;
     fingerprints.write(dir)?;
@@ -182,10 +163,59 @@ pub fn write(
     Ok(written)
 }
 
-fn index_writer(index: &Index) -> Result<IndexWriter<PageDoc>, SearchError> {
-    let writer = index.writer_with_num_threads(crate::cores().clamp(1, 4), WRITER_MEMORY)?;
+/// Writes the documents of `keys` over the last build's index, `linked`
+/// into `dir`: only the segments that changed (see [`super::reuse`]).
+fn write_over(
+    archive: &Archive,
+    dir: &Path,
+    keys: &[DocKey],
+    keep_reads: bool,
+    linked: reuse::Linked,
+    writer_id: &str,
+) -> Result<Written, SearchError> {
+    let previous = linked.opened(open(dir)?.0);
+    let fields = schema::fields(&previous.index.schema())?;
+    let mut written = Written::default();
+    let prints = fingerprint_all(archive, &fields, keys, &mut written, keep_reads)?;
+    let plan = previous.plan(fields.url, prints.iter().flatten())?;
+    let mut writer = index_writer(&previous.index)?;
+    // No merge until the deletions are committed: one begun before would
+    // carry the documents being deleted into a segment that keeps them.
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    // Before anything is added: a deletion takes every document of its
+    // URL added before it.
+    for url in &plan.delete {
+        writer.delete_term(Term::from_field_text(fields.url, url));
+    }
+    let mut fingerprints = reuse::Fingerprints::new(writer_id);
+    for (url, print) in prints.iter().flatten() {
+        fingerprints.insert(url, *print);
+    }
+    let again: Vec<DocKey> = (keys.iter().zip(&prints))
+        .filter(|(_, print)| {
+            print
+                .as_ref()
+                .is_some_and(|(url, _)| plan.write.contains(url))
+        })
+        .map(|(&key, _)| key)
+        .collect();
+    add_all(archive, &fields, &again, &mut writer, |made| {
+        fingerprints.insert(&made.url, made.doc.fingerprint());
+        made.doc
+    })?;
+    writer.commit()?;
+    // Kept and new segments merge as a fresh build's would.
     writer.set_merge_policy(Box::new(merge_policy()));
-    Ok(writer)
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    reuse::sweep(dir, &[crate::output::MARKER, META_FILE])?;
+    fingerprints.write(dir)?;
+    write_meta(archive, dir)?;
+    Ok(written)
+}
+
+fn index_writer(index: &Index) -> Result<IndexWriter<PageDoc>, SearchError> {
+    Ok(index.writer_with_num_threads(crate::cores().clamp(1, 4), WRITER_MEMORY)?)
 }
 
 /// Makes the documents of `keys` and adds what `each` takes of them (it

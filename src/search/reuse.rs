@@ -1,26 +1,25 @@
-//! Writing an index over the one the last build left. Its files are
-//! linked (not copied) into the new folder, and a segment (one of the
-//! parts tantivy writes an index in, some thousands of documents each) all
-//! of whose documents are unchanged is kept as it is; a segment that holds
-//! a document whose fingerprint changed, or one no longer published, is
-//! deleted whole and its documents written again. A segment is never left
-//! with deleted documents in it: those would keep a withheld page's words
-//! in the term dictionary (where spelling suggestions find them), and
-//! merging them away only estimates the statistics that rank hits, so a
-//! rebuild would rank otherwise than a fresh build. Kept whole, the index
-//! answers every query with the scores a fresh build gives
+//! Writing an index over the one the last build left. tantivy writes an
+//! index in segments (some thousands of documents each, never changed once
+//! written). The last index's segments are linked (not copied) into the
+//! new folder; a segment all of whose documents come out with the
+//! fingerprints they had is kept as it is, and a segment that holds a
+//! document whose fingerprint changed, or one no longer published, is
+//! deleted whole and its documents written again.
+//!
+//! A segment is never left holding deleted documents: those would keep a
+//! withheld page's words in the term dictionary (where spelling
+//! suggestions find them), and merging them away only estimates the
+//! statistics hits are ranked by. Kept whole, the index answers every
+//! query with the hits, counts and scores a fresh build gives
 //! (`tests/index_reuse.rs`).
 //!
-//! Analysing words is most of an index's cost and half of a build's CPU
-//! (`perf`): over an unchanged archive of 10,000 items the index took
-//! 4.5 s on its thread and now takes what making and fingerprinting the
-//! documents takes (see the README's performance section for the build).
-//!
-//! Nothing is reused unless everything checks: the fingerprints were
-//! written by this very program (another build of Quorum may analyse words
-//! otherwise), and they were still there, unchanged, once the files were
-//! linked (`quorum serve` removes them before it changes an index, see
-//! [`forget`]). Anything else, and the index is written from nothing.
+//! Nothing is reused unless everything checks, and otherwise the index is
+//! written from nothing: the fingerprints were written by this very
+//! program (its bytes' hash: another build of Quorum may analyse words
+//! otherwise), were still there, unchanged, once the files were linked
+//! (`quorum serve` removes them before it changes an index, see
+//! [`forget`]), and every segment holds no deleted document and one URL a
+//! document, each URL once in the index.
 
 use std::io;
 use std::path::Path;
@@ -35,6 +34,9 @@ use super::SearchError;
 /// The file, in an index's folder, that lists its documents' fingerprints.
 const FINGERPRINTS: &str = "quorum-fingerprints.json";
 
+/// tantivy's list of an index's segments.
+const TANTIVY_META: &str = "meta.json";
+
 /// Each document's fingerprint by URL, and what wrote them.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Fingerprints {
@@ -44,10 +46,10 @@ pub struct Fingerprints {
 }
 
 impl Fingerprints {
-    /// An empty list, signed by this program.
-    pub fn new() -> Fingerprints {
+    /// An empty list, signed by `writer` (see [`writer`]).
+    pub fn new(writer: &str) -> Fingerprints {
         Fingerprints {
-            writer: writer(),
+            writer: writer.to_owned(),
             documents: FxHashMap::default(),
         }
     }
@@ -64,31 +66,30 @@ impl Fingerprints {
     }
 }
 
-/// What wrote an index: this program's file, by size and modification
-/// time. Empty when it cannot be told, and then nothing is reused.
-fn writer() -> String {
-    let Some(meta) = std::env::current_exe()
-        .ok()
-        .and_then(|exe| std::fs::metadata(exe).ok())
-    else {
-        return String::new();
-    };
-    let modified = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    if modified == 0 {
-        return String::new();
-    }
-    format!("{} {modified}", meta.len())
+/// What writes an index: this program, by the hash of its bytes (once a
+/// process, streamed: mapped, the release binary's 180 MB would count in
+/// the build's peak memory). Empty when it cannot be
+/// read, and then nothing is reused.
+pub fn writer() -> &'static str {
+    static WRITER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    WRITER.get_or_init(|| {
+        let hash = std::env::current_exe()
+            .and_then(std::fs::File::open)
+            .and_then(|file| {
+                let mut hasher = blake3::Hasher::new();
+                hasher.update_reader(file)?;
+                Ok(hasher.finalize())
+            });
+        match hash {
+            Ok(hash) => format!("{} {}", env!("CARGO_PKG_VERSION"), hash.to_hex()),
+            Err(_) => String::new(),
+        }
+    })
 }
 
-/// The last build's index, linked into the new folder.
+/// The last build's index, linked into the new folder and opened.
 pub struct Previous {
     pub index: Index,
-    dir: std::path::PathBuf,
-    /// Its documents' fingerprints, by URL.
     fingerprints: FxHashMap<String, u128>,
 }
 
@@ -104,26 +105,30 @@ pub struct Plan {
 impl Previous {
     /// What changes, given this build's documents' URLs and fingerprints:
     /// every segment holding a document that changed or went is deleted,
-    /// and its other documents written again with the new ones.
+    /// and its other documents written again with the new ones. An error
+    /// when the index is not one a build of this program left.
     pub fn plan<'a>(
         &self,
         url_field: Field,
         documents: impl Iterator<Item = &'a (String, u128)>,
     ) -> Result<Plan, SearchError> {
         let now: FxHashMap<&str, u128> = documents.map(|(url, p)| (url.as_str(), *p)).collect();
+        let same = |url: &String| match (now.get(url.as_str()), self.fingerprints.get(url)) {
+            (Some(now), Some(then)) => now == then,
+            _ => false,
+        };
         let mut plan = Plan::default();
         let mut kept = FxHashSet::default();
         for urls in self.urls_by_segment(url_field)? {
-            let changed = |url: &String| now.get(url.as_str()) != self.fingerprints.get(url);
-            if urls.iter().any(changed) {
+            if urls.iter().all(same) {
+                kept.extend(urls);
+            } else {
                 plan.write.extend(
                     urls.iter()
                         .filter(|u| now.contains_key(u.as_str()))
                         .cloned(),
                 );
                 plan.delete.extend(urls);
-            } else {
-                kept.extend(urls);
             }
         }
         // New ones, and any the old index did not hold.
@@ -136,17 +141,29 @@ impl Previous {
     }
 
     /// The URLs of each segment's documents, read from the URL field's
-    /// words (a document's URL is one word of it).
+    /// words; an error unless each segment has no deleted document and
+    /// each document one URL of its own, in the whole index.
     fn urls_by_segment(&self, url_field: Field) -> Result<Vec<Vec<String>>, SearchError> {
+        let odd = |why: &str| SearchError::Corrupt(format!("the last build's index {why}"));
         let searcher = self.index.reader()?.searcher();
+        let mut seen = FxHashSet::default();
         let mut segments = Vec::new();
         for segment in searcher.segment_readers() {
+            if segment.num_deleted_docs() > 0 {
+                return Err(odd("holds deleted documents"));
+            }
             let inverted = segment.inverted_index(url_field)?;
-            let mut words =
-                (inverted.terms().stream()).map_err(|e| SearchError::Io(self.dir.clone(), e))?;
+            let mut words = (inverted.terms().stream()).map_err(|e| odd(&e.to_string()))?;
             let mut urls = Vec::new();
             while words.advance() {
-                urls.push(String::from_utf8_lossy(words.key()).into_owned());
+                let url = String::from_utf8_lossy(words.key()).into_owned();
+                if words.value().doc_freq != 1 || !seen.insert(url.clone()) {
+                    return Err(odd(&format!("holds {url} more than once")));
+                }
+                urls.push(url);
+            }
+            if urls.len() != segment.max_doc() as usize {
+                return Err(odd("holds documents without an address"));
             }
             segments.push(urls);
         }
@@ -161,11 +178,10 @@ pub struct Linked {
 }
 
 impl Linked {
-    /// The linked index, opened as `index` in `dir`.
-    pub fn opened(self, index: Index, dir: &Path) -> Previous {
+    /// The linked index, opened as `index`.
+    pub fn opened(self, index: Index) -> Previous {
         Previous {
             index,
-            dir: dir.to_owned(),
             fingerprints: self.fingerprints,
         }
     }
@@ -178,24 +194,25 @@ impl Linked {
     }
 }
 
-/// Links the index in `previous` into the empty folder `dir`, but for the
-/// files named in `written_anew`; None, with `dir` left as it was, when it
-/// cannot be reused.
-pub fn link_previous(previous: &Path, dir: &Path, written_anew: &[&str]) -> Option<Linked> {
+/// Links the index in `previous`, written by `writer`, into the empty
+/// folder `dir`: tantivy's list of segments and the files of each, and
+/// nothing else. None, with `dir` left as it was, when it cannot be reused.
+pub fn link_previous(previous: &Path, dir: &Path, writer: &str) -> Option<Linked> {
     let read = || std::fs::read(previous.join(FINGERPRINTS)).ok();
     let before = read()?;
     let listed: Fingerprints = serde_json::from_slice(&before).ok()?;
-    if listed.writer.is_empty() || listed.writer != writer() {
+    if listed.writer.is_empty() || listed.writer != writer {
         return None;
     }
     let fingerprints = (listed.documents.into_iter())
         .map(|(url, hex)| Some((url, u128::from_str_radix(&hex, 16).ok()?)))
         .collect::<Option<FxHashMap<_, _>>>()?;
+    let segments = living_segments(previous).ok()?;
     let mut linked = Linked {
         names: Vec::new(),
         fingerprints,
     };
-    let result = link_files(previous, dir, written_anew, &mut linked.names);
+    let result = link_files(previous, dir, &segments, &mut linked.names);
     if result.is_err() || read().as_deref() != Some(&before[..]) {
         linked.undo(dir);
         return None;
@@ -203,31 +220,84 @@ pub fn link_previous(previous: &Path, dir: &Path, written_anew: &[&str]) -> Opti
     Some(linked)
 }
 
-/// Links every file of tantivy's in `from` into `to` (noting each name in
-/// `linked`): not its lock files, nor Quorum's own (the build marker, the
-/// fingerprints and `written_anew`). tantivy never writes into a file it
+/// The ids of the segments tantivy's list names in `dir`.
+fn living_segments(dir: &Path) -> tantivy::Result<FxHashSet<String>> {
+    let metas = Index::open_in_dir(dir)?.load_metas()?;
+    Ok(metas
+        .segments
+        .iter()
+        .map(|s| s.id().uuid_string())
+        .collect())
+}
+
+/// Whether `name` is a file of one of `segments` (tantivy names a segment's
+/// files by its id and the part: `<id>.idx`, `<id>.term`...).
+fn of_segments(name: &str, segments: &FxHashSet<String>) -> bool {
+    name.split_once('.')
+        .is_some_and(|(id, _)| segments.contains(id))
+}
+
+/// Links `meta.json` and the files of `segments` from `from` into `to`,
+/// noting each name in `linked`. tantivy never writes into a file it
 /// made: it writes new ones and replaces `meta.json` by renaming, so the
 /// old index keeps its files as they were.
 fn link_files(
     from: &Path,
     to: &Path,
-    written_anew: &[&str],
+    segments: &FxHashSet<String>,
     linked: &mut Vec<std::ffi::OsString>,
 ) -> io::Result<()> {
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
         let text = name.to_string_lossy();
-        let ours = text.starts_with(".tantivy-")
-            || text == crate::output::MARKER
-            || text == FINGERPRINTS
-            || written_anew.contains(&text.as_ref());
+        let wanted = text == TANTIVY_META || of_segments(&text, segments);
         // Not followed: a link in an index folder is nobody's we know.
-        if ours || !entry.file_type()?.is_file() {
+        if !wanted || !entry.file_type()?.is_file() {
             continue;
         }
         std::fs::hard_link(entry.path(), to.join(&name))?;
         linked.push(name);
+    }
+    Ok(())
+}
+
+/// Removes from the index in `dir` every file of a segment it no longer
+/// lists (tantivy's own clean-up ignores the files it fails to remove, and
+/// those of a dropped segment hold the words of its documents), and any
+/// other file but its list, its lock files and those `kept`.
+pub fn sweep(dir: &Path, kept: &[&str]) -> Result<(), SearchError> {
+    let io_err = |e| SearchError::Io(dir.to_owned(), e);
+    let segments = living_segments(dir)?;
+    for entry in std::fs::read_dir(dir).map_err(io_err)? {
+        let entry = entry.map_err(io_err)?;
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        let keep = text == TANTIVY_META
+            || text == FINGERPRINTS
+            || text.starts_with(".tantivy-")
+            || kept.contains(&text.as_ref())
+            || of_segments(&text, &segments);
+        if !keep && entry.file_type().map_err(io_err)?.is_file() {
+            std::fs::remove_file(entry.path()).map_err(io_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// Empties `dir` but for `kept`, after a failed attempt to reuse an index.
+pub fn clear(dir: &Path, kept: &[&str]) -> Result<(), SearchError> {
+    let io_err = |e| SearchError::Io(dir.to_owned(), e);
+    for entry in std::fs::read_dir(dir).map_err(io_err)? {
+        let entry = entry.map_err(io_err)?;
+        if kept.contains(&entry.file_name().to_string_lossy().as_ref()) {
+            continue;
+        }
+        if entry.file_type().map_err(io_err)?.is_dir() {
+            std::fs::remove_dir_all(entry.path()).map_err(io_err)?;
+        } else {
+            std::fs::remove_file(entry.path()).map_err(io_err)?;
+        }
     }
     Ok(())
 }
@@ -240,5 +310,95 @@ pub fn forget(dir: &Path) -> Result<(), SearchError> {
     match std::fs::remove_file(&path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(SearchError::Io(path, e)),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::document::PageDoc;
+    use crate::search::schema;
+    use tantivy::{IndexWriter, Term};
+
+    /// An index in `dir` with a segment of documents for each list of URLs.
+    fn index_of(dir: &Path, segments: &[&[&str]]) -> (Index, Field) {
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(dir, schema).expect("index");
+        schema::register(&index);
+        let mut writer: IndexWriter<PageDoc> =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for urls in segments {
+            for url in *urls {
+                let mut doc = PageDoc::default();
+                doc.add_text(fields.url, *url);
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        (index, fields.url)
+    }
+
+    fn previous(index: Index, prints: &[(&str, u128)]) -> Previous {
+        let fingerprints = prints.iter().map(|(u, p)| ((*u).to_owned(), *p)).collect();
+        Previous {
+            index,
+            fingerprints,
+        }
+    }
+
+    fn sorted(urls: impl IntoIterator<Item = String>) -> Vec<String> {
+        let mut urls: Vec<String> = urls.into_iter().collect();
+        urls.sort();
+        urls
+    }
+
+    #[test]
+    fn only_segments_with_a_changed_or_withdrawn_document_are_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let segments: &[&[&str]] = &[&["/a/", "/b/"], &["/c/"], &["/d/"], &["/x/"], &["/f/"]];
+        let (index, url) = index_of(dir.path(), segments);
+        let old = previous(
+            index,
+            &[("/a/", 1), ("/b/", 2), ("/c/", 3), ("/d/", 4), ("/f/", 6)],
+        );
+        // b changed, c withdrawn, x was never fingerprinted, e is new.
+        let now = [
+            ("/a/", 1),
+            ("/b/", 20),
+            ("/d/", 4),
+            ("/e/", 5),
+            ("/f/", 6),
+            ("/x/", 7),
+        ]
+        .map(|(u, p)| (u.to_owned(), p));
+        let plan = old.plan(url, now.iter()).unwrap();
+        assert_eq!(sorted(plan.delete), ["/a/", "/b/", "/c/", "/x/"]);
+        assert_eq!(sorted(plan.write), ["/a/", "/b/", "/e/", "/x/"]);
+    }
+
+    #[test]
+    fn an_index_with_deleted_or_repeated_documents_is_not_reused() {
+        let now = [("/a/".to_owned(), 1)];
+        let dir = tempfile::tempdir().unwrap();
+        let (index, url) = index_of(dir.path(), &[&["/a/"], &["/a/"]]);
+        assert!(
+            previous(index, &[("/a/", 1)])
+                .plan(url, now.iter())
+                .is_err()
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let (index, url) = index_of(dir.path(), &[&["/a/", "/b/"]]);
+        let mut writer: IndexWriter<PageDoc> =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.delete_term(Term::from_field_text(url, "/b/"));
+        writer.commit().unwrap();
+        drop(writer);
+        assert!(
+            previous(index, &[("/a/", 1)])
+                .plan(url, now.iter())
+                .is_err()
+        );
     }
 }
