@@ -205,3 +205,38 @@ fn an_index_changed_in_place_is_written_afresh_by_the_next_build() {
         "an index changed in place was reused"
     );
 }
+
+#[test]
+fn a_word_only_a_deleted_document_holds_is_never_offered_as_a_correction() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    edit(root, FOSTERING, |t| {
+        format!("{t}\nZebrawords were counted.\n")
+    });
+    let report = build_ok(root);
+    let corrected = |root: &Path| {
+        let result = open_index(root)
+            .search(&query("zebrawordz"))
+            .expect("search");
+        result
+            .corrections
+            .iter()
+            .map(|c| c.to.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(corrected(root), ["zebrawords"]);
+    // What `quorum serve` does when the item is withheld: its document is
+    // deleted in place, and its words stay in the segment until a merge.
+    quorum::search::index::update(
+        &report.archive,
+        &index_dir(root),
+        &[],
+        &["/children/2024-02-01/fostering/".to_owned()],
+    )
+    .expect("update");
+    assert_eq!(
+        open_index(root).search(&query("zebrawords")).unwrap().total,
+        0
+    );
+    assert_eq!(corrected(root), Vec::<String>::new());
+}

@@ -927,11 +927,7 @@ impl Compiler<'_> {
             .map(|(field, _)| {
                 tokens
                     .iter()
-                    .map(|t| {
-                        self.searcher
-                            .doc_freq(&Term::from_field_text(*field, t))
-                            .unwrap_or(0)
-                    })
+                    .map(|t| alive_doc_freq(self.searcher, &Term::from_field_text(*field, t)))
                     .min()
                     .unwrap_or(0)
             })
@@ -981,9 +977,11 @@ impl Compiler<'_> {
                 continue;
             };
             while stream.advance() {
-                if let Ok(word) = std::str::from_utf8(stream.key()) {
-                    *candidates.entry(word.to_owned()).or_default() +=
-                        u64::from(stream.value().doc_freq);
+                let alive = alive_in(segment, &inverted, stream.value());
+                if let Ok(word) = std::str::from_utf8(stream.key())
+                    && alive > 0
+                {
+                    *candidates.entry(word.to_owned()).or_default() += alive;
                 }
             }
         }
@@ -998,6 +996,42 @@ impl Compiler<'_> {
             })
             .min()
             .map(|(_, _, word)| word)
+    }
+}
+
+/// How many documents hold `term`, not counting deleted ones: tantivy's
+/// `doc_freq` counts a deleted document until its segment is merged, and
+/// `quorum serve` deletes in place the document of a page just withheld
+/// (exempt, or back to draft). A word only such pages hold must never be
+/// offered as a correction.
+fn alive_doc_freq(searcher: &tantivy::Searcher, term: &Term) -> u64 {
+    (searcher.segment_readers().iter())
+        .map(|segment| {
+            let Ok(inverted) = segment.inverted_index(term.field()) else {
+                return 0;
+            };
+            match inverted.get_term_info(term) {
+                Ok(Some(info)) => alive_in(segment, &inverted, &info),
+                _ => 0,
+            }
+        })
+        .sum()
+}
+
+/// The documents of a segment's word (by its `info`) that are not deleted:
+/// counted from its postings only in a segment that has deletions.
+fn alive_in(
+    segment: &tantivy::SegmentReader,
+    inverted: &tantivy::InvertedIndexReader,
+    info: &tantivy::postings::TermInfo,
+) -> u64 {
+    match segment.alive_bitset() {
+        None => u64::from(info.doc_freq),
+        Some(alive) => inverted
+            .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+            .map_or(0, |postings| {
+                u64::from(postings.doc_freq_given_deletes(alive))
+            }),
     }
 }
 
