@@ -113,15 +113,22 @@ fn an_unchanged_archive_keeps_every_segment_of_its_index() {
     assert_eq!(segment_files(dir.path()), before, "segments written again");
 }
 
-#[test]
-fn a_rebuild_over_the_last_index_answers_as_a_fresh_build_does() {
+/// The basic fixture built, given "Zebrawords" in one item, and built again
+/// over its first build.
+fn rebuilt_with_a_new_word() -> tempfile::TempDir {
     let dir = fixture("basic");
-    let root = dir.path();
-    build_ok(root);
-    edit(root, FOSTERING, |t| {
+    build_ok(dir.path());
+    edit(dir.path(), FOSTERING, |t| {
         format!("{t}\nZebrawords were counted.\n")
     });
-    build_ok(root);
+    build_ok(dir.path());
+    dir
+}
+
+#[test]
+fn a_rebuild_over_the_last_index_answers_as_a_fresh_build_does() {
+    let dir = rebuilt_with_a_new_word();
+    let root = dir.path();
     assert_eq!(answers(root), fresh_answers(root));
     assert_eq!(
         open_index(root).search(&query("zebrawords")).unwrap().total,
@@ -155,13 +162,8 @@ fn a_rebuild_over_the_last_index_answers_as_a_fresh_build_does() {
 
 #[test]
 fn segments_replaced_by_a_rebuild_leave_no_files_behind() {
-    let dir = fixture("basic");
+    let dir = rebuilt_with_a_new_word();
     let root = dir.path();
-    build_ok(root);
-    edit(root, FOSTERING, |t| {
-        format!("{t}\nZebrawords were counted.\n")
-    });
-    build_ok(root);
     let index = tantivy::Index::open_in_dir(index_dir(root)).expect("open");
     let live: BTreeSet<String> = (index.searchable_segment_metas().expect("segments"))
         .iter()

@@ -72,17 +72,24 @@ impl PageDoc {
         let mut hasher = blake3::Hasher::new();
         for &(field, slot) in &self.values {
             hasher.update(&field.field_id().to_le_bytes());
-            let (kind, bytes): (u8, std::borrow::Cow<[u8]>) = match self.value(slot) {
-                PageValue::Str(s) => (0, s.as_bytes().into()),
-                PageValue::Facet(s) => (1, s.as_bytes().into()),
-                PageValue::U64(v) => (2, v.to_le_bytes().to_vec().into()),
-                PageValue::I64(v) => (3, v.to_le_bytes().to_vec().into()),
+            let number;
+            let (kind, bytes): (u8, &[u8]) = match self.value(slot) {
+                PageValue::Str(s) => (0, s.as_bytes()),
+                PageValue::Facet(s) => (1, s.as_bytes()),
+                PageValue::U64(v) => {
+                    number = v.to_le_bytes();
+                    (2, &number)
+                }
+                PageValue::I64(v) => {
+                    number = v.to_le_bytes();
+                    (3, &number)
+                }
             };
             // Kind and length first, so that no two lists of values run
             // together into the same bytes.
             hasher.update(&[kind]);
             hasher.update(&(bytes.len() as u64).to_le_bytes());
-            hasher.update(&bytes);
+            hasher.update(bytes);
         }
         let hash = hasher.finalize();
         let mut first = [0u8; 16];

@@ -218,10 +218,28 @@ fn index_writer(index: &Index) -> Result<IndexWriter<PageDoc>, SearchError> {
     Ok(index.writer_with_num_threads(crate::cores().clamp(1, 4), WRITER_MEMORY)?)
 }
 
+/// Makes the documents of `keys` and gives each (None for a key without
+/// one) to `each`, in order. They are made in parallel a batch at a time:
+/// holding every document of a large archive at once would double the
+/// build's memory.
+fn each_document(
+    archive: &Archive,
+    fields: &Fields,
+    keys: &[DocKey],
+    mut each: impl FnMut(Option<Made>) -> Result<(), SearchError>,
+) -> Result<(), SearchError> {
+    for batch in keys.chunks(DOCUMENT_BATCH) {
+        let docs: Vec<Option<Made>> = batch
+            .par_iter()
+            .map(|&k| document(archive, fields, k))
+            .collect::<Result<_, _>>()?;
+        docs.into_iter().try_for_each(&mut each)?;
+    }
+    Ok(())
+}
+
 /// Makes the documents of `keys` and adds what `each` takes of them (it
-/// notes the rest). They are made in parallel a batch at a time: holding
-/// every document of a large archive at once would double the build's
-/// memory.
+/// notes the rest).
 fn add_all(
     archive: &Archive,
     fields: &Fields,
@@ -229,16 +247,12 @@ fn add_all(
     writer: &mut IndexWriter<PageDoc>,
     mut each: impl FnMut(Made) -> PageDoc,
 ) -> Result<(), SearchError> {
-    for batch in keys.chunks(DOCUMENT_BATCH) {
-        let docs: Vec<Option<Made>> = batch
-            .par_iter()
-            .map(|&k| document(archive, fields, k))
-            .collect::<Result<_, _>>()?;
-        for made in docs.into_iter().flatten() {
+    each_document(archive, fields, keys, |made| {
+        if let Some(made) = made {
             writer.add_document(each(made))?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Each document's URL and fingerprint, in the order of `keys` (None for a
@@ -251,23 +265,17 @@ fn fingerprint_all(
     keep_reads: bool,
 ) -> Result<Vec<Option<(String, u128)>>, SearchError> {
     let mut prints = Vec::with_capacity(keys.len());
-    for batch in keys.chunks(DOCUMENT_BATCH) {
-        let docs: Vec<Option<Made>> = batch
-            .par_iter()
-            .map(|&k| document(archive, fields, k))
-            .collect::<Result<_, _>>()?;
-        for made in docs {
-            let Some(made) = made else {
-                prints.push(None);
-                continue;
-            };
-            prints.push(Some((made.url.clone(), made.doc.fingerprint())));
+    each_document(archive, fields, keys, |made| {
+        prints.push(made.map(|made| {
+            let print = (made.url.clone(), made.doc.fingerprint());
             written.count += 1;
             if keep_reads {
                 written.reads.push((made.url, made.reads));
             }
-        }
-    }
+            print
+        }));
+        Ok(())
+    })?;
     Ok(prints)
 }
 
