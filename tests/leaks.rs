@@ -125,6 +125,47 @@ fn the_previous_site_never_keeps_a_page_since_withheld() {
     );
 }
 
+/// Puts the seal of the site kept beside the output an hour ahead, as if
+/// its build had committed after the test's changes: the next build takes
+/// every file of it that the published listing vouches for without reading
+/// it (see `output::trust`), as it does with files unchanged for a while.
+fn seal_kept_site_later(root: &Path) {
+    let marker = root.join(".output.previous").join(quorum::output::MARKER);
+    let text = fs::read_to_string(&marker).unwrap();
+    let (header, sealed) = text.split_once('\n').unwrap();
+    assert!(sealed.starts_with("sealed "), "{text}");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let nanos = later.duration_since(std::time::UNIX_EPOCH).unwrap();
+    let rest = sealed.split_once('\n').unwrap().1;
+    let text = format!("{header}\nsealed {}\n{rest}", nanos.as_nanos());
+    fs::write(&marker, text).unwrap();
+}
+
+#[test]
+fn a_rebuild_taking_kept_files_unread_withholds_and_equals_a_fresh_build() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    build_ok(root);
+    build_ok(root);
+    seal_kept_site_later(root);
+    // Made exempt, and another item's words changed.
+    let budget = root.join("content/children/2024-02-01/04-fostering.md");
+    let text = fs::read_to_string(&budget).unwrap();
+    fs::write(&budget, text.replacen("---\n", "---\nexempt: true\n", 1)).unwrap();
+    let other = root.join("content/finance/2024-03-05/02-budget-follow-up.md");
+    let text = fs::read_to_string(&other).unwrap();
+    fs::write(&other, format!("{text}\nA sentence added since.\n")).unwrap();
+    build_ok(root);
+    let all = everything_published(root);
+    assert!(!all.contains("Fostering Update"), "withheld page kept");
+    let fresh = tempfile::tempdir().unwrap();
+    copy_tree(&root.join("content"), &fresh.path().join("content"));
+    fs::copy(root.join("quorum.toml"), fresh.path().join("quorum.toml")).unwrap();
+    build_ok(fresh.path());
+    let difference = site_difference(&root.join("output"), &fresh.path().join("output"));
+    assert!(difference.is_none(), "{}", difference.unwrap_or_default());
+}
+
 const ITEM: &str = "content/children/2024-02-01/04-fostering.md";
 
 fn item_with(root: &Path, purpose: &str, body: &str) {

@@ -108,8 +108,12 @@ pub fn is_listed(dir: &Path) -> bool {
 
 /// The listing a marker holds after its header (empty if none).
 pub fn marked_manifest(dir: &Path) -> Option<String> {
-    let text = fs::read_to_string(dir.join(MARKER)).ok()?;
-    Some(text.strip_prefix(MARKER_HEADER)?.to_owned())
+    let mut text = fs::read_to_string(dir.join(MARKER)).ok()?;
+    // In place: a listing of 100,000 items is 29 MB.
+    text.starts_with(MARKER_HEADER).then(|| {
+        text.drain(..MARKER_HEADER.len());
+        text
+    })
 }
 
 fn is_symlink(path: &Path) -> bool {

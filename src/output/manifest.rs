@@ -5,59 +5,124 @@
 
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
 
 use rustc_hash::FxHashMap;
 
 use super::guard;
+use super::trust::Hash;
 
-/// The first line of a listing; a marker without it lists nothing known
+/// The line that starts a listing; a marker without it lists nothing known
 /// (a build still being written, or a site changed by `quorum serve`).
-const HEADER: &str = "listing\n";
+/// Version 2: 128-bit BLAKE3 hashes (version 1's 64-bit ones are not read).
+const HEADER: &str = "listing 2\n";
+
+/// The line before the listing that says when the build was sealed (see
+/// `trust`); it stays when the listing goes.
+const SEALED: &str = "sealed ";
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Manifest {
     /// `/`-separated path -> hash of its bytes (or a copied file's identity).
-    files: FxHashMap<String, u64>,
+    files: FxHashMap<String, Hash>,
     /// Folders written whole by another writer (the search index).
     fresh: Vec<String>,
+    /// When the build committed, as time since the Unix epoch.
+    sealed: Option<Duration>,
 }
 
 impl Manifest {
-    pub fn new(files: FxHashMap<String, u64>, fresh: Vec<String>) -> Manifest {
-        Manifest { files, fresh }
+    pub fn new(files: FxHashMap<String, Hash>, fresh: Vec<String>) -> Manifest {
+        Manifest {
+            files,
+            fresh,
+            sealed: None,
+        }
+    }
+
+    /// This listing, sealed at `when`.
+    pub fn sealed_at(self, when: Option<Duration>) -> Manifest {
+        Manifest {
+            sealed: when,
+            ..self
+        }
     }
 
     /// The listing in `dir`'s marker, if it has a complete one.
     pub fn read(dir: &Path) -> Option<Manifest> {
-        Manifest::parse(&guard::marked_manifest(dir)?)
+        Manifest::parse(&guard::marked_manifest(dir)?, |_| true)
     }
 
+    /// The listing in `dir`'s marker, of only the files `wanted`.
+    pub fn read_only(dir: &Path, wanted: impl Fn(&str) -> bool) -> Option<Manifest> {
+        Manifest::parse(&guard::marked_manifest(dir)?, wanted)
+    }
+
+    /// The files listed, with their hashes.
+    pub fn into_files(self) -> FxHashMap<String, Hash> {
+        self.files
+    }
+
+    /// The listing as text: files by path, then the fresh folders.
     pub fn to_text(&self) -> String {
-        let mut lines: Vec<String> = self
-            .files
-            .iter()
-            .map(|(rel, hash)| format!("{hash:016x} {rel}\n"))
-            .chain(self.fresh.iter().map(|rel| format!("fresh {rel}\n")))
-            .collect();
-        lines.sort_unstable();
-        let mut text = String::from(HEADER);
-        text.extend(lines);
+        use std::fmt::Write;
+        let mut files: Vec<(&String, &Hash)> = self.files.iter().collect();
+        files.sort_unstable();
+        let mut fresh: Vec<&String> = self.fresh.iter().collect();
+        fresh.sort_unstable();
+        let mut text = seal_line(self.sealed);
+        text.push_str(HEADER);
+        for (rel, hash) in files {
+            let _ = writeln!(text, "{hash:032x} {rel}");
+        }
+        for rel in fresh {
+            let _ = writeln!(text, "fresh {rel}");
+        }
         text
     }
 
-    fn parse(text: &str) -> Option<Manifest> {
-        let mut manifest = Manifest::default();
+    /// A listing from its text, with only the files `wanted`.
+    fn parse(text: &str, wanted: impl Fn(&str) -> bool) -> Option<Manifest> {
+        let (sealed, text) = split_seal(text);
+        let mut manifest = Manifest::default().sealed_at(sealed);
         for line in text.strip_prefix(HEADER)?.lines() {
             let (key, rel) = line.split_once(' ')?;
             if key == "fresh" {
                 manifest.fresh.push(rel.to_owned());
             } else {
-                let hash = u64::from_str_radix(key, 16).ok()?;
-                manifest.files.insert(rel.to_owned(), hash);
+                let hash = Hash::from_str_radix(key, 16).ok()?;
+                if wanted(rel) {
+                    manifest.files.insert(rel.to_owned(), hash);
+                }
             }
         }
         Some(manifest)
     }
+}
+
+fn seal_line(sealed: Option<Duration>) -> String {
+    sealed.map_or_else(String::new, |t| format!("{SEALED}{}\n", t.as_nanos()))
+}
+
+/// The seal at the start of a marker's text, and the rest of the text.
+fn split_seal(text: &str) -> (Option<Duration>, &str) {
+    let parsed = text.strip_prefix(SEALED).and_then(|rest| {
+        let (nanos, rest) = rest.split_once('\n')?;
+        let nanos: u128 = nanos.parse().ok()?;
+        let secs = u64::try_from(nanos / 1_000_000_000).ok()?;
+        let sub = u32::try_from(nanos % 1_000_000_000).ok()?;
+        Some((Duration::new(secs, sub), rest))
+    });
+    match parsed {
+        Some((sealed, rest)) => (Some(sealed), rest),
+        None => (None, text),
+    }
+}
+
+/// When the build of the tree at `dir` was sealed, from its marker (which
+/// keeps the seal when its listing is pruned away).
+pub fn sealed(dir: &Path) -> Option<Duration> {
+    split_seal(&guard::marked_manifest(dir)?).0
 }
 
 /// Deletes from the tree `dir`, whose files `listed` lists, every file that
@@ -77,8 +142,9 @@ pub fn prune_listed(dir: &Path, listed: &Manifest, published: &Manifest) {
         let _ = fs::remove_dir_all(dir.join(rel));
     }
     // The listing named the pruned files too (a withheld item's path
-    // holds its title): it goes with them.
-    let _ = guard::mark(dir, "");
+    // holds its title): it goes with them. The seal stays: what is left
+    // was unchanged then, unless its ctime says otherwise.
+    let _ = guard::mark(dir, &seal_line(listed.sealed));
 }
 
 /// [`prune_listed`] by the tree's own listing. False when it has none: it
@@ -111,10 +177,22 @@ mod tests {
     fn a_listing_reads_back_as_written() {
         let mut files = FxHashMap::default();
         files.insert("a/index.html".to_owned(), 42);
-        files.insert("with space.pdf".to_owned(), u64::MAX);
+        files.insert("with space.pdf".to_owned(), u128::from(u64::MAX));
+        files.insert("big".to_owned(), u128::MAX);
         let m = Manifest::new(files, vec!["search-index".to_owned()]);
-        assert_eq!(Manifest::parse(&m.to_text()), Some(m));
-        assert_eq!(Manifest::parse(""), None);
-        assert_eq!(Manifest::parse("listing\nzz a\n"), None);
+        assert_eq!(Manifest::parse(&m.to_text(), |_| true), Some(m.clone()));
+        let sealed = m.sealed_at(Some(Duration::new(1_765_000_000, 123)));
+        assert_eq!(
+            Manifest::parse(&sealed.to_text(), |_| true),
+            Some(sealed.clone())
+        );
+        assert_eq!(split_seal(&seal_line(sealed.sealed)).0, sealed.sealed);
+        assert_eq!(Manifest::parse("", |_| true), None);
+        assert_eq!(Manifest::parse("listing 2\nzz a\n", |_| true), None);
+        // A version 1 listing (64-bit hashes) is not taken for one.
+        assert_eq!(
+            Manifest::parse("listing\n000000000000002a a\n", |_| true),
+            None
+        );
     }
 }

@@ -3,19 +3,20 @@
 //! A failed or interrupted build therefore never touches the live site.
 
 use std::fs;
-use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxHashMap;
 
 mod guard;
 mod manifest;
+mod trust;
 
 pub use guard::{Guard, MARKER, resolved};
 use manifest::Manifest;
+use trust::{Hash, Stamp, Trusted};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -60,6 +61,8 @@ fn is_out_of_space(e: &io::Error) -> bool {
 /// did not write is removed before the swap. Rebuilding a site of 10,000
 /// pages then allocates almost no new files, which on ext4 is most of the
 /// cost of writing it (and deleting the previous site was another second).
+/// A file that already holds the new bytes is left alone, known so by the
+/// listings and its ctime where `trust` allows, else by reading it back.
 ///
 /// The kept site never holds anything the new one does not publish: at
 /// the commit, every file of it that differs from the new site's (by the
@@ -75,9 +78,13 @@ pub struct Staging {
     /// With a previous build being written over: its entries, as listed
     /// when it was checked, for the sweep before the swap.
     previous: Option<Tree>,
+    /// The files of that build that are known to hold what the published
+    /// site lists, without reading them (see `trust`).
+    trusted: Trusted,
     /// What this build wrote: path -> a hash of the bytes (or of the
-    /// copied file's identity), for the sweep and the marker's listing.
-    written: Mutex<FxHashMap<String, u64>>,
+    /// copied file's identity) and the size, for the sweep and the
+    /// marker's listing.
+    written: Mutex<FxHashMap<String, (Hash, u64)>>,
     /// Folders made afresh (the search index): swept and kept whole.
     fresh: Mutex<Vec<String>>,
     /// Set when a write (or the commit) failed: the half-written tree is
@@ -157,6 +164,12 @@ impl Staging {
         } else {
             None
         };
+        // Read before the marker below replaces the seal.
+        let trusted = previous.as_ref().map_or_else(Trusted::default, |tree| {
+            let files = tree.iter().flatten();
+            let stamped = files.filter_map(|entry| Some((entry.rel.as_str(), entry.stamp?)));
+            trust::trusted(stamped, manifest::sealed(&dir), target)
+        });
         if claimed && previous.is_none() && fs::remove_dir_all(&dir).is_err() {
             // Half of a tree left would be published without a sweep.
             return Err(OutputError::Unsafe {
@@ -178,12 +191,13 @@ impl Staging {
             dir,
             keeps_previous,
             previous,
+            trusted,
             written: Mutex::default(),
             fresh: Mutex::default(),
             write_failed: AtomicBool::new(false),
             committed: false,
         };
-        staging.record(MARKER, 0);
+        staging.record(MARKER, 0, 0);
         Ok(staging)
     }
 
@@ -196,8 +210,14 @@ impl Staging {
         self.previous.is_some()
     }
 
-    fn record(&self, rel: &str, hash: u64) {
-        lock(&self.written).insert(rel.to_owned(), hash);
+    fn record(&self, rel: &str, hash: Hash, len: u64) {
+        lock(&self.written).insert(rel.to_owned(), (hash, len));
+    }
+
+    /// Whether the file at `rel` of the previous build is known, without
+    /// reading it, to hold what hashes to `hash` in `len` bytes.
+    fn holds(&self, rel: &str, hash: Hash, len: u64) -> bool {
+        self.trusted.get(rel) == Some(&(hash, len))
     }
 
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging
@@ -206,20 +226,27 @@ impl Staging {
     /// modification time still says when it last changed (which is what
     /// rsync and HTTP caches go by).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let hash = FxBuildHasher.hash_one(bytes);
-        if self.reused() && same_bytes(&self.dir.join(rel), bytes) {
-            self.record(rel, hash);
+        let hash = trust::content_hash(bytes);
+        let len = bytes.len() as u64;
+        if self.holds(rel, hash, len) || (self.reused() && same_bytes(&self.dir.join(rel), bytes)) {
+            self.record(rel, hash, len);
             return Ok(());
         }
         self.place(rel, |path| fs::write(path, bytes))?;
-        self.record(rel, hash);
+        self.record(rel, hash, len);
         Ok(())
     }
 
     /// Copies a file in as is. Its listing stands for the source file's
-    /// identity (size, modification time, inode), not its bytes: reading
-    /// every attachment to hash it would cost more than the copy.
+    /// identity (see [`file_identity`]), not its bytes: reading every
+    /// attachment to hash it would cost more than the copy. A copy the
+    /// previous build made of the same file is kept.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        let (identity, len) = file_identity(from);
+        if self.holds(rel, identity, len) {
+            self.record(rel, identity, len);
+            return Ok(());
+        }
         // Through `source`: a file swapped for a link or a pipe since it
         // was loaded is refused, not followed or waited on.
         let copy = |path: &Path| {
@@ -227,7 +254,7 @@ impl Staging {
             io::copy(&mut file, &mut fs::File::create(path)?).map(|_| ())
         };
         self.place(rel, copy)?;
-        self.record(rel, file_identity(from));
+        self.record(rel, identity, len);
         Ok(())
     }
 
@@ -240,51 +267,76 @@ impl Staging {
         pieces: impl Iterator<Item = Piece<'p>> + Clone,
     ) -> Result<(), OutputError> {
         // Over a previous build, a joined file that would come out the same
-        // is left as it is: reading it back to compare costs far less than
-        // writing it again (items.ndjson is 130 MB at 10,000 items), and
-        // its modification time keeps meaning "last changed".
-        if self.reused()
-            && let Some(hash) = self.same_joined(&self.dir.join(rel), pieces.clone())
+        // is left as it is: known from its pieces' hashes alone, or else
+        // read back to compare, which costs far less than writing it again
+        // (items.ndjson is 130 MB at 10,000 items); its modification time
+        // keeps meaning "last changed".
+        let (hash, len) = self.joined_hash(pieces.clone())?;
+        if self.holds(rel, hash, len)
+            || (self.reused() && self.same_joined(&self.dir.join(rel), pieces.clone()))
         {
-            self.record(rel, hash);
+            self.record(rel, hash, len);
             return Ok(());
         }
-        let hash = std::cell::Cell::new(0);
         self.place(rel, |path| {
             let mut out = io::BufWriter::new(fs::File::create(path)?);
-            let mut hasher = FxBuildHasher.build_hasher();
-            self.for_each_piece(pieces.clone(), |bytes| {
-                hasher.write(bytes);
-                out.write_all(bytes)
-            })?;
-            out.flush()?;
-            hash.set(hasher.finish());
-            Ok(())
+            self.for_each_piece(pieces.clone(), |bytes| out.write_all(bytes))?;
+            out.flush()
         })?;
-        self.record(rel, hash.get());
+        self.record(rel, hash, len);
         Ok(())
     }
 
-    /// The hash of `pieces` joined, if the file at `path` holds exactly
-    /// them (read as `join` reads them, and the file as every source is:
-    /// a link or a pipe in its place is not the same).
-    fn same_joined<'p>(&self, path: &Path, pieces: impl Iterator<Item = Piece<'p>>) -> Option<u64> {
+    /// A joined file's listed hash, and its size: the hash of its pieces'
+    /// hashes and sizes (a file piece's as this build recorded it), so an
+    /// unchanged joined file is known without reading a single piece.
+    /// Equal hashes still mean equal bytes, BLAKE3 being collision-proof.
+    fn joined_hash<'p>(
+        &self,
+        pieces: impl Iterator<Item = Piece<'p>>,
+    ) -> Result<(Hash, u64), OutputError> {
+        let mut hasher = blake3::Hasher::new();
+        let mut total = 0;
+        for piece in pieces {
+            let (hash, len) = match piece {
+                Piece::Bytes(bytes) => (trust::content_hash(bytes), bytes.len() as u64),
+                Piece::File(from) => match lock(&self.written).get(from).copied() {
+                    Some(known) => known,
+                    // Not written by this build (so not expected): read.
+                    None => {
+                        let mut bytes = Vec::new();
+                        read_back(&self.dir, from, &mut bytes)?;
+                        (trust::content_hash(&bytes), bytes.len() as u64)
+                    }
+                },
+            };
+            hasher.update(&hash.to_le_bytes());
+            hasher.update(&len.to_le_bytes());
+            total += len;
+        }
+        Ok((trust::to_hash(hasher.finalize()), total))
+    }
+
+    /// Whether the file at `path` holds exactly `pieces` joined (read as
+    /// `join` reads them, and the file as every source is: a link or a
+    /// pipe in its place is not the same).
+    fn same_joined<'p>(&self, path: &Path, pieces: impl Iterator<Item = Piece<'p>>) -> bool {
         use std::io::Read;
-        let mut old = io::BufReader::new(crate::source::open(path).ok()?);
-        let mut hasher = FxBuildHasher.build_hasher();
+        let Ok(file) = crate::source::open(path) else {
+            return false;
+        };
+        let mut old = io::BufReader::new(file);
         let mut theirs = Vec::new();
-        self.for_each_piece(pieces, |bytes| {
+        let same = self.for_each_piece(pieces, |bytes| {
             theirs.resize(bytes.len(), 0);
             old.read_exact(&mut theirs)?;
             if theirs != bytes {
                 return Err(io::Error::other("differs"));
             }
-            hasher.write(bytes);
             Ok(())
-        })
-        .ok()?;
+        });
         let mut more = [0u8; 1];
-        (old.read(&mut more).ok()? == 0).then(|| hasher.finish())
+        same.is_ok() && old.read(&mut more).is_ok_and(|n| n == 0)
     }
 
     /// Gives `f` the bytes of each of `pieces` in order, a file piece read
@@ -360,10 +412,9 @@ impl Staging {
 
     /// What this build wrote, taken out of it: the listing is the last use.
     fn listing(&self) -> Manifest {
-        Manifest::new(
-            std::mem::take(&mut *lock(&self.written)),
-            std::mem::take(&mut *lock(&self.fresh)),
-        )
+        let written = std::mem::take(&mut *lock(&self.written));
+        let hashes = written.into_iter().map(|(rel, (hash, _))| (rel, hash));
+        Manifest::new(hashes.collect(), std::mem::take(&mut *lock(&self.fresh)))
     }
 
     /// Removes what a previous build left in the way of `path`: a folder
@@ -400,7 +451,7 @@ impl Staging {
                 })
         };
         previous.par_iter().try_for_each(|top| {
-            for (rel, is_dir) in top {
+            for Entry { rel, is_dir, .. } in top {
                 if kept(rel) {
                     continue;
                 }
@@ -429,7 +480,9 @@ impl Staging {
         if let Some(previous) = &self.previous {
             self.sweep(previous)?;
         }
-        let listing = self.listing();
+        // Sealed after the last write: what changes in the tree from now
+        // on has a later ctime (see `trust`).
+        let listing = self.listing().sealed_at(trust::now());
         // What it wrote is in `listing` now, so Drop could not prune the
         // tree of a commit that fails from here: it deletes it instead.
         self.failed_to_write();
@@ -465,30 +518,46 @@ impl Staging {
     }
 }
 
-/// Stands for a copied file's content without reading it: a file whose
-/// size, modification time and inode are unchanged is the same file.
-fn file_identity(path: &Path) -> u64 {
-    let mut hasher = FxBuildHasher.build_hasher();
-    if let Ok(meta) = fs::metadata(path) {
-        hasher.write_u64(meta.len());
-        if let Ok(modified) = meta.modified()
-            && let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH)
-        {
-            hasher.write_u128(since.as_nanos());
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            hasher.write_u64(meta.ino());
-            hasher.write_u64(meta.dev());
-        }
+/// Stands for a copied file's content without reading it, with its size:
+/// a file whose size, modification time, inode and inode change time
+/// (ctime, which changes with any write and cannot be set back, even by
+/// `cp -p` or `touch`) are unchanged is the same file. Not followed
+/// through a link: a source swapped for one is a different file.
+fn file_identity(path: &Path) -> (Hash, u64) {
+    let mut hasher = blake3::Hasher::new();
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return (0, 0);
+    };
+    hasher.update(&meta.len().to_le_bytes());
+    if let Ok(modified) = meta.modified()
+        && let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH)
+    {
+        hasher.update(&since.as_nanos().to_le_bytes());
     }
-    hasher.finish()
+    if let Some(stamp) = trust::stamp(&meta) {
+        hasher.update(&stamp.changed.as_nanos().to_le_bytes());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        hasher.update(&meta.ino().to_le_bytes());
+        hasher.update(&meta.dev().to_le_bytes());
+    }
+    (trust::to_hash(hasher.finalize()), meta.len())
 }
 
-/// A tree's entries (`/`-separated paths under it, and whether each is a
-/// folder), grouped by top-level entry, each folder after its contents.
-type Tree = Vec<Vec<(String, bool)>>;
+/// An entry of a tree: its `/`-separated path, whether it is a folder, and
+/// a file's stamp.
+#[derive(Debug)]
+struct Entry {
+    rel: String,
+    is_dir: bool,
+    stamp: Option<Stamp>,
+}
+
+/// A tree's entries, grouped by top-level entry, each folder after its
+/// contents.
+type Tree = Vec<Vec<Entry>>;
 
 /// The tree at `dir`, if writing over it can only change that tree: no
 /// symbolic links (which a write would follow out of it) and no file
@@ -499,23 +568,28 @@ type Tree = Vec<Vec<(String, bool)>>;
 /// 100,000 pages takes seconds to walk.
 fn tree_to_write_over(dir: &Path) -> Option<Tree> {
     use rayon::prelude::*;
-    let safe = |entry: &walkdir::DirEntry| {
-        let kind = entry.file_type();
-        #[cfg(unix)]
-        if kind.is_file() {
-            use std::os::unix::fs::MetadataExt;
-            return entry.metadata().is_ok_and(|m| m.nlink() == 1);
-        }
-        // Never a link, a pipe or a device: writing over one would
-        // follow it or wait forever.
-        kind.is_dir() || kind.is_file()
-    };
     let listed = |entry: walkdir::DirEntry| {
         let rel = entry.path().strip_prefix(dir).ok()?;
         let rel = rel
             .to_string_lossy()
             .replace(std::path::MAIN_SEPARATOR, "/");
-        safe(&entry).then(|| (rel, entry.file_type().is_dir()))
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            let (is_dir, stamp) = (true, None);
+            return Some(Entry { rel, is_dir, stamp });
+        }
+        // Never a link, a pipe or a device: writing over one would
+        // follow it or wait forever.
+        if !kind.is_file() {
+            return None;
+        }
+        let meta = entry.metadata().ok()?;
+        #[cfg(unix)]
+        if std::os::unix::fs::MetadataExt::nlink(&meta) != 1 {
+            return None;
+        }
+        let (is_dir, stamp) = (false, trust::stamp(&meta));
+        Some(Entry { rel, is_dir, stamp })
     };
     let tops: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
         .min_depth(1)
@@ -1107,5 +1181,124 @@ mod tests {
             fs::read_to_string(out.join("style.css")).unwrap(),
             "body {}"
         );
+    }
+
+    /// Puts the seal of the kept previous site an hour ahead, as if its
+    /// build had committed after what the test then did to it.
+    fn seal_later(previous: &Path) {
+        let later = trust::now().unwrap() + std::time::Duration::from_secs(3600);
+        guard::mark(previous, &format!("sealed {}\n", later.as_nanos())).unwrap();
+    }
+
+    /// The output of one build of `files` (path, bytes) into `out`.
+    fn build_files(out: &Path, guard: &Guard, files: &[(&str, &str)]) {
+        let s = Staging::new(out, guard).unwrap();
+        for (rel, text) in files {
+            s.write(rel, text.as_bytes()).unwrap();
+        }
+        s.commit().unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_page_unchanged_since_its_build_was_sealed_is_kept_unread() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
+        let previous = tmp.path().join(".output.previous");
+        let page = [("a/index.html", "same")];
+        build_files(&out, &guard, &page);
+        build_files(&out, &guard, &page);
+        // Changed in the kept tree, then sealed: the build that sealed it
+        // vouched for it, so the next build takes it without reading it.
+        // (Had it read it, it would have put it right.)
+        fs::write(previous.join("a/index.html"), "SAME").unwrap();
+        seal_later(&previous);
+        build_files(&out, &guard, &page);
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "SAME"
+        );
+    }
+
+    #[test]
+    fn a_page_changed_by_hand_after_the_seal_is_read_back_and_put_right() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
+        let previous = tmp.path().join(".output.previous");
+        let page = [("a/index.html", "same")];
+        build_files(&out, &guard, &page);
+        build_files(&out, &guard, &page);
+        // In the kept tree...
+        fs::write(previous.join("a/index.html"), "SAME").unwrap();
+        build_files(&out, &guard, &page);
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "same"
+        );
+        // ...or in the published site, which is kept in its turn.
+        fs::write(out.join("a/index.html"), "SAME").unwrap();
+        build_files(&out, &guard, &page);
+        build_files(&out, &guard, &page);
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "same"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_joined_file_is_known_unchanged_by_its_pieces_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
+        let previous = tmp.path().join(".output.previous");
+        let build = |line: &str| {
+            let s = Staging::new(&out, &guard).unwrap();
+            s.write("a.json", line.as_bytes()).unwrap();
+            let pieces = [Piece::File("a.json"), Piece::Bytes(b"tail\n")];
+            s.join("all.ndjson", pieces.into_iter()).unwrap();
+            s.commit().unwrap();
+        };
+        build("a\n");
+        build("a\n");
+        fs::write(previous.join("all.ndjson"), "A\ntail\n").unwrap();
+        seal_later(&previous);
+        build("a\n");
+        let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
+        assert_eq!(read("all.ndjson"), "A\ntail\n", "taken unread");
+        // A piece that changed makes it written again.
+        build("b\n");
+        assert_eq!(read("all.ndjson"), "b\ntail\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_source_rewritten_with_its_old_size_and_time_is_copied_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
+        let previous = tmp.path().join(".output.previous");
+        let source = tmp.path().join("minutes.pdf");
+        fs::write(&source, "version 1").unwrap();
+        let build = || {
+            let s = Staging::new(&out, &guard).unwrap();
+            s.copy("minutes.pdf", &source).unwrap();
+            s.commit().unwrap();
+        };
+        build();
+        build();
+        // Unchanged, the copy is kept as it is (changed here to show it).
+        fs::write(previous.join("minutes.pdf"), "VERSION 1").unwrap();
+        seal_later(&previous);
+        build();
+        let read = || fs::read_to_string(out.join("minutes.pdf")).unwrap();
+        assert_eq!(read(), "VERSION 1", "kept unread");
+        // Redacted in place with the same size, its time set back (as
+        // `cp -p` or `touch -r` do): only the ctime tells, and does.
+        let modified = fs::metadata(&source).unwrap().modified().unwrap();
+        fs::write(&source, "version 2").unwrap();
+        let file = fs::File::options().write(true).open(&source).unwrap();
+        file.set_modified(modified).unwrap();
+        seal_later(&previous);
+        build();
+        assert_eq!(read(), "version 2");
     }
 }
