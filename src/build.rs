@@ -137,6 +137,9 @@ pub struct BuildReport {
     pub indexed: usize,
     /// Records in the static search bundle (none without one).
     pub bundled: usize,
+    /// Files kept from the previous build without reading them back to
+    /// compare (see `output::trust`).
+    pub unread: usize,
     /// Attached files whose words were read, and how many of those came
     /// from the cache.
     pub texts: load::text::Counts,
@@ -483,6 +486,7 @@ pub fn write_site(
     if diagnostics.has_errors() {
         return Err(BuildFailure { diagnostics });
     }
+    let unread = staging.as_ref().map_or(0, Staging::unread);
     if let Some(site) = staging {
         site.commit()
             .map_err(|e| Diagnostic::error(options.output_dir(), e.to_string()))?;
@@ -498,6 +502,7 @@ pub fn write_site(
         bytes: published.bytes,
         indexed,
         bundled,
+        unread,
         texts: load::text::Counts::default(),
         archive,
         diagnostics,

@@ -18,7 +18,7 @@ use super::trust::Hash;
 const HEADER: &str = "listing 2\n";
 
 /// The line before the listing that says when the build was sealed (see
-/// `trust`); it stays when the listing goes.
+/// `trust`).
 const SEALED: &str = "sealed ";
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -53,11 +53,6 @@ impl Manifest {
         Manifest::parse(&guard::marked_manifest(dir)?, |_| true)
     }
 
-    /// The listing in `dir`'s marker, of only the files `wanted`.
-    pub fn read_only(dir: &Path, wanted: impl Fn(&str) -> bool) -> Option<Manifest> {
-        Manifest::parse(&guard::marked_manifest(dir)?, wanted)
-    }
-
     /// The files listed, with their hashes.
     pub fn into_files(self) -> FxHashMap<String, Hash> {
         self.files
@@ -82,18 +77,16 @@ impl Manifest {
     }
 
     /// A listing from its text, with only the files `wanted`.
-    fn parse(text: &str, wanted: impl Fn(&str) -> bool) -> Option<Manifest> {
+    pub fn parse(text: &str, wanted: impl Fn(&str) -> bool) -> Option<Manifest> {
         let (sealed, text) = split_seal(text);
         let mut manifest = Manifest::default().sealed_at(sealed);
         for line in text.strip_prefix(HEADER)?.lines() {
             let (key, rel) = line.split_once(' ')?;
             if key == "fresh" {
                 manifest.fresh.push(rel.to_owned());
-            } else {
+            } else if wanted(rel) {
                 let hash = Hash::from_str_radix(key, 16).ok()?;
-                if wanted(rel) {
-                    manifest.files.insert(rel.to_owned(), hash);
-                }
+                manifest.files.insert(rel.to_owned(), hash);
             }
         }
         Some(manifest)
@@ -119,32 +112,52 @@ fn split_seal(text: &str) -> (Option<Duration>, &str) {
     }
 }
 
-/// When the build of the tree at `dir` was sealed, from its marker (which
-/// keeps the seal when its listing is pruned away).
-pub fn sealed(dir: &Path) -> Option<Duration> {
-    split_seal(&guard::marked_manifest(dir)?).0
+/// When a marker's text says its build was sealed.
+pub fn seal_of(text: &str) -> Option<Duration> {
+    split_seal(text).0
 }
 
 /// Deletes from the tree `dir`, whose files `listed` lists, every file that
 /// `published` does not hold with the same bytes, and every folder written
 /// whole: what is left is a copy of part of the published site, so keeping
 /// it (to write the next build over) keeps nothing that was withheld.
+///
+/// Its marker then lists what is left, each file as `published` lists it
+/// (so only published paths: a withheld item's path holds its title), under
+/// the seal of `listed`: the next build takes those files unread by this
+/// listing alone, whatever is published by then (see `trust`). If a file
+/// could not be deleted, nothing is vouched for.
 pub fn prune_listed(dir: &Path, listed: &Manifest, published: &Manifest) {
     use rayon::prelude::*;
-    listed.files.par_iter().for_each(|(rel, hash)| {
-        if rel != guard::MARKER && published.files.get(rel) != Some(hash) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stuck = AtomicBool::new(false);
+    let left: FxHashMap<String, Hash> = (listed.files.par_iter())
+        .filter(|(rel, _)| rel.as_str() != guard::MARKER)
+        .filter_map(|(rel, hash)| {
+            if published.files.get(rel) == Some(hash) {
+                return Some((rel.clone(), *hash));
+            }
             let path = dir.join(rel);
-            let _ = fs::remove_file(&path);
+            if fs::remove_file(&path).is_err() && fs::symlink_metadata(&path).is_ok() {
+                stuck.store(true, Ordering::Relaxed);
+            }
             super::remove_empty_folders(dir, &path);
-        }
-    });
+            None
+        })
+        .collect();
     for rel in &listed.fresh {
-        let _ = fs::remove_dir_all(dir.join(rel));
+        if fs::remove_dir_all(dir.join(rel)).is_err() && dir.join(rel).exists() {
+            stuck.store(true, Ordering::Relaxed);
+        }
     }
-    // The listing named the pruned files too (a withheld item's path
-    // holds its title): it goes with them. The seal stays: what is left
-    // was unchanged then, unless its ctime says otherwise.
-    let _ = guard::mark(dir, &seal_line(listed.sealed));
+    let vouched = listed.sealed.filter(|_| !stuck.load(Ordering::Relaxed));
+    let text = match vouched {
+        Some(sealed) => Manifest::new(left, Vec::new())
+            .sealed_at(Some(sealed))
+            .to_text(),
+        None => String::new(),
+    };
+    let _ = guard::mark(dir, &text);
 }
 
 /// [`prune_listed`] by the tree's own listing. False when it has none: it

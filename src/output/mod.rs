@@ -6,7 +6,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rustc_hash::FxHashMap;
 
@@ -78,9 +78,10 @@ pub struct Staging {
     /// With a previous build being written over: its entries, as listed
     /// when it was checked, for the sweep before the swap.
     previous: Option<Tree>,
-    /// The files of that build that are known to hold what the published
-    /// site lists, without reading them (see `trust`).
+    /// The files of that build known to hold what its listing says,
+    /// without reading them (see `trust`), and how many were taken so.
     trusted: Trusted,
+    unread: AtomicUsize,
     /// What this build wrote: path -> a hash of the bytes (or of the
     /// copied file's identity) and the size, for the sweep and the
     /// marker's listing.
@@ -156,30 +157,11 @@ impl Staging {
                 ),
             });
         }
-        // Renaming claims the previous site, so two builds never share it.
-        let claimed =
-            keeps_previous && is_ours(&spare(target)) && fs::rename(spare(target), &dir).is_ok();
-        let previous = if claimed {
-            tree_to_write_over(&dir)
+        let (previous, trusted) = if keeps_previous {
+            claim_previous(target, &dir)?
         } else {
-            None
+            (None, Trusted::default())
         };
-        // Read before the marker below replaces the seal.
-        let trusted = previous.as_ref().map_or_else(Trusted::default, |tree| {
-            let files = tree.iter().flatten();
-            let stamped = files.filter_map(|entry| Some((entry.rel.as_str(), entry.stamp?)));
-            trust::trusted(stamped, manifest::sealed(&dir), target)
-        });
-        if claimed && previous.is_none() && fs::remove_dir_all(&dir).is_err() {
-            // Half of a tree left would be published without a sweep.
-            return Err(OutputError::Unsafe {
-                path: target.to_owned(),
-                reason: format!(
-                    "the previous site at {} holds files that cannot be removed; delete it",
-                    dir.display()
-                ),
-            });
-        }
         if previous.is_none() {
             fs::create_dir_all(&dir).map_err(stage_err(&dir))?;
         }
@@ -192,6 +174,7 @@ impl Staging {
             keeps_previous,
             previous,
             trusted,
+            unread: AtomicUsize::new(0),
             written: Mutex::default(),
             fresh: Mutex::default(),
             write_failed: AtomicBool::new(false),
@@ -217,7 +200,17 @@ impl Staging {
     /// Whether the file at `rel` of the previous build is known, without
     /// reading it, to hold what hashes to `hash` in `len` bytes.
     fn holds(&self, rel: &str, hash: Hash, len: u64) -> bool {
-        self.trusted.get(rel) == Some(&(hash, len))
+        let holds = self.trusted.get(rel) == Some(&(hash, len));
+        if holds {
+            self.unread.fetch_add(1, Ordering::Relaxed);
+        }
+        holds
+    }
+
+    /// How many files of the previous build were kept without reading
+    /// them back.
+    pub fn unread(&self) -> usize {
+        self.unread.load(Ordering::Relaxed)
     }
 
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging
@@ -295,7 +288,7 @@ impl Staging {
         &self,
         pieces: impl Iterator<Item = Piece<'p>>,
     ) -> Result<(Hash, u64), OutputError> {
-        let mut hasher = blake3::Hasher::new();
+        let mut hasher = trust::hasher("joined file");
         let mut total = 0;
         for piece in pieces {
             let (hash, len) = match piece {
@@ -482,7 +475,7 @@ impl Staging {
         }
         // Sealed after the last write: what changes in the tree from now
         // on has a later ctime (see `trust`).
-        let listing = self.listing().sealed_at(trust::now());
+        let listing = self.listing().sealed_at(trust::seal(&self.dir));
         // What it wrote is in `listing` now, so Drop could not prune the
         // tree of a commit that fails from here: it deletes it instead.
         self.failed_to_write();
@@ -524,7 +517,7 @@ impl Staging {
 /// `cp -p` or `touch`) are unchanged is the same file. Not followed
 /// through a link: a source swapped for one is a different file.
 fn file_identity(path: &Path) -> (Hash, u64) {
-    let mut hasher = blake3::Hasher::new();
+    let mut hasher = trust::hasher("copied file identity");
     let Ok(meta) = fs::symlink_metadata(path) else {
         return (0, 0);
     };
@@ -614,6 +607,32 @@ fn tree_to_write_over(dir: &Path) -> Option<Tree> {
         .collect()
 }
 
+/// Claims the site kept beside `target` by renaming it to `dir`, so two
+/// builds never share it: its tree, if it can be written over, and the
+/// files of it that can be taken unread.
+fn claim_previous(target: &Path, dir: &Path) -> Result<(Option<Tree>, Trusted), OutputError> {
+    if !is_ours(&spare(target)) || fs::rename(spare(target), dir).is_err() {
+        return Ok((None, Trusted::default()));
+    }
+    let Some(tree) = tree_to_write_over(dir) else {
+        if fs::remove_dir_all(dir).is_err() {
+            // Half of a tree left would be published without a sweep.
+            return Err(OutputError::Unsafe {
+                path: target.to_owned(),
+                reason: format!(
+                    "the previous site at {} holds files that cannot be removed; delete it",
+                    dir.display()
+                ),
+            });
+        }
+        return Ok((None, Trusted::default()));
+    };
+    let files = tree.iter().flatten();
+    let stamped = files.filter_map(|entry| Some((entry.rel.as_str(), entry.stamp?)));
+    let trusted = trust::trusted(stamped, dir);
+    Ok((Some(tree), trusted))
+}
+
 /// Keeps `dir` (a whole previous build) to be written over next time, or
 /// removes it when another build has kept one meanwhile.
 fn keep_as_spare(dir: &Path, target: &Path) {
@@ -650,7 +669,8 @@ impl Drop for Staging {
         }
         // A half-written tree is still a fine starting point, unless
         // writing it failed: then the disk may be full, and keeping it
-        // would make every later build fail the same way.
+        // would make every later build fail the same way. Its listing has
+        // no seal, so the next build reads every file of it back.
         let published = Manifest::read(&self.target);
         if self.keeps_previous
             && !self.write_failed.load(Ordering::Relaxed)
@@ -1183,13 +1203,6 @@ mod tests {
         );
     }
 
-    /// Puts the seal of the kept previous site an hour ahead, as if its
-    /// build had committed after what the test then did to it.
-    fn seal_later(previous: &Path) {
-        let later = trust::now().unwrap() + std::time::Duration::from_secs(3600);
-        guard::mark(previous, &format!("sealed {}\n", later.as_nanos())).unwrap();
-    }
-
     /// The output of one build of `files` (path, bytes) into `out`.
     fn build_files(out: &Path, guard: &Guard, files: &[(&str, &str)]) {
         let s = Staging::new(out, guard).unwrap();
@@ -1199,29 +1212,62 @@ mod tests {
         s.commit().unwrap();
     }
 
-    #[cfg(unix)]
+    /// A build started over the tree kept beside `out`, told that its file
+    /// at `rel` holds what hashes to `hash` in `len` bytes, as `trust`
+    /// would tell it after a seal.
+    fn vouched(out: &Path, guard: &Guard, rel: &str, hash: Hash, len: u64) -> Staging {
+        let mut s = Staging::new(out, guard).unwrap();
+        assert!(s.reused());
+        s.trusted.insert(rel.to_owned(), (hash, len));
+        s
+    }
+
     #[test]
-    fn a_page_unchanged_since_its_build_was_sealed_is_kept_unread() {
+    fn a_file_the_kept_tree_vouches_for_is_taken_unread() {
         let tmp = tempfile::tempdir().unwrap();
         let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
         let previous = tmp.path().join(".output.previous");
         let page = [("a/index.html", "same")];
         build_files(&out, &guard, &page);
         build_files(&out, &guard, &page);
-        // Changed in the kept tree, then sealed: the build that sealed it
-        // vouched for it, so the next build takes it without reading it.
-        // (Had it read it, it would have put it right.)
+        // Changed here to show it is not read (had it been, it would have
+        // been put right).
         fs::write(previous.join("a/index.html"), "SAME").unwrap();
-        seal_later(&previous);
-        build_files(&out, &guard, &page);
+        let s = vouched(
+            &out,
+            &guard,
+            "a/index.html",
+            trust::content_hash(b"same"),
+            4,
+        );
+        s.write("a/index.html", b"same").unwrap();
+        assert_eq!(s.unread(), 1);
+        s.commit().unwrap();
         assert_eq!(
             fs::read_to_string(out.join("a/index.html")).unwrap(),
             "SAME"
         );
+        // Vouched for other bytes, or another size, it is read and written.
+        build_files(&out, &guard, &page);
+        fs::write(previous.join("a/index.html"), "SAME").unwrap();
+        let s = vouched(
+            &out,
+            &guard,
+            "a/index.html",
+            trust::content_hash(b"same"),
+            5,
+        );
+        s.write("a/index.html", b"same").unwrap();
+        assert_eq!(s.unread(), 0);
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "same"
+        );
     }
 
     #[test]
-    fn a_page_changed_by_hand_after_the_seal_is_read_back_and_put_right() {
+    fn a_page_changed_by_hand_is_read_back_and_put_right() {
         let tmp = tempfile::tempdir().unwrap();
         let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
         let previous = tmp.path().join(".output.previous");
@@ -1237,6 +1283,7 @@ mod tests {
         );
         // ...or in the published site, which is kept in its turn.
         fs::write(out.join("a/index.html"), "SAME").unwrap();
+        std::thread::sleep(trust::MARGIN * 2);
         build_files(&out, &guard, &page);
         build_files(&out, &guard, &page);
         assert_eq!(
@@ -1245,28 +1292,90 @@ mod tests {
         );
     }
 
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn files_unchanged_since_a_seal_are_taken_unread_by_the_build_after_next() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(trust::keeps_ctime(tmp.path()));
+        let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
+        let pages = [("a/index.html", "a"), ("b/index.html", "b")];
+        let build = |pages: &[(&str, &str)]| {
+            let s = Staging::new(&out, &guard).unwrap();
+            for (rel, text) in pages {
+                s.write(rel, text.as_bytes()).unwrap();
+            }
+            let unread = s.unread();
+            s.commit().unwrap();
+            std::thread::sleep(trust::MARGIN * 2);
+            unread
+        };
+        // The first two trees are written new; the third build finds the
+        // first one's files written before its seal, and so on.
+        assert_eq!(build(&pages), 0);
+        assert_eq!(build(&pages), 0);
+        build(&pages);
+        build(&pages);
+        assert_eq!(build(&pages), 2);
+        // A page that changed is written; the kept tree's listing vouches
+        // for its new bytes only once a seal has passed over them.
+        assert_eq!(build(&[("a/index.html", "A"), ("b/index.html", "b")]), 1);
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_kept_tree_is_judged_by_its_own_listing_not_the_published_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
+        for _ in 0..4 {
+            build_files(&out, &guard, &[("a/index.html", "x")]);
+            std::thread::sleep(trust::MARGIN * 2);
+        }
+        // The output is replaced by another site (a backup put back, a
+        // build from elsewhere, or a second build that committed first),
+        // whose listing says "y" is at a/index.html; the kept tree holds "x".
+        let mut files = FxHashMap::default();
+        files.insert("a/index.html".to_owned(), trust::content_hash(b"y"));
+        // Sealed as late as the kept tree's own listing was written.
+        let kept_marker = tmp.path().join(".output.previous").join(MARKER);
+        let sealed = trust::stamp(&fs::symlink_metadata(kept_marker).unwrap()).unwrap();
+        let foreign = Manifest::new(files, Vec::new()).sealed_at(Some(sealed.changed));
+        guard::mark(&out, &foreign.to_text()).unwrap();
+        let s = Staging::new(&out, &guard).unwrap();
+        s.write("a/index.html", b"y").unwrap();
+        assert_eq!(s.unread(), 0);
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "y");
+    }
+
     #[test]
     fn a_joined_file_is_known_unchanged_by_its_pieces_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
         let previous = tmp.path().join(".output.previous");
-        let build = |line: &str| {
+        let pieces = [Piece::File("a.json"), Piece::Bytes(b"tail\n")];
+        for _ in 0..2 {
             let s = Staging::new(&out, &guard).unwrap();
-            s.write("a.json", line.as_bytes()).unwrap();
-            let pieces = [Piece::File("a.json"), Piece::Bytes(b"tail\n")];
+            s.write("a.json", b"a\n").unwrap();
             s.join("all.ndjson", pieces.into_iter()).unwrap();
             s.commit().unwrap();
-        };
-        build("a\n");
-        build("a\n");
+        }
         fs::write(previous.join("all.ndjson"), "A\ntail\n").unwrap();
-        seal_later(&previous);
-        build("a\n");
+        let mut s = vouched(&out, &guard, "-", 0, 0);
+        s.write("a.json", b"a\n").unwrap();
+        let (hash, len) = s.joined_hash(pieces.into_iter()).unwrap();
+        assert_eq!(len, 7);
+        s.trusted.insert("all.ndjson".to_owned(), (hash, len));
+        s.join("all.ndjson", pieces.into_iter()).unwrap();
+        s.commit().unwrap();
         let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
         assert_eq!(read("all.ndjson"), "A\ntail\n", "taken unread");
-        // A piece that changed makes it written again.
-        build("b\n");
+        // A piece that changed changes the hash.
+        let s = vouched(&out, &guard, "all.ndjson", hash, len);
+        s.write("a.json", b"b\n").unwrap();
+        s.join("all.ndjson", pieces.into_iter()).unwrap();
+        assert_eq!(s.unread(), 0);
+        s.commit().unwrap();
         assert_eq!(read("all.ndjson"), "b\ntail\n");
     }
 
@@ -1275,30 +1384,28 @@ mod tests {
     fn a_source_rewritten_with_its_old_size_and_time_is_copied_again() {
         let tmp = tempfile::tempdir().unwrap();
         let (out, guard) = (tmp.path().join("output"), Guard::new(tmp.path(), false));
-        let previous = tmp.path().join(".output.previous");
         let source = tmp.path().join("minutes.pdf");
         fs::write(&source, "version 1").unwrap();
-        let build = || {
+        for _ in 0..2 {
             let s = Staging::new(&out, &guard).unwrap();
             s.copy("minutes.pdf", &source).unwrap();
             s.commit().unwrap();
-        };
-        build();
-        build();
-        // Unchanged, the copy is kept as it is (changed here to show it).
-        fs::write(previous.join("minutes.pdf"), "VERSION 1").unwrap();
-        seal_later(&previous);
-        build();
-        let read = || fs::read_to_string(out.join("minutes.pdf")).unwrap();
-        assert_eq!(read(), "VERSION 1", "kept unread");
+        }
+        let (identity, len) = file_identity(&source);
         // Redacted in place with the same size, its time set back (as
         // `cp -p` or `touch -r` do): only the ctime tells, and does.
         let modified = fs::metadata(&source).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(&source, "version 2").unwrap();
         let file = fs::File::options().write(true).open(&source).unwrap();
         file.set_modified(modified).unwrap();
-        seal_later(&previous);
-        build();
-        assert_eq!(read(), "version 2");
+        let s = vouched(&out, &guard, "minutes.pdf", identity, len);
+        s.copy("minutes.pdf", &source).unwrap();
+        assert_eq!(s.unread(), 0);
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("minutes.pdf")).unwrap(),
+            "version 2"
+        );
     }
 }

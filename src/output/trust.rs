@@ -4,21 +4,26 @@
 //! A rebuild writes over the site published two builds ago (see
 //! [`super::Staging`]), leaving a file alone when it already holds the new
 //! bytes. Comparing by reading every file back cost a 100,000-item rebuild
-//! as much as copying its 4.5 GB output (44 s on the 2-core VM: the page
-//! cache did not keep it between builds). Instead a file is taken as it is,
-//! unread, when all of these hold:
+//! as much as copying its 4.5 GB output (46 s on the 2-core VM, 30 s
+//! without: the page cache did not keep it between builds). Instead a file
+//! is taken as it is, unread, when all of these hold:
 //!
-//! - the published site's listing gives its path the hash of the new bytes
-//!   (BLAKE3, 128 bits: equal hashes mean equal bytes, even for a clerk who
-//!   tries otherwise), and the kept tree holds only files whose listing
-//!   matched the published one when it was pruned;
+//! - the kept tree's own listing (written when it was pruned, of the files
+//!   left, each as the site that replaced it lists it) gives its path the
+//!   hash of the new bytes: BLAKE3's first 128 bits, so making two files of
+//!   one hash takes some 2^64 tries;
 //! - it has the new size;
-//! - its inode last changed (ctime, which no tool can set back) at least
-//!   [`MARGIN`] before the kept tree's build was sealed: a file edited, replaced or
-//!   `touch`ed by hand since then is read back and put right as before.
+//! - its inode last changed (ctime, which no tool can set) at least
+//!   [`MARGIN`] before the kept tree's build was sealed, by the file
+//!   system's own clock: a file edited, replaced or `touch`ed by hand since
+//!   is read back and put right as before.
 //!
-//! Anything else, and any file system without a ctime, is compared by
-//! reading, as before.
+//! Only where ctimes can be relied on: local Linux file systems that keep
+//! them (not FAT, exFAT, network or FUSE mounts, whose ctimes may come from
+//! the modification time or another machine's clock), and a clock not
+//! stepped back since the seal. Elsewhere every file is read back.
+//! A tree is judged when its build starts: a file changed in the hidden
+//! staging folder while the build runs is not seen (as before).
 
 use std::fs;
 use std::path::Path;
@@ -26,7 +31,8 @@ use std::time::{Duration, SystemTime};
 
 use rustc_hash::FxHashMap;
 
-use super::manifest::Manifest;
+use super::guard;
+use super::manifest::{self, Manifest};
 
 /// A file's content hash in a listing: BLAKE3's first 128 bits.
 pub type Hash = u128;
@@ -34,11 +40,11 @@ pub type Hash = u128;
 /// What a file of the kept tree must still hold: its hash and size.
 pub type Trusted = FxHashMap<String, (Hash, u64)>;
 
-/// How long before the seal a file must have last changed. File systems
-/// stamp times from a coarse clock (a tick behind; FAT and old ext3 keep
-/// whole or even seconds), so a change just after the seal may carry a
-/// time just before it.
-pub const MARGIN: Duration = Duration::from_secs(2);
+/// How long before the seal a file must have last changed. The seal is
+/// itself a ctime, so a later change can only carry an earlier time where
+/// the kernel mixes fine and coarse stamps (a clock tick, at most 10 ms);
+/// a file system that keeps whole seconds truncates both alike.
+pub const MARGIN: Duration = Duration::from_millis(100);
 
 /// A file's size and when its inode last changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +53,7 @@ pub struct Stamp {
     pub len: u64,
 }
 
-/// The stamp of a file, from its metadata (never followed through a link);
-/// none where the system keeps no ctime.
+/// The stamp of a file, from its metadata (never followed through a link).
 pub fn stamp(meta: &fs::Metadata) -> Option<Stamp> {
     #[cfg(unix)]
     {
@@ -67,15 +72,66 @@ pub fn stamp(meta: &fs::Metadata) -> Option<Stamp> {
     }
 }
 
-/// Now, as a seal: the time since the Unix epoch.
-pub fn now() -> Option<Duration> {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .ok()
+/// The file systems whose ctimes are the kernel's own record of the last
+/// change (`statfs` magic numbers): ext2/3/4, XFS, Btrfs, tmpfs, F2FS,
+/// overlayfs (containers), ZFS, bcachefs.
+#[cfg(target_os = "linux")]
+const KEEPS_CTIME: [i64; 8] = [
+    0xEF53,
+    0x5846_5342,
+    0x9123_683E,
+    0x0102_1994,
+    0xF2F5_2010,
+    0x794C_7630,
+    0x2FC1_2FC1,
+    0xCA45_1A4E,
+];
+
+/// Whether the file system holding `dir` keeps ctimes that can be relied on.
+pub fn keeps_ctime(dir: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+            return false;
+        };
+        let mut stat = std::mem::MaybeUninit::<libc::statfs>::uninit();
+        // SAFETY: `path` is a valid C string and `stat` room for the answer,
+        // which is read only when the call says it filled it.
+        let filled = unsafe { libc::statfs(path.as_ptr(), stat.as_mut_ptr()) } == 0;
+        #[allow(clippy::unnecessary_cast)] // i64 on some targets, i32 or u32 on others
+        let kind = filled.then(|| unsafe { stat.assume_init() }.f_type as i64);
+        kind.is_some_and(|kind| KEEPS_CTIME.contains(&kind))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        false
+    }
+}
+
+/// The seal of the tree at `dir`, whose build has written its last file:
+/// the file system's own time now (the ctime of the marker, written for
+/// it), the clock every later change is stamped by. None where ctimes
+/// cannot be relied on.
+pub fn seal(dir: &Path) -> Option<Duration> {
+    if !keeps_ctime(dir) {
+        return None;
+    }
+    guard::mark(dir, "").ok()?;
+    let meta = fs::symlink_metadata(dir.join(guard::MARKER)).ok()?;
+    stamp(&meta).map(|s| s.changed)
 }
 
 pub fn content_hash(bytes: &[u8]) -> Hash {
     to_hash(blake3::hash(bytes))
+}
+
+/// A hasher for a listed hash of something other than a file's bytes (a
+/// joined file's pieces, a copied file's identity), each in its own domain
+/// so it never equals a content hash.
+pub fn hasher(domain: &str) -> blake3::Hasher {
+    blake3::Hasher::new_derive_key(&format!("Quorum 2026-12-07 listing: {domain}"))
 }
 
 pub fn to_hash(hash: blake3::Hash) -> Hash {
@@ -84,25 +140,41 @@ pub fn to_hash(hash: blake3::Hash) -> Hash {
     u128::from_le_bytes(first)
 }
 
-/// The files of a kept tree that may be taken unread: `files` are its
-/// files' paths and stamps, `sealed` when its build committed (from its
-/// marker), `published` the folder of the site that replaced it, whose
-/// listing it was pruned against.
-pub fn trusted<'a>(
-    files: impl Iterator<Item = (&'a str, Stamp)>,
-    sealed: Option<Duration>,
-    published: &Path,
-) -> Trusted {
-    let Some(unchanged_before) = sealed.and_then(|t| t.checked_sub(MARGIN)) else {
+/// The files of the kept tree at `dir` that may be taken unread: `files`
+/// are its files' paths and stamps (its marker's among them), judged by the
+/// seal and listing in its marker.
+pub fn trusted<'a>(files: impl Iterator<Item = (&'a str, Stamp)>, dir: &Path) -> Trusted {
+    let Some(text) = guard::marked_manifest(dir).filter(|_| keeps_ctime(dir)) else {
         return Trusted::default();
     };
+    let Some(sealed) = manifest::seal_of(&text) else {
+        return Trusted::default();
+    };
+    let Some(unchanged_before) = sealed.checked_sub(MARGIN) else {
+        return Trusted::default();
+    };
+    let mut marker_changed = None;
     let unchanged: FxHashMap<&str, u64> = files
+        .inspect(|(rel, stamp)| {
+            if *rel == guard::MARKER {
+                marker_changed = Some(stamp.changed);
+            }
+        })
         .filter(|(_, stamp)| stamp.changed < unchanged_before)
         .map(|(rel, stamp)| (rel, stamp.len))
         .collect();
+    // The marker was written after the seal, and now is later still: if
+    // either is earlier, the clock was stepped back, and a change since
+    // may carry a time before the seal.
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .ok();
+    if marker_changed.is_none_or(|t| t < sealed) || now.is_none_or(|t| t < sealed) {
+        return Trusted::default();
+    }
     // Only those files' lines are kept of the listing (236,886 at 100,000
     // items): the rest would only raise the peak memory.
-    let listed = Manifest::read_only(published, |rel| unchanged.contains_key(rel));
+    let listed = Manifest::parse(&text, |rel| unchanged.contains_key(rel));
     let files = listed.map(Manifest::into_files).unwrap_or_default();
     files
         .into_iter()
@@ -124,29 +196,68 @@ mod tests {
         }
     }
 
+    /// A tree whose marker lists `listed` under a seal at `sealed` s.
+    fn kept_tree(listed: &[(&str, Hash)], sealed: u64) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(
+            keeps_ctime(tmp.path()),
+            "the tests' temporary folder's file system"
+        );
+        let files = listed.iter().map(|&(rel, hash)| (rel.to_owned(), hash));
+        let manifest = Manifest::new(files.collect(), Vec::new());
+        let text = manifest
+            .sealed_at(Some(Duration::from_secs(sealed)))
+            .to_text();
+        guard::mark(tmp.path(), &text).unwrap();
+        tmp
+    }
+
     #[test]
     fn only_files_listed_and_unchanged_well_before_the_seal_are_trusted() {
-        let mut listed = FxHashMap::default();
-        listed.insert("old.html".to_owned(), 7);
-        listed.insert("recent.html".to_owned(), 8);
-        listed.insert("after.html".to_owned(), 9);
-        let tmp = tempfile::tempdir().unwrap();
-        let text = Manifest::new(listed, Vec::new()).to_text();
-        super::super::guard::mark(tmp.path(), &text).unwrap();
+        let listed = [("old.html", 7), ("recent.html", 8), ("after.html", 9)];
+        let tree = kept_tree(&listed, 1_000);
         let files = [
             ("old.html", stamp_at(100, 3)),
-            ("recent.html", stamp_at(999, 3)),
+            (
+                "recent.html",
+                Stamp {
+                    changed: Duration::from_millis(999_950),
+                    len: 3,
+                },
+            ),
             ("after.html", stamp_at(1_001, 3)),
             ("unlisted.html", stamp_at(100, 3)),
+            (guard::MARKER, stamp_at(1_002, 0)),
         ];
-        let sealed = Some(Duration::from_secs(1_000));
-        let trusted = trusted(files.iter().copied(), sealed, tmp.path());
+        let trusted = trusted(files.iter().copied(), tree.path());
         assert_eq!(trusted.len(), 1, "{trusted:?}");
         assert_eq!(trusted.get("old.html"), Some(&(7, 3)));
-        // Without a seal, or a listing, nothing is.
-        assert!(super::trusted(files.iter().copied(), None, tmp.path()).is_empty());
+        // Without a listing, nothing is.
         let unlisted = tempfile::tempdir().unwrap();
-        assert!(super::trusted(files.iter().copied(), sealed, unlisted.path()).is_empty());
+        assert!(super::trusted(files.iter().copied(), unlisted.path()).is_empty());
+    }
+
+    #[test]
+    fn nothing_is_trusted_once_the_clock_went_back() {
+        let tree = kept_tree(&[("old.html", 7)], 1_000);
+        let old = ("old.html", stamp_at(100, 3));
+        let fine = [old, (guard::MARKER, stamp_at(1_002, 0))];
+        assert_eq!(trusted(fine.iter().copied(), tree.path()).len(), 1);
+        // The marker, written after the seal, says it was written before.
+        let back = [old, (guard::MARKER, stamp_at(900, 0))];
+        assert!(trusted(back.iter().copied(), tree.path()).is_empty());
+        // Sealed in the future of now.
+        let later = kept_tree(&[("old.html", 7)], 4_000_000_000);
+        let fine = [old, (guard::MARKER, stamp_at(4_000_000_001, 0))];
+        assert!(trusted(fine.iter().copied(), later.path()).is_empty());
+    }
+
+    #[test]
+    fn hashes_of_other_things_are_never_content_hashes() {
+        let bytes = b"same bytes";
+        let mut joined = hasher("joined file");
+        joined.update(bytes);
+        assert_ne!(to_hash(joined.finalize()), content_hash(bytes));
     }
 
     #[test]
