@@ -10,7 +10,10 @@ use std::time::Duration;
 use rustc_hash::FxHashMap;
 
 use super::guard;
-use super::trust::Hash;
+
+/// A file's content hash in a listing: BLAKE3's first 128 bits (made by
+/// `trust::content_hash`).
+pub type Hash = u128;
 
 /// The line that starts a listing; a marker without it lists nothing known
 /// (a build still being written, or a site changed by `quorum serve`).
@@ -185,6 +188,31 @@ pub fn invalidate(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prune_that_cannot_delete_a_file_vouches_for_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let listing = |pairs: &[(&str, Hash)]| {
+            let files = pairs.iter().map(|&(rel, hash)| (rel.to_owned(), hash));
+            Manifest::new(files.collect(), Vec::new())
+        };
+        let listed =
+            listing(&[("same", 1), ("gone", 2)]).sealed_at(Some(Duration::from_secs(1_000)));
+        let published = listing(&[("same", 1), ("gone", 3)]);
+        fs::write(dir.join("same"), "s").unwrap();
+        fs::write(dir.join("gone"), "g").unwrap();
+        prune_listed(dir, &listed, &published);
+        assert!(!dir.join("gone").exists());
+        let kept = Manifest::read(dir).expect("a listing of what is left");
+        assert_eq!(kept.files.keys().collect::<Vec<_>>(), ["same"]);
+        assert_eq!(kept.sealed, listed.sealed);
+        // Where "gone" cannot be deleted (a folder with files in its place
+        // here), the seal goes: nothing is taken unread next time.
+        fs::create_dir_all(dir.join("gone/inside")).unwrap();
+        prune_listed(dir, &listed, &published);
+        assert!(guard::marked_manifest(dir).unwrap().is_empty());
+    }
 
     #[test]
     fn a_listing_reads_back_as_written() {

@@ -15,8 +15,8 @@ mod manifest;
 mod trust;
 
 pub use guard::{Guard, MARKER, resolved};
-use manifest::Manifest;
-use trust::{Hash, Stamp, Trusted};
+use manifest::{Hash, Manifest};
+use trust::{Stamp, Trusted};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {

@@ -32,10 +32,7 @@ use std::time::{Duration, SystemTime};
 use rustc_hash::FxHashMap;
 
 use super::guard;
-use super::manifest::{self, Manifest};
-
-/// A file's content hash in a listing: BLAKE3's first 128 bits.
-pub type Hash = u128;
+use super::manifest::{self, Hash, Manifest};
 
 /// What a file of the kept tree must still hold: its hash and size.
 pub type Trusted = FxHashMap<String, (Hash, u64)>;
