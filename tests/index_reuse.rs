@@ -113,6 +113,36 @@ fn an_unchanged_archive_keeps_every_segment_of_its_index() {
     assert_eq!(segment_files(dir.path()), before, "segments written again");
 }
 
+/// Runs `quorum build` on `root` in a process of its own.
+fn build_in_a_process(root: &Path) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["build", "--root"])
+        .arg(root)
+        .output()
+        .expect("run quorum");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_second_run_of_the_program_keeps_every_segment_of_its_index() {
+    // Each process knows itself afresh (by its bytes' hash, or by the name
+    // the last index signed with when its file is unchanged since): either
+    // way the second must find the first's index its own.
+    let dir = fixture("basic");
+    // A program file changed moments ago is always hashed: wait, so that
+    // the first run signs with the file's identity and the second takes it.
+    std::thread::sleep(quorum::output::SETTLE_TIME * 2);
+    build_in_a_process(dir.path());
+    let before = segment_files(dir.path());
+    assert!(!before.is_empty());
+    build_in_a_process(dir.path());
+    assert_eq!(segment_files(dir.path()), before, "segments written again");
+}
+
 /// The basic fixture built, given "Zebrawords" in one item, and built again
 /// over its first build.
 fn rebuilt_with_a_new_word() -> tempfile::TempDir {

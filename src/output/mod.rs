@@ -16,6 +16,7 @@ mod trust;
 
 pub use guard::{Guard, MARKER, resolved};
 use manifest::{Hash, Manifest};
+pub use trust::{MARGIN as SETTLE_TIME, keeps_ctime, settled};
 use trust::{Stamp, Trusted};
 
 #[derive(Debug, thiserror::Error)]

@@ -120,6 +120,17 @@ pub fn seal(dir: &Path) -> Option<Duration> {
     stamp(&meta).map(|s| s.changed)
 }
 
+/// Whether the file of `meta` last changed at least [`MARGIN`] ago: any
+/// change after now is stamped with a later ctime, so the same ctime later
+/// means no change since. False when the clock is behind the ctime.
+pub fn settled(meta: &fs::Metadata) -> bool {
+    let Some(stamp) = stamp(meta) else {
+        return false;
+    };
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH);
+    (now.ok().and_then(|now| now.checked_sub(stamp.changed))).is_some_and(|age| age >= MARGIN)
+}
+
 pub fn content_hash(bytes: &[u8]) -> Hash {
     to_hash(blake3::hash(bytes))
 }

@@ -123,7 +123,7 @@ pub fn write(
 ) -> Result<Written, SearchError> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
     let keys = all_keys(archive);
-    let writer = reuse::writer();
+    let writer = reuse::writer(previous);
     if let Some(linked) = previous.and_then(|p| reuse::link_previous(p, dir, writer)) {
         match write_over(archive, dir, &keys, keep_reads, linked, writer) {
             Ok(written) => return Ok(written),
@@ -140,7 +140,7 @@ fn write_fresh(
     dir: &Path,
     keys: &[DocKey],
     keep_reads: bool,
-    writer_id: &str,
+    writer_id: &reuse::Writer,
 ) -> Result<Written, SearchError> {
     let index = create(dir)?;
     let fields = schema::fields(&index.schema())?;
@@ -171,7 +171,7 @@ fn write_over(
     keys: &[DocKey],
     keep_reads: bool,
     linked: reuse::Linked,
-    writer_id: &str,
+    writer_id: &reuse::Writer,
 ) -> Result<Written, SearchError> {
     let previous = linked.opened(open(dir)?.0);
     let fields = schema::fields(&previous.index.schema())?;
