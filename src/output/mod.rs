@@ -16,8 +16,8 @@ mod trust;
 
 pub use guard::{Guard, MARKER, resolved};
 use manifest::{Hash, Manifest};
-pub use trust::{MARGIN as SETTLE_TIME, keeps_ctime, settled};
 use trust::{Stamp, Trusted};
+pub use trust::{keeps_ctime, settled};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {

@@ -84,12 +84,13 @@ const KEEPS_CTIME: [i64; 8] = [
     0xCA45_1A4E,
 ];
 
-/// Whether the file system holding `dir` keeps ctimes that can be relied on.
-pub fn keeps_ctime(dir: &Path) -> bool {
+/// Whether the file system holding `path` (a file or folder) keeps ctimes
+/// that can be relied on.
+pub fn keeps_ctime(path: &Path) -> bool {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::ffi::OsStrExt;
-        let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
             return false;
         };
         let mut stat = std::mem::MaybeUninit::<libc::statfs>::uninit();
@@ -102,7 +103,7 @@ pub fn keeps_ctime(dir: &Path) -> bool {
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = dir;
+        let _ = path;
         false
     }
 }
@@ -120,15 +121,27 @@ pub fn seal(dir: &Path) -> Option<Duration> {
     stamp(&meta).map(|s| s.changed)
 }
 
-/// Whether the file of `meta` last changed at least [`MARGIN`] ago: any
-/// change after now is stamped with a later ctime, so the same ctime later
-/// means no change since. False when the clock is behind the ctime.
+/// Whether the file of `meta` last changed long enough ago that any change
+/// from now on is stamped with a later ctime, so the same ctime later means
+/// no change since (see [`settled_at`]).
 pub fn settled(meta: &fs::Metadata) -> bool {
-    let Some(stamp) = stamp(meta) else {
-        return false;
-    };
     let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH);
-    (now.ok().and_then(|now| now.checked_sub(stamp.changed))).is_some_and(|age| age >= MARGIN)
+    stamp(meta)
+        .zip(now.ok())
+        .is_some_and(|(stamp, now)| settled_at(stamp.changed, now))
+}
+
+/// Whether a ctime of `changed` is settled at `now`: at least [`MARGIN`]
+/// ago, or, where it has no fraction of a second (a file system keeping
+/// whole seconds truncates a change within the same second to the same
+/// time), at least [`MARGIN`] after that second ended. False when the clock
+/// is behind the ctime.
+pub fn settled_at(changed: Duration, now: Duration) -> bool {
+    let last_same = match changed.subsec_nanos() {
+        0 => changed + Duration::from_secs(1),
+        _ => changed,
+    };
+    now.checked_sub(last_same).is_some_and(|age| age >= MARGIN)
 }
 
 pub fn content_hash(bytes: &[u8]) -> Hash {
@@ -196,6 +209,19 @@ pub fn trusted<'a>(files: impl Iterator<Item = (&'a str, Stamp)>, dir: &Path) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_is_settled_a_margin_after_the_last_moment_that_shares_its_ctime() {
+        let at = |secs: u64, millis: u64| Duration::from_secs(secs) + Duration::from_millis(millis);
+        assert!(settled_at(at(10, 500), at(10, 600)));
+        assert!(!settled_at(at(10, 500), at(10, 599)));
+        // A whole second may stand for any moment of that second.
+        assert!(!settled_at(at(10, 0), at(10, 600)));
+        assert!(!settled_at(at(10, 0), at(11, 99)));
+        assert!(settled_at(at(10, 0), at(11, 100)));
+        // The clock stepped back behind the ctime.
+        assert!(!settled_at(at(10, 500), at(9, 0)));
+    }
 
     fn stamp_at(secs: u64, len: u64) -> Stamp {
         Stamp {
