@@ -123,8 +123,11 @@ pub fn write(
 ) -> Result<Written, SearchError> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
     let keys = all_keys(archive);
-    let writer = reuse::writer(previous);
-    if let Some(linked) = previous.and_then(|p| reuse::link_previous(p, dir, writer)) {
+    let signature = previous.and_then(reuse::Signature::read);
+    let writer = reuse::writer(signature.as_ref());
+    let linked = (previous.zip(signature))
+        .and_then(|(previous, signed)| reuse::link_previous(previous, signed, dir, writer));
+    if let Some(linked) = linked {
         match write_over(archive, dir, &keys, keep_reads, linked, writer) {
             Ok(written) => return Ok(written),
             // Whatever was amiss with the last index, a fresh one is right.

@@ -71,6 +71,23 @@ impl Fingerprints {
     }
 }
 
+/// The fingerprints the last build's index was signed with, read once:
+/// they name its writer and list its documents, and their bytes tell
+/// whether they changed while the index was linked.
+pub struct Signature {
+    bytes: Vec<u8>,
+    listed: Fingerprints,
+}
+
+impl Signature {
+    /// The signature of the index in `dir`; None without a readable one.
+    pub fn read(dir: &Path) -> Option<Signature> {
+        let bytes = std::fs::read(dir.join(FINGERPRINTS)).ok()?;
+        let listed = serde_json::from_slice(&bytes).ok()?;
+        Some(Signature { bytes, listed })
+    }
+}
+
 /// What writes an index: this program, known by the hash of its bytes.
 #[derive(Debug, Default)]
 pub struct Writer {
@@ -86,13 +103,14 @@ pub struct Writer {
     identity: String,
 }
 
-/// This process's writer, decided once: `previous` (the last build's
-/// index, if any) names it when that index was written by this very file.
+/// This process's writer, decided once: `previous` (the signature of the
+/// last build's index, if any) names it when that index was written by
+/// this very file.
 /// Hashing the release binary's 181 MB made a build of the five-item
 /// example archive take 77 ms instead of about 17 ms (`quorum build
 /// --timings`), and was 7% of a 1,000-item build's instructions
 /// (callgrind).
-pub fn writer(previous: Option<&Path>) -> &'static Writer {
+pub fn writer(previous: Option<&Signature>) -> &'static Writer {
     static WRITER: std::sync::OnceLock<Writer> = std::sync::OnceLock::new();
     WRITER.get_or_init(|| match std::env::current_exe() {
         Ok(program) => Writer::of(&program, previous),
@@ -101,14 +119,14 @@ pub fn writer(previous: Option<&Path>) -> &'static Writer {
 }
 
 impl Writer {
-    /// The writer `program` is: the name the index in `previous` gives it
+    /// The writer `program` is: the name the signature `previous` gives it
     /// when written by the same file with the same identity (an identity
     /// is only as trusted as that file's own name for its writer, which it
     /// sits beside), else its bytes hashed. Both are read from one open
     /// handle, so a file put in its place meanwhile is not taken for it;
     /// the bytes are streamed (mapped, the binary would count in the
     /// build's peak memory).
-    fn of(program: &Path, previous: Option<&Path>) -> Writer {
+    fn of(program: &Path, previous: Option<&Signature>) -> Writer {
         let Ok(file) = std::fs::File::open(program) else {
             return Writer::default();
         };
@@ -116,7 +134,7 @@ impl Writer {
             .filter(|_| crate::output::keeps_ctime(program))
             .and_then(|meta| identity(&meta))
             .unwrap_or_default();
-        if let Some(name) = previous.and_then(|dir| named_by(dir, &identity)) {
+        if let Some(name) = previous.and_then(|signed| named_by(signed, &identity)) {
             return Writer { name, identity };
         }
         let mut hasher = blake3::Hasher::new();
@@ -162,20 +180,14 @@ fn identity(meta: &std::fs::Metadata) -> Option<String> {
     }
 }
 
-/// The writer's name the index in `dir` was signed with, when it was
-/// written by the program of `identity`.
-fn named_by(dir: &Path, identity: &str) -> Option<String> {
-    /// The signature alone: the documents are skipped unread.
-    #[derive(Deserialize)]
-    struct Signed {
-        writer: String,
-        #[serde(default)]
-        program: String,
-    }
-    let text = std::fs::read(dir.join(FINGERPRINTS)).ok()?;
-    let signed: Signed = serde_json::from_slice(&text).ok()?;
-    let same = !identity.is_empty() && signed.program == identity && !signed.writer.is_empty();
-    same.then_some(signed.writer)
+/// The writer's name `signature` gives, when it was signed by the program
+/// of `identity`.
+fn named_by(signature: &Signature, identity: &str) -> Option<String> {
+    let Fingerprints {
+        writer, program, ..
+    } = &signature.listed;
+    let same = !identity.is_empty() && program == identity && !writer.is_empty();
+    same.then(|| writer.clone())
 }
 
 /// The last build's index, linked into the new folder and opened.
@@ -285,13 +297,17 @@ impl Linked {
     }
 }
 
-/// Links the index in `previous`, written by `writer`, into the empty
-/// folder `dir`: tantivy's list of segments and the files of each, and
-/// nothing else. None, with `dir` left as it was, when it cannot be reused.
-pub fn link_previous(previous: &Path, dir: &Path, writer: &Writer) -> Option<Linked> {
-    let read = || std::fs::read(previous.join(FINGERPRINTS)).ok();
-    let before = read()?;
-    let listed: Fingerprints = serde_json::from_slice(&before).ok()?;
+/// Links the index in `previous`, signed with `signature` (read from it)
+/// by `writer`, into the empty folder `dir`: tantivy's list of segments and
+/// the files of each, and nothing else. None, with `dir` left as it was,
+/// when it cannot be reused.
+pub fn link_previous(
+    previous: &Path,
+    signature: Signature,
+    dir: &Path,
+    writer: &Writer,
+) -> Option<Linked> {
+    let Signature { bytes, listed } = signature;
     if listed.writer.is_empty() || listed.writer != writer.name {
         return None;
     }
@@ -304,7 +320,8 @@ pub fn link_previous(previous: &Path, dir: &Path, writer: &Writer) -> Option<Lin
         fingerprints,
     };
     let result = link_files(previous, dir, &segments, &mut linked.names);
-    if result.is_err() || read().as_deref() != Some(&before[..]) {
+    let after = std::fs::read(previous.join(FINGERPRINTS)).ok();
+    if result.is_err() || after.as_deref() != Some(&bytes[..]) {
         linked.undo(dir);
         return None;
     }
@@ -525,7 +542,7 @@ mod tests {
             "this test needs a temp folder on a file system with true ctimes"
         );
         settle(&program);
-        let first = Writer::of(&program, Some(&index));
+        let first = Writer::of(&program, Signature::read(&index).as_ref());
         assert_eq!(first.name, hashed(b"one"));
         assert!(!first.identity.is_empty());
         // A name it did not hash to shows that it was taken, not hashed.
@@ -534,19 +551,28 @@ mod tests {
             identity: first.identity.clone(),
         };
         sign(&index, &claimed);
-        assert_eq!(Writer::of(&program, Some(&index)).name, "signed");
+        assert_eq!(
+            Writer::of(&program, Signature::read(&index).as_ref()).name,
+            "signed"
+        );
         assert_eq!(Writer::of(&program, None).name, hashed(b"one"));
 
         // Rewritten in place with as many bytes, it is another program.
         std::fs::write(&program, b"two").unwrap();
         settle(&program);
-        assert_eq!(Writer::of(&program, Some(&index)).name, hashed(b"two"));
+        assert_eq!(
+            Writer::of(&program, Signature::read(&index).as_ref()).name,
+            hashed(b"two")
+        );
         // An index signed by another file names nothing.
         let other = Writer {
             name: "signed".to_owned(),
             identity: "0 1 3 0.000000000 0.000000000".to_owned(),
         };
         sign(&index, &other);
-        assert_eq!(Writer::of(&program, Some(&index)).name, hashed(b"two"));
+        assert_eq!(
+            Writer::of(&program, Signature::read(&index).as_ref()).name,
+            hashed(b"two")
+        );
     }
 }
