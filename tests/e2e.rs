@@ -411,16 +411,7 @@ fn search_from_home(browser: &Driver, base: &str, words: &str) {
 /// `public` (emptied first), as a council uploads it to its web host.
 fn publish(root: &Path, config: &str, public: &Path) {
     std::fs::write(root.join("quorum.toml"), config).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_quorum"))
-        .args(["build", "--root"])
-        .arg(root)
-        .output()
-        .expect("run quorum build");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    build_in_a_process(root);
     let _ = std::fs::remove_dir_all(public);
     copy_tree(&root.join("output"), public);
 }

@@ -113,20 +113,6 @@ fn an_unchanged_archive_keeps_every_segment_of_its_index() {
     assert_eq!(segment_files(dir.path()), before, "segments written again");
 }
 
-/// Runs `quorum build` on `root` in a process of its own.
-fn build_in_a_process(root: &Path) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
-        .args(["build", "--root"])
-        .arg(root)
-        .output()
-        .expect("run quorum");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn a_second_run_of_the_program_keeps_every_segment_of_its_index() {
     // A program file changed moments ago is hashed every time: wait, so

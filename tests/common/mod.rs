@@ -79,6 +79,20 @@ pub fn build_ok(root: &Path) -> BuildReport {
     }
 }
 
+/// Runs `quorum build` on `root` in a process of its own, as a user does.
+pub fn build_in_a_process(root: &Path) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
+        .args(["build", "--root"])
+        .arg(root)
+        .output()
+        .expect("run quorum build");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 pub fn build_drafts(root: &Path) -> Result<BuildReport, BuildFailure> {
     let mut options = options(root);
     options.drafts = true;
